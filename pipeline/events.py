@@ -1,0 +1,177 @@
+"""Stage 7: dated sentences that name an actor and an event cue become candidate events.
+
+Reads `sentences` (article, sentence_id, start, end, text, caption),
+resolved `timexes` (article, sentence_id, start, end, text, type, date,
+date_end, precision, value, date_basis, date_note, rule), `mentions`
+(article, sentence_id, name, kind, affiliation) and `articles` (article,
+published). Writes one row per event sentence with the EVIDENCE columns of
+`pipeline.schema` plus title, quad_class, sentence_id and the sentence offsets.
+
+An event needs all three: a resolved date (DATE or TIME, not a duration), at
+least one actor or person, and a cue from `resources/event_types.yaml`.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pandas as pd
+
+from pipeline.lexicon import CertaintyLexicon, EventLexicon, load_certainty_lexicon, load_event_lexicon, tokens
+
+CANDIDATE_COLUMNS = [
+    "article", "sentence_id", "char_start", "char_end", "evidence", "caption", "published",
+    "date", "date_end", "precision", "timex", "date_text", "date_basis", "date_note", "rule",
+    "event_type", "quad_class", "trigger", "actors", "people", "locations", "certainty", "title",
+]
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5, "century": 6}
+_QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+_PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
+_PREP_BEFORE = re.compile(r"(?:\b(?:on|in|at|since|by|during|from|until|as of|of|earlier|later)\s+)$", re.I)
+_LEAD = re.compile(r"^(?:[\s,;:–—-]+|(?:meanwhile|however|additionally|moreover|also|then|and|but|so)\b[\s,]*)+", re.I)
+TITLE_MAX = 90
+
+
+def extract_events(
+    sentences: pd.DataFrame,
+    timexes: pd.DataFrame,
+    mentions: pd.DataFrame,
+    articles: pd.DataFrame,
+    lexicon: EventLexicon | None = None,
+    certainty: CertaintyLexicon | None = None,
+) -> pd.DataFrame:
+    """One candidate event per sentence that has a date, an actor and an event cue."""
+    lexicon = lexicon or load_event_lexicon()
+    certainty = certainty or load_certainty_lexicon()
+    dated = timexes[timexes["type"].isin(["DATE", "TIME"]) & timexes["date"].notna()]
+    by_sentence_dates: dict[tuple, list[dict]] = defaultdict(list)
+    for t in dated.to_dict("records"):
+        by_sentence_dates[(t["article"], t["sentence_id"])].append(t)
+    by_sentence_names: dict[tuple, list[dict]] = defaultdict(list)
+    for m in mentions.to_dict("records"):
+        by_sentence_names[(m["article"], m["sentence_id"])].append(m)
+    published = dict(zip(articles["article"], articles["published"]))
+
+    rows = []
+    for s in sentences.to_dict("records"):
+        key = (s["article"], s["sentence_id"])
+        names = by_sentence_names.get(key)
+        dates = by_sentence_dates.get(key)
+        if not names or not dates or not any(m["kind"] in ("actor", "person") for m in names):
+            continue
+        row = _event_from_sentence(s, dates, names, published.get(s["article"]), lexicon, certainty)
+        if row is not None:
+            rows.append(row)
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+def _event_from_sentence(s, dates, names, published, lexicon, certainty) -> dict | None:
+    text, offset = s["text"], s["start"]
+    toks = tokens(text)
+    quoted = [m.span() for m in _QUOTES.finditer(text)]
+    cues = find_cues(toks, lexicon)
+    outside = [c for c in cues if not any(a <= c[1] < b for a, b in quoted)]
+    if not outside:
+        return None
+    main = next((c for c in outside if c[0] != "STATEMENT"), outside[0])
+    etype, char_pos, cue_index, trigger = main
+    best = min(dates, key=lambda t: (abs((t["start"] - offset) - char_pos), PRECISION_RANK.get(t["precision"], 9)))
+    mark = classify_certainty(toks, cue_index, etype, certainty)
+    if published and isinstance(published, str) and best["date"] > published and mark != "future":
+        return None  # a date after publication is only kept when the text states a plan
+    actors, people, locations = _split_names(names)
+    if not actors and not people:
+        return None
+    spans = [(t["start"] - offset, t["end"] - offset) for t in dates]
+    return {
+        "article": s["article"], "sentence_id": s["sentence_id"], "char_start": s["start"], "char_end": s["end"],
+        "evidence": text, "caption": bool(s["caption"]), "published": published,
+        "date": best["date"], "date_end": best["date_end"], "precision": best["precision"], "timex": best["value"],
+        "date_text": best["text"], "date_basis": "caption" if s["caption"] else best["date_basis"],
+        "date_note": best["date_note"], "rule": best["rule"],
+        "event_type": etype, "quad_class": lexicon.quad[etype], "trigger": trigger,
+        "actors": ";".join(actors), "people": ";".join(people), "locations": ";".join(locations),
+        "certainty": mark, "title": make_title(text, spans, names, offset),
+    }
+
+
+def find_cues(toks: list[tuple[str, int, int]], lexicon: EventLexicon) -> list[tuple[str, int, int, str]]:
+    """Event cues in reading order as (type, char offset, token index, cue), longest match first."""
+    found, i, words = [], 0, [t[0] for t in toks]
+    while i < len(words):
+        for n in range(min(lexicon.longest, len(words) - i), 0, -1):
+            hit = lexicon.cues.get(tuple(words[i:i + n]))
+            if hit:
+                found.append((hit[0], toks[i][1], i, hit[1]))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def _has(words: list[str], phrases, start: int, stop: int) -> bool:
+    return any(tuple(words[j:j + len(p)]) == p for p in phrases for j in range(max(start, 0), stop))
+
+
+def classify_certainty(toks, cue_index: int, etype: str, lex: CertaintyLexicon) -> str:
+    """negated > hedged > future > attributed > asserted, from the cue lists."""
+    words = [t[0] for t in toks]
+    if _has(words, lex.negated, cue_index - lex.negated_window, cue_index):
+        return "negated"
+    if _has(words, lex.hedged, 0, len(words)):
+        return "hedged"
+    if _has(words, lex.future, cue_index - lex.future_window, cue_index):
+        return "future"
+    # What someone said is asserted as said; an act reported through a speaker is attributed.
+    if etype != "STATEMENT" and _has(words, lex.attributed, 0, len(words)):
+        return "attributed"
+    return "asserted"
+
+
+def _split_names(names: list[dict]) -> tuple[list[str], list[str], list[str]]:
+    actors, people, locations = [], [], []
+    for m in sorted(names, key=lambda m: m["start"]):
+        if m["kind"] == "person":
+            aff = m.get("affiliation")
+            aff = aff if isinstance(aff, str) and aff else None
+            label = f"{m['name']} ({aff})" if aff else m["name"]
+            if label not in people:
+                people.append(label)
+            if aff and aff not in actors:
+                actors.append(aff)
+        elif m["kind"] == "location":
+            if m["name"] not in locations:
+                locations.append(m["name"])
+        elif m["name"] not in actors:
+            actors.append(m["name"])
+    return actors, people, locations
+
+
+def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], offset: int) -> str:
+    """A short headline cut from the sentence: dates, asides and connectors removed."""
+    quote = re.match(r"\s*[“\"]([^”\"]+)[”\"]", text)
+    if quote:
+        after = [m for m in names if m["start"] - offset >= quote.end() and m["kind"] in ("person", "actor")]
+        speaker = min(after, key=lambda m: m["start"])["name"] if after else None
+        if speaker:
+            return _shorten(f"{speaker}: “{quote.group(1).strip(' ,.')}”")
+    out, last = [], 0
+    for a, b in sorted(date_spans):
+        if a < last:
+            continue
+        head = text[last:a]
+        out.append(_PREP_BEFORE.sub("", head))
+        last = b
+    out.append(text[last:])
+    title = _PAREN.sub("", "".join(out))
+    title = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", title))
+    title = _LEAD.sub("", title).strip(" ,;:.")
+    return _shorten(title[:1].upper() + title[1:]) if title else text[:TITLE_MAX]
+
+
+def _shorten(title: str) -> str:
+    if len(title) <= TITLE_MAX:
+        return title
+    cut = title[:TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"

@@ -1,0 +1,117 @@
+"""Event and certainty cue lists, loaded from data files and checked once.
+
+The word lists live in `resources/event_types.yaml` and
+`resources/certainty.yaml` so an analyst can extend them without touching
+code; this module turns them into token-tuple lookups.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipeline.schema import QUAD_CLASSES
+
+RESOURCES = Path(__file__).parent / "resources"
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|n't")
+_VOWELS = set("aeiou")
+
+
+class LexiconError(ValueError):
+    """A cue file is malformed; the message names the file and the entry."""
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Lower-cased words with their offsets in `text`."""
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text.lower())]
+
+
+def inflect(verb: str) -> set[str]:
+    """Regular English inflections of a verb lemma (over-generating is harmless)."""
+    forms = {verb}
+    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in _VOWELS:
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
+        return forms
+    if verb.endswith(("s", "x", "z", "ch", "sh", "o")):
+        forms.add(verb + "es")
+    else:
+        forms.add(verb + "s")
+    if verb.endswith("e"):
+        forms |= {verb + "d", (verb if verb.endswith(("ee", "ye", "oe")) else verb[:-1]) + "ing"}
+    else:
+        forms |= {verb + "ed", verb + "ing"}
+        if len(verb) >= 3 and verb[-1] not in _VOWELS | set("wxy") and verb[-2] in _VOWELS and verb[-3] not in _VOWELS:
+            forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}
+    return forms
+
+
+@dataclass(frozen=True)
+class EventLexicon:
+    cues: dict[tuple[str, ...], tuple[str, str]]  # token tuple -> (event type, cue as written)
+    quad: dict[str, str]  # event type -> quad class
+    longest: int
+
+
+@dataclass(frozen=True)
+class CertaintyLexicon:
+    negated: frozenset[tuple[str, ...]]
+    negated_window: int
+    hedged: frozenset[tuple[str, ...]]
+    future: frozenset[tuple[str, ...]]
+    future_window: int
+    attributed: frozenset[tuple[str, ...]]
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(t for t, _, _ in tokens(text))
+
+
+@functools.lru_cache(maxsize=4)
+def load_event_lexicon(path: Path = RESOURCES / "event_types.yaml") -> EventLexicon:
+    """Expand every cue into the token sequences it matches."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    irregular: dict[str, str] = data.get("irregular", {}) or {}
+    past_forms: dict[str, set[str]] = {}
+    for form, lemma in irregular.items():
+        past_forms.setdefault(lemma, set()).add(form)
+    cues: dict[tuple[str, ...], tuple[str, str]] = {}
+    quad: dict[str, str] = {}
+    for etype, spec in (data.get("types") or {}).items():
+        if not isinstance(spec, dict) or spec.get("quad") not in QUAD_CLASSES:
+            raise LexiconError(f"{path}: type {etype}: 'quad' must be one of {QUAD_CLASSES}")
+        quad[etype] = spec["quad"]
+        for cue in spec.get("cues") or []:
+            if not isinstance(cue, str) or not cue.strip("= "):
+                raise LexiconError(f"{path}: type {etype}: empty or non-text cue {cue!r}")
+            if cue.startswith("="):
+                words = _phrase(cue[1:])
+                variants = {words, words[:-1] + (words[-1] + "s",)}
+            else:
+                words = _phrase(cue)
+                heads = inflect(words[0]) | past_forms.get(words[0], set())
+                variants = {(h,) + words[1:] for h in heads}
+            for v in variants:
+                # First type listed wins, so a cue shared by two types stays predictable.
+                cues.setdefault(v, (etype, cue.lstrip("=")))
+    if "STATEMENT" not in quad:
+        raise LexiconError(f"{path}: a STATEMENT type is required (the fallback for what is only said)")
+    return EventLexicon(cues=cues, quad=quad, longest=max(len(k) for k in cues))
+
+
+@functools.lru_cache(maxsize=4)
+def load_certainty_lexicon(path: Path = RESOURCES / "certainty.yaml") -> CertaintyLexicon:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    try:
+        return CertaintyLexicon(
+            negated=frozenset(_phrase(c) for c in data["negated"]["cues"]),
+            negated_window=int(data["negated"]["window"]),
+            hedged=frozenset(_phrase(c) for c in data["hedged"]["sentence"]),
+            future=frozenset(_phrase(c) for c in data["future"]["cues"]),
+            future_window=int(data["future"]["window"]),
+            attributed=frozenset(_phrase(c) for c in data["attributed"]["sentence"]),
+        )
+    except (KeyError, TypeError) as exc:
+        raise LexiconError(f"{path}: missing or malformed section {exc}") from exc
