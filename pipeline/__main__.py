@@ -1,0 +1,95 @@
+"""Command line: `python -m pipeline build` and `python -m pipeline timex`."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_ARTICLES = Path("data/articles")
+DEFAULT_OUT = Path("data/events.csv")
+
+
+def _progress_bar(stream=sys.stderr):
+    """A one-line progress bar on a terminal; silent when output is piped."""
+    if not stream.isatty():
+        return None
+    started = time.perf_counter()
+
+    def show(done: int, total: int) -> None:
+        total = max(total, done, 1)
+        filled = int(30 * done / total)
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} articles  {rate:,.0f}/s")
+        stream.flush()
+        if done >= total:
+            stream.write("\n")
+
+    return show
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from pipeline.build import build
+    from pipeline.schema import ARTICLES
+    from pipeline.write import sibling, write_table
+
+    if not args.articles.is_dir():
+        print(f"error: articles folder not found: {args.articles}", file=sys.stderr)
+        return 2
+    if args.out.suffix.lower() not in (".csv", ".parquet"):
+        print(f"error: --out must end in .csv or .parquet, got {args.out}", file=sys.stderr)
+        return 2
+    result = build(args.articles, progress=_progress_bar(), workers=args.workers, actor_files=args.actors)
+    write_table(result.events, args.out)
+    write_table(result.evidence, sibling(args.out, "evidence"))
+    write_table(result.articles[list(ARTICLES)], sibling(args.out, "articles"))
+    for problem in result.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(f"{result.summary} -> {args.out}")
+    return 0
+
+
+def cmd_timex(args: argparse.Namespace) -> int:
+    from pipeline import timex
+
+    return timex.main(["--dct", args.dct, str(args.file)] if args.dct else [str(args.file)])
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Turn a folder of news articles into a table of dated, actor-tagged events.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser(
+        "build",
+        help="build the events table from a folder of articles",
+        description="Read *.txt/*.html articles and manifest.csv (file, title, source, url, published, "
+        "published_note) from --articles and write the events table to --out, with two companion tables "
+        "next to it (<out>_evidence and <out>_articles). Broken files are reported and skipped.",
+    )
+    b.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES, help="folder of articles (default: %(default)s)")
+    b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output .csv or .parquet (default: %(default)s)")
+    b.add_argument("--workers", type=int, default=1, help="worker processes (default: %(default)s)")
+    b.add_argument("--actors", action="append", default=[], metavar="YAML",
+                   help="extra actor file merged into the built-in gazetteer (repeatable)")
+    b.set_defaults(func=cmd_build)
+    t = sub.add_parser(
+        "timex",
+        help="print the temporal expressions of one text file as JSON lines",
+        description="Find temporal expressions in FILE and normalize them against the publication date "
+        "(--dct). Prints one JSON object per line: start, end, text, type, value.",
+    )
+    t.add_argument("--dct", help="publication date YYYY-MM-DD that relative dates are resolved against")
+    t.add_argument("file", type=Path)
+    t.set_defaults(func=cmd_timex)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Run the stages in order over a folder of articles (see `pipeline.__init__`).
+
+Articles are processed in chunks, optionally in worker processes, so memory
+stays flat as the corpus grows: only candidate events (small) and, when asked
+for, the article texts are kept. Merging needs every candidate and runs last.
+"""
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from pipeline import actors, clean, events, ingest, merge, resolve, sentences, timex
+from pipeline.gazetteer import load_gazetteer
+from pipeline.schema import ARTICLES, conform
+
+CHUNK_SIZE = 200
+
+
+@dataclass
+class BuildResult:
+    events: pd.DataFrame
+    evidence: pd.DataFrame
+    articles: pd.DataFrame
+    problems: list[str] = field(default_factory=list)
+    summary: str = ""
+    stats: dict = field(default_factory=dict)
+
+
+def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Stages 2-7 on one chunk of articles: returns (candidate events, articles, counts)."""
+    blocks = clean.mark_blocks(articles)                                 # 2. body / caption / boilerplate
+    sents = sentences.split_sentences(articles, blocks)                  # 3. sentences with offsets
+    tagged = timex.tag_timexes(sents)                                    # 4. temporal expressions
+    articles = resolve.infer_published(tagged, articles)                 # 5. publication date if missing,
+    tagged = resolve.resolve_dates(tagged, articles)                     #    then relative dates resolved
+    sents = sents.assign(ref_date=_reference_dates(sents, tagged, articles))
+    names = actors.match_actors(sents, gazetteer)                        # 6. actors, people, places
+    cands = events.extract_events(sents, tagged, names, articles)        # 7. candidate events
+    counts = {
+        "sentences": len(sents),
+        "timexes": len(tagged),
+        "mentions": len(names),
+        "undated": sorted(set(articles["article"]) - set(tagged.loc[tagged["date"].notna(), "article"])),
+    }
+    return cands, articles, counts
+
+
+def _reference_dates(sents: pd.DataFrame, tagged: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
+    """The date a sentence speaks of (its first resolved date, else publication), for period-bound aliases."""
+    first = tagged.dropna(subset=["date"]).groupby(["article", "sentence_id"])["date"].first()
+    published = articles.set_index("article")["published"]
+    keys = pd.MultiIndex.from_frame(sents[["article", "sentence_id"]])
+    ref = pd.Series(first.reindex(keys).to_numpy(), index=sents.index)
+    return ref.fillna(sents["article"].map(published))
+
+
+def _process_chunk(chunk: pd.DataFrame, extra_actor_files: tuple[str, ...], keep_text: bool):
+    cands, arts, counts = process_articles(chunk, load_gazetteer(extra_actor_files))
+    if not keep_text:
+        arts = arts.assign(text=pd.NA)
+    return cands, arts, counts
+
+
+def build(
+    articles_dir: Path | str,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    workers: int = 1,
+    actor_files: Iterable[str | Path] = (),
+    keep_text: bool = True,
+    chunk_size: int = CHUNK_SIZE,
+) -> BuildResult:
+    """Build the events table from a folder of articles and a manifest."""
+    started = time.perf_counter()
+    extra = tuple(str(p) for p in actor_files)
+    load_gazetteer(extra)  # fail fast on a broken actor file, before any work
+    problems: list[str] = []
+    chunks = ingest.iter_articles(Path(articles_dir), chunk_size=chunk_size)
+    all_cands, all_articles, totals = [], [], {"sentences": 0, "timexes": 0, "mentions": 0}
+    done, total = 0, ingest.count_articles(Path(articles_dir))
+
+    def collect(result):
+        nonlocal done
+        cands, arts, counts = result
+        all_cands.append(cands)
+        all_articles.append(arts)
+        for k in totals:
+            totals[k] += counts[k]
+        problems.extend(f"{a}: no dates found; it contributes no events" for a in counts["undated"])
+        done += len(arts)
+        if progress:
+            progress(done, total)
+
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = []
+            for chunk, chunk_problems in chunks:
+                problems.extend(chunk_problems)
+                if len(chunk):
+                    futures.append(pool.submit(_process_chunk, chunk, extra, keep_text))
+            for f in futures:
+                collect(f.result())
+    else:
+        for chunk, chunk_problems in chunks:
+            problems.extend(chunk_problems)
+            if len(chunk):
+                collect(_process_chunk(chunk, extra, keep_text))
+
+    cands = pd.concat(all_cands, ignore_index=True) if all_cands else events.extract_events(*_empty_inputs())
+    arts = pd.concat(all_articles, ignore_index=True) if all_articles else _empty_articles()
+    ev, evidence = merge.merge_events(cands)                             # 8. one row per real-world event
+    seconds = time.perf_counter() - started
+    stats = {"articles": len(arts), "candidates": len(cands), "events": len(ev),
+             "multi_source": int((ev["sources"] > 1).sum()) if len(ev) else 0,
+             "problems": len(problems), "seconds": round(seconds, 3), **totals}
+    summary = (
+        f"{stats['events']} events ({stats['multi_source']} reported by 2+ articles) from {stats['articles']} articles, "
+        f"{stats['sentences']} sentences, {stats['timexes']} temporal expressions in {seconds:.1f} s; "
+        f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    )
+    return BuildResult(ev, evidence, conform(arts, ARTICLES), problems, summary, stats)
+
+
+def _empty_articles() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in ARTICLES})
+
+
+def _empty_inputs():
+    s = pd.DataFrame(columns=["article", "sentence_id", "start", "end", "text", "caption"])
+    t = pd.DataFrame(columns=["article", "sentence_id", "start", "end", "text", "type", "value", "date",
+                              "date_end", "precision", "date_basis", "date_note", "rule"])
+    m = pd.DataFrame(columns=["article", "sentence_id", "start", "end", "text", "name", "kind", "affiliation"])
+    return s, t, m, _empty_articles()

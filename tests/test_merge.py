@@ -1,0 +1,79 @@
+"""Merging: the same event reported by several articles is one row, every source kept."""
+import pandas as pd
+
+from pipeline.events import CANDIDATE_COLUMNS
+from pipeline.merge import merge_events
+from pipeline.schema import EVENTS, EVIDENCE
+
+
+def _cand(article, evidence, event_type, quad, actors, locations="", date="2024-12-08", people="",
+          precision="day", basis="relative to publication", certainty="asserted", start=0):
+    row = dict.fromkeys(CANDIDATE_COLUMNS)
+    row.update(article=article, sentence_id=0, char_start=start, char_end=start + len(evidence), evidence=evidence,
+               caption=False, published="2024-12-10", date=date, date_end=date, precision=precision, timex=date,
+               date_text="on Sunday", date_basis=basis, date_note="'on Sunday', relative to publication",
+               rule="test", event_type=event_type, quad_class=quad, trigger="x", actors=actors, people=people,
+               locations=locations, certainty=certainty, title=evidence[:40])
+    return row
+
+
+FALL = [
+    _cand("000.txt", "Islamist rebels declared on Sunday that they had ousted Assad after seizing control of Damascus.",
+          "COERCE", "material conflict", "Syria", "Damascus", people="Bashar al-Assad (Syria)"),
+    _cand("003.txt", "HTS captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS", "Damascus"),
+    _cand("001.txt", "Following the abrupt collapse of Assad’s government on Dec. 8 due to the advancement of armed "
+          "groups, notably the Hayat Tahrir al-Sham (HTS) terrorist organization, in Damascus and other key cities.",
+          "COERCE", "material conflict", "Syria;HTS", "Damascus", people="Bashar al-Assad (Syria)",
+          basis="relative to publication"),
+]
+
+
+def test_three_reports_of_the_fall_of_damascus_are_one_event():
+    events, evidence = merge_events(pd.DataFrame(FALL))
+    assert len(events) == 1
+    row = events.iloc[0]
+    assert row.sources == 3 and row.articles == "000.txt;001.txt;003.txt"
+    assert set(row.actors.split(";")) == {"Syria", "HTS"}
+    assert len(evidence) == 3 and set(evidence["event_id"]) == {row.event_id}
+    assert list(events.columns) == list(EVENTS) and list(evidence.columns) == list(EVIDENCE)
+
+
+def test_talks_on_the_same_day_stay_separate():
+    talks = _cand("003.txt", "On Sunday, Russia held talks in Qatar with Iran and Turkey.", "CONSULT",
+                  "verbal cooperation", "Russia;Qatar;Iran;Turkey")
+    events, _ = merge_events(pd.DataFrame(FALL + [talks]))
+    assert len(events) == 2
+
+
+def test_attacks_on_different_places_the_same_day_stay_separate():
+    a = _cand("a.txt", "Russian drones struck Kharkiv on Sunday.", "ASSAULT", "material conflict", "Russia", "Kharkiv")
+    b = _cand("b.txt", "Israeli jets struck Beirut on Sunday.", "ASSAULT", "material conflict", "Israel", "Beirut")
+    events, _ = merge_events(pd.DataFrame([a, b]))
+    assert len(events) == 2
+
+
+def test_different_dates_never_merge():
+    a = _cand("a.txt", "HTS captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS", "Damascus")
+    b = _cand("b.txt", "HTS captured Damascus in 2024.", "ASSAULT", "material conflict", "HTS", "Damascus",
+              date="2024-01-01", precision="year")
+    assert len(merge_events(pd.DataFrame([a, b]))[0]) == 2
+
+
+def test_event_ids_are_stable_and_order_independent():
+    ids1 = set(merge_events(pd.DataFrame(FALL))[0]["event_id"])
+    ids2 = set(merge_events(pd.DataFrame(FALL[::-1]))[0]["event_id"])
+    assert ids1 == ids2
+
+
+def test_representative_is_the_most_certain_precise_report():
+    hedged = _cand("a.txt", "HTS reportedly captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS",
+                   "Damascus", certainty="hedged")
+    plain = _cand("b.txt", "HTS captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS", "Damascus")
+    events, _ = merge_events(pd.DataFrame([hedged, plain]))
+    assert events.iloc[0].article == "b.txt" and events.iloc[0].certainty == "asserted"
+
+
+def test_no_candidates_gives_empty_tables_with_the_schema():
+    events, evidence = merge_events(pd.DataFrame(columns=CANDIDATE_COLUMNS))
+    assert events.empty and list(events.columns) == list(EVENTS)
+    assert evidence.empty and list(evidence.columns) == list(EVIDENCE)
