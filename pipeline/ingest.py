@@ -1,0 +1,317 @@
+"""Read a folder of articles (*.txt, *.html, *.htm + manifest.csv) into `articles`.
+
+Writes `articles`: article (file name), title, source, url, published
+(YYYY-MM-DD or <NA>), published_basis ('manifest', 'manifest (estimated)',
+'page metadata' or 'missing'), published_note, format ('txt' | 'html'), text.
+All later offsets point into `text`, which is the decoded file (line endings
+made '\\n') or, for a web page, the main text trafilatura extracts.
+
+`read_articles` / `iter_articles` are the only functions here that touch
+files; decoding, HTML extraction and manifest checks are pure functions.
+Bad input never stops the build: each file that cannot be used is skipped or
+repaired, with a one-line message "<file>: <what happened>; <what we did>"
+in `problems`. A missing publication date stays <NA>; `resolve.infer_published`
+infers it later from the dates in the text.
+
+No network: trafilatura and htmldate get the page as a string and no URL, so
+neither ever fetches anything.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.schema import ARTICLES
+
+SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html"}
+MANIFEST = "manifest.csv"
+MANIFEST_COLUMNS = ["file", "title", "source", "url", "published", "published_note"]
+#: Longer texts are cut at the last line break before this many characters:
+#: later stages are linear, but one runaway file (a log, a dump) should not
+#: dominate a build. 1,000,000 characters is ~200 long news articles.
+MAX_CHARS = 1_000_000
+#: A file with a NUL byte, or more than this share of control characters in its
+#: first 8 KB, is binary (an image, a PDF, a zip saved as .txt).
+MAX_CONTROL_RATIO = 0.10
+_SNIFF_BYTES = 8192
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NON_WORD = re.compile(r"\W+")
+# Some prose: four words, then sentence punctuation. trafilatura falls back to a
+# page's whole visible text when it finds no article, which can be menu labels.
+_PROSE = re.compile(r"(?:\w+[^\w\n]+){3,}\w+[^\n.!?]*[.!?]")
+
+
+# --- pure parts -------------------------------------------------------------------
+
+def binary_reason(raw: bytes) -> str | None:
+    """Why `raw` looks like a binary file rather than text, or None if it looks like text."""
+    head = raw[:_SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 text: NUL bytes are expected
+    if b"\x00" in head:
+        return "binary file (NUL bytes)"
+    if head and sum(head.count(c) for c in _CONTROL) / len(head) > MAX_CONTROL_RATIO:
+        return "binary file (control characters)"
+    return None
+
+
+def decode(raw: bytes) -> tuple[str, str | None]:
+    """Decode file bytes to text without ever failing: (text, note on the encoding used or None).
+
+    Tries UTF-8 (with or without a BOM), UTF-16 with a BOM, then cp1252
+    (Windows "smart quotes"), then latin-1, which accepts every byte.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace"), "decoded as UTF-16"
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "not valid UTF-8, decoded as cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "not valid UTF-8 or cp1252, decoded as latin-1"
+
+
+def normalize_newlines(text: str) -> str:
+    """'\\r\\n' and lone '\\r' become '\\n', so every line split agrees on offsets."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def extract_html(html: str) -> dict:
+    """Main text and metadata of a saved web page: dict(text, title, published, url, source).
+
+    trafilatura keeps the article body and drops navigation and comments
+    (favoring precision); htmldate reads the original publication date from the
+    page's markup only (no extensive text search, which picks up any date).
+    Missing values are None.
+    """
+    import trafilatura  # imported here: loading it costs ~0.5 s, plain-text builds never need it
+    from htmldate import find_date
+
+    doc = trafilatura.bare_extraction(
+        html, include_comments=False, favor_precision=True, include_tables=False,
+        with_metadata=True, deduplicate=False,
+    )
+    try:
+        published = find_date(html, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate raises on markup it cannot parse; a missing date is fine
+        published = None
+    if doc is None:
+        return {"text": "", "title": None, "published": published, "url": None, "source": None}
+    return {
+        "text": normalize_newlines(doc.text or "").strip("\n"),
+        "title": doc.title or None,
+        "published": published,
+        "url": doc.url or None,
+        "source": doc.sitename or None,
+    }
+
+
+def read_manifest_text(text: str) -> tuple[pd.DataFrame, list[str]]:
+    """Parse manifest CSV text into a frame of strings; bad rows are dropped with a problem."""
+    problems: list[str] = []
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as err:
+        return pd.DataFrame(), [f"{MANIFEST}: unreadable CSV ({err}); treated every file as unlisted"]
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        return pd.DataFrame(), [f"{MANIFEST}: empty; treated every file as unlisted"]
+    header = [h.strip().lower() for h in rows[0]]
+    good = []
+    for line_no, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            problems.append(f"{MANIFEST}: row {line_no} has {len(row)} fields, the header {len(header)}; row ignored")
+            continue
+        good.append([cell.strip() for cell in row])
+    return pd.DataFrame(good, columns=header, dtype=object), problems
+
+
+def _valid_date(value: str) -> bool:
+    if not _DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_manifest(df: pd.DataFrame) -> tuple[dict[str, dict], list[str]]:
+    """Check a manifest frame: {file: {title, source, url, published, published_note}}, problems.
+
+    Unknown columns are ignored; missing optional columns are empty; a bad date
+    becomes None with a problem; without a `file` column nothing can be matched.
+    """
+    if df.empty and not len(df.columns):
+        return {}, []
+    if "file" not in df.columns:
+        return {}, [f"{MANIFEST}: no 'file' column (columns: {', '.join(map(str, df.columns))}); treated every file as unlisted"]
+    problems: list[str] = []
+    entries: dict[str, dict] = {}
+    for record in df.to_dict("records"):
+        name = str(record.get("file") or "").strip()
+        if not name:
+            problems.append(f"{MANIFEST}: a row has no file name; row ignored")
+            continue
+        if name in entries:
+            problems.append(f"{MANIFEST}: {name} is listed twice; kept the first row")
+            continue
+        entry = {c: (str(record.get(c)).strip() or None) if record.get(c) is not None else None
+                 for c in MANIFEST_COLUMNS[1:]}
+        if entry["published"] and not _valid_date(entry["published"]):
+            problems.append(f"{name}: manifest date {entry['published']!r} is not a YYYY-MM-DD date; left published empty")
+            entry["published"] = None
+        entries[name] = entry
+    return entries, problems
+
+
+def text_key(text: str) -> str:
+    """Hash of the text with case, punctuation and spacing ignored: equal keys are the same article."""
+    return hashlib.blake2b(_NON_WORD.sub(" ", text.lower()).strip().encode(), digest_size=16).hexdigest()
+
+
+def cap_text(text: str, limit: int = MAX_CHARS) -> str:
+    """The text cut to at most `limit` characters, at the last line break if there is one."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip()
+
+
+def make_article(name: str, raw: bytes, entry: dict | None) -> tuple[dict | None, list[str]]:
+    """One `articles` row from a file's bytes and its manifest entry, or None if unusable."""
+    fmt = SUFFIXES[Path(name).suffix.lower()]
+    if not raw.strip():
+        return None, [f"{name}: empty file; skipped"]
+    reason = binary_reason(raw)
+    if reason:
+        return None, [f"{name}: {reason}; skipped"]
+    problems = []
+    text, note = decode(raw)
+    if note:
+        problems.append(f"{name}: {note}; kept the text")
+    page = {}
+    if fmt == "html":
+        page = extract_html(text)
+        text = page["text"]
+    else:
+        text = normalize_newlines(text)
+    if not text.strip() or (fmt == "html" and not _PROSE.search(text)):
+        what = "no article text found in the page" if fmt == "html" else "only whitespace"
+        return None, problems + [f"{name}: {what}; skipped"]
+    if len(text) > MAX_CHARS:
+        kept = cap_text(text)
+        problems.append(f"{name}: {len(text):,} characters, over the {MAX_CHARS:,} cap; kept the first {len(kept):,}")
+        text = kept
+    entry = entry or {}
+    published, basis = entry.get("published"), "missing"
+    if published:
+        estimated = (entry.get("published_note") or "").lower().startswith("estimated")
+        basis = "manifest (estimated)" if estimated else "manifest"
+    elif page.get("published"):
+        published, basis = page["published"], "page metadata"
+    row = {
+        "article": name,
+        "title": entry.get("title") or page.get("title"),
+        "source": entry.get("source") or page.get("source"),
+        "url": entry.get("url") or page.get("url"),
+        "published": published,
+        "published_basis": basis,
+        "published_note": entry.get("published_note"),
+        "format": fmt,
+        "text": text,
+    }
+    return row, problems
+
+
+def to_frame(rows: list[dict]) -> pd.DataFrame:
+    """The `articles` table from row dicts, with the schema's columns and dtypes."""
+    df = pd.DataFrame(rows, columns=list(ARTICLES))
+    return df.astype({name: dtype for name, (dtype, _) in ARTICLES.items()})
+
+
+# --- file I/O ---------------------------------------------------------------------
+
+def _read_manifest(folder: Path) -> tuple[dict[str, dict], list[str]]:
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}, [f"{MANIFEST}: not found; every article is unlisted (no titles, dates from pages or text)"]
+    raw = path.read_bytes()
+    if binary_reason(raw):
+        return {}, [f"{MANIFEST}: not a text file; treated every file as unlisted"]
+    text, note = decode(raw)
+    df, problems = read_manifest_text(text)
+    if note:
+        problems.insert(0, f"{MANIFEST}: {note}; read it anyway")
+    entries, more = parse_manifest(df)
+    if not df.empty and "published" not in df.columns:
+        more.append(f"{MANIFEST}: no 'published' column; publication dates come from pages or the text")
+    return entries, problems + more
+
+
+def iter_articles(folder: Path, chunk_size: int = 500) -> Iterator[tuple[pd.DataFrame, list[str]]]:
+    """Yield (articles chunk, problems) so a large folder never holds every text at once.
+
+    The manifest is read first; files are read in name order, `chunk_size` at a
+    time. Duplicates are found across chunks (only text hashes are kept).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise NotADirectoryError(f"{folder}: not a folder")
+    entries, problems = _read_manifest(folder)
+    files, names = [], set()
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name == MANIFEST or path.name.startswith("."):
+            continue
+        if path.suffix.lower() in SUFFIXES:
+            files.append(path)
+            names.add(path.name)
+        else:
+            problems.append(f"{path.name}: not an article type (.txt, .html, .htm); ignored")
+    problems += [f"{name}: listed in {MANIFEST} but not in the folder; skipped its row"
+                 for name in entries if name not in names]
+    seen: dict[str, str] = {}
+    for i in range(0, max(len(files), 1), chunk_size):
+        rows = []
+        for path in files[i:i + chunk_size]:
+            try:
+                raw = path.read_bytes()
+            except OSError as err:
+                problems.append(f"{path.name}: cannot be read ({err.strerror}); skipped")
+                continue
+            entry = entries.get(path.name)
+            if entry is None and entries:
+                problems.append(f"{path.name}: not in {MANIFEST}; read it without title or manifest date")
+            row, found = make_article(path.name, raw, entry)
+            problems += found
+            if row is None:
+                continue
+            key = text_key(row["text"])
+            if key in seen:
+                problems.append(f"{path.name}: same text as {seen[key]}; kept {seen[key]}, skipped {path.name}")
+                continue
+            seen[key] = path.name
+            rows.append(row)
+        yield to_frame(rows), problems
+        problems = []
+
+
+def read_articles(folder: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The whole `articles` table of a folder and every problem met while reading it."""
+    frames, problems = [], []
+    for frame, found in iter_articles(folder):
+        frames.append(frame)
+        problems += found
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], problems

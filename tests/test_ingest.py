@@ -1,0 +1,178 @@
+"""ingest: reading a folder of articles, and every kind of bad input, one problem line each."""
+import socket
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import ingest
+from pipeline.schema import ARTICLES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# Real paragraphs from seed 004, so the articles look like news.
+P1 = ("A delegation of Russian diplomats arrived in Damascus last Tuesday to discuss the future of Russia's military "
+      "presence in Syria, following the recent fall of Bashar al-Assad, whom Russia had supported for years.")
+P2 = ("The meeting was attended by Russia's Deputy Foreign Minister Mikhail Bogdanov, but no immediate decisions "
+      "were made.")
+HEADER = "file,title,source,url,published,published_note\n"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test: ingest must never fetch."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def write(folder: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return folder
+
+
+def by_name(df: pd.DataFrame) -> dict[str, dict]:
+    return {r["article"]: r for r in df.to_dict("records")}
+
+
+def test_reads_txt_with_manifest_dates_and_schema(tmp_path):
+    write(tmp_path, {
+        "a.txt": P1 + "\r\n\r\n" + P2,
+        "b.txt": P2 + "\n\n" + P1,
+        "manifest.csv": HEADER + 'a.txt,Russia Appeals,Example News,,2025-02-02,\n'
+                                 'b.txt,Talks,,,2024-12-10,"estimated: the forum met on Saturday"\n',
+    })
+    df, problems = ingest.read_articles(tmp_path)
+    assert problems == []
+    assert df.columns.tolist() == list(ARTICLES)
+    assert df.dtypes.astype(str).tolist() == [dtype for dtype, _ in ARTICLES.values()]
+    rows = by_name(df)
+    assert rows["a.txt"]["published"] == "2025-02-02" and rows["a.txt"]["published_basis"] == "manifest"
+    assert rows["a.txt"]["title"] == "Russia Appeals" and rows["a.txt"]["format"] == "txt"
+    assert rows["a.txt"]["text"] == P1 + "\n\n" + P2  # CRLF made LF
+    assert rows["b.txt"]["published_basis"] == "manifest (estimated)"
+    assert rows["b.txt"]["published_note"] == "estimated: the forum met on Saturday"
+
+
+def test_unlisted_file_and_manifest_without_published(tmp_path):
+    write(tmp_path, {"a.txt": P1, "b.txt": P2, "manifest.csv": "file,title\na.txt,Delegation\n"})
+    df, problems = ingest.read_articles(tmp_path)
+    rows = by_name(df)
+    assert pd.isna(rows["a.txt"]["published"]) and rows["a.txt"]["published_basis"] == "missing"
+    assert rows["a.txt"]["title"] == "Delegation"
+    assert pd.isna(rows["b.txt"]["published"]) and rows["b.txt"]["published_basis"] == "missing"
+    assert any(p.startswith("manifest.csv: no 'published' column") for p in problems)
+    assert any(p.startswith("b.txt: not in manifest.csv") for p in problems)
+
+
+def test_no_manifest_at_all(tmp_path):
+    write(tmp_path, {"a.txt": P1})
+    df, problems = ingest.read_articles(tmp_path)
+    assert len(df) == 1 and df["published_basis"].tolist() == ["missing"]
+    assert problems == ["manifest.csv: not found; every article is unlisted (no titles, dates from pages or text)"]
+
+
+@pytest.mark.parametrize("name, content, problem", [
+    ("empty.txt", b"", "empty.txt: empty file; skipped"),
+    ("blank.txt", b"  \n\n\t\n", "blank.txt: empty file; skipped"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "image.txt: binary file (NUL bytes); skipped"),
+    ("noise.txt", bytes([1, 2, 3, 4, 5, 6, 7, 8, 65, 66]) * 100, "noise.txt: binary file (control characters); skipped"),
+    ("notes.docx", b"PK\x03\x04", "notes.docx: not an article type (.txt, .html, .htm); ignored"),
+    ("empty.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
+     "empty.html: no article text found in the page; skipped"),
+])
+def test_unusable_files_are_skipped_with_one_problem(tmp_path, name, content, problem):
+    write(tmp_path, {"good.txt": P1, name: content, "manifest.csv": HEADER + "good.txt,,,,2025-02-02,\n" + f"{name},,,,2025-02-02,\n"})
+    df, problems = ingest.read_articles(tmp_path)
+    assert df["article"].tolist() == ["good.txt"]
+    assert problem in problems
+
+
+def test_cp1252_text_is_decoded_with_a_note(tmp_path):
+    raw = ("“We are fine,” an embassy employee told TASS – without giving further details. Café.").encode("cp1252")
+    write(tmp_path, {"win.txt": raw})
+    df, problems = ingest.read_articles(tmp_path)
+    assert df["text"].iloc[0] == "“We are fine,” an embassy employee told TASS – without giving further details. Café."
+    assert "win.txt: not valid UTF-8, decoded as cp1252; kept the text" in problems
+
+
+@pytest.mark.parametrize("raw, text, note", [
+    ("Tehran’s ties".encode("utf-8"), "Tehran’s ties", None),
+    (b"\xef\xbb\xbf" + "Tehran’s ties".encode("utf-8"), "Tehran’s ties", None),
+    ("Tehran’s ties".encode("utf-16"), "Tehran’s ties", "decoded as UTF-16"),
+    (b"Caf\xe9 \x93quoted\x94", "Café “quoted”", "not valid UTF-8, decoded as cp1252"),
+    (b"T\x81rkiye", "T\x81rkiye", "not valid UTF-8 or cp1252, decoded as latin-1"),
+])
+def test_decode_never_fails(raw, text, note):
+    assert ingest.decode(raw) == (text, note)
+
+
+def test_unreadable_manifest_treats_every_file_as_unlisted(tmp_path):
+    write(tmp_path, {"a.txt": P1, "manifest.csv": b"\x00\x01\x02PK\x03\x04" * 50})
+    df, problems = ingest.read_articles(tmp_path)
+    assert len(df) == 1 and df["published_basis"].tolist() == ["missing"]
+    assert "manifest.csv: not a text file; treated every file as unlisted" in problems
+
+
+def test_manifest_without_file_column(tmp_path):
+    write(tmp_path, {"a.txt": P1, "manifest.csv": "name,published\na.txt,2025-02-02\n"})
+    df, problems = ingest.read_articles(tmp_path)
+    assert df["published_basis"].tolist() == ["missing"]
+    assert "manifest.csv: no 'file' column (columns: name, published); treated every file as unlisted" in problems
+
+
+def test_manifest_with_bad_row_bad_date_and_missing_file(tmp_path):
+    write(tmp_path, {
+        "a.txt": P1, "b.txt": P2, "c.txt": P1 + " " + P2,
+        "manifest.csv": HEADER
+        + "a.txt,A,,,08/12/2024,\n"                       # not ISO
+        + "b.txt,B,,,2024-02-30,\n"                       # no such day
+        + "c.txt,C,,,2024-12-08,,too,many,fields\n"       # malformed row
+        + "gone.txt,Gone,,,2024-12-08,\n",
+    })
+    df, problems = ingest.read_articles(tmp_path)
+    rows = by_name(df)
+    assert set(rows) == {"a.txt", "b.txt", "c.txt"}
+    assert pd.isna(rows["a.txt"]["published"]) and rows["a.txt"]["title"] == "A"
+    assert pd.isna(rows["b.txt"]["published"])
+    assert "a.txt: manifest date '08/12/2024' is not a YYYY-MM-DD date; left published empty" in problems
+    assert "b.txt: manifest date '2024-02-30' is not a YYYY-MM-DD date; left published empty" in problems
+    assert "manifest.csv: row 4 has 9 fields, the header 6; row ignored" in problems
+    assert "gone.txt: listed in manifest.csv but not in the folder; skipped its row" in problems
+    assert "c.txt: not in manifest.csv; read it without title or manifest date" in problems
+
+
+def test_duplicate_articles_keep_the_first(tmp_path):
+    # Same words, different spacing, case and quotes: the same article saved twice.
+    write(tmp_path, {"a.txt": P1 + "\n\n" + P2, "b.txt": P1.upper().replace("'", "’") + "\n" + P2 + "\n"})
+    df, problems = ingest.read_articles(tmp_path)
+    assert df["article"].tolist() == ["a.txt"]
+    assert problems == ["manifest.csv: not found; every article is unlisted (no titles, dates from pages or text)",
+                        "b.txt: same text as a.txt; kept a.txt, skipped b.txt"]
+
+
+def test_duplicates_are_found_across_chunks(tmp_path):
+    write(tmp_path, {"a.txt": P1, "b.txt": P2, "c.txt": P1})
+    chunks = list(ingest.iter_articles(tmp_path, chunk_size=1))
+    assert [c["article"].tolist() for c, _ in chunks] == [["a.txt"], ["b.txt"], []]
+    assert "c.txt: same text as a.txt; kept a.txt, skipped c.txt" in chunks[2][1]
+
+
+def test_five_megabyte_article_is_cut_at_the_cap(tmp_path):
+    para = P1 + " " + P2 + "\n\n"
+    big = para * (5_000_000 // len(para) + 1)
+    write(tmp_path, {"big.txt": big})
+    df, problems = ingest.read_articles(tmp_path)
+    text = df["text"].iloc[0]
+    assert len(text) <= ingest.MAX_CHARS and big.startswith(text) and text.endswith(P2)
+    assert f"big.txt: {len(big):,} characters, over the 1,000,000 cap; kept the first {len(text):,}" in problems
+
+
+def test_folder_must_exist(tmp_path):
+    with pytest.raises(NotADirectoryError):
+        ingest.read_articles(tmp_path / "nope")
