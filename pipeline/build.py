@@ -7,6 +7,7 @@ for, the article texts are kept. Merging needs every candidate and runs last.
 from __future__ import annotations
 
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,8 @@ def build(
     problems: list[str] = []
     chunks = ingest.iter_articles(Path(articles_dir), chunk_size=chunk_size)
     all_cands, all_articles, totals = [], [], {"sentences": 0, "timexes": 0, "mentions": 0}
-    done, total = 0, ingest.count_articles(Path(articles_dir))
+    done = 0
+    total = sum(1 for p in Path(articles_dir).iterdir() if p.suffix.lower() in ingest.SUFFIXES)
 
     def collect(result):
         nonlocal done
@@ -97,14 +99,17 @@ def build(
             progress(done, total)
 
     if workers > 1:
+        # At most two chunks per worker in flight, so reading never runs far ahead of processing.
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = []
+            pending: deque = deque()
             for chunk, chunk_problems in chunks:
                 problems.extend(chunk_problems)
                 if len(chunk):
-                    futures.append(pool.submit(_process_chunk, chunk, extra, keep_text))
-            for f in futures:
-                collect(f.result())
+                    pending.append(pool.submit(_process_chunk, chunk, extra, keep_text))
+                while len(pending) >= 2 * workers:
+                    collect(pending.popleft().result())
+            while pending:
+                collect(pending.popleft().result())
     else:
         for chunk, chunk_problems in chunks:
             problems.extend(chunk_problems)

@@ -92,3 +92,10 @@ def conform(df: pd.DataFrame, table: dict[str, tuple[str, str]]) -> pd.DataFrame
     if missing:
         raise KeyError(f"missing columns: {missing}")
     return df[list(table)].astype({name: dtype for name, (dtype, _) in table.items()})
+
+
+def markdown_table(table: dict[str, tuple[str, str]]) -> str:
+    """The table's columns as Markdown, for the README."""
+    lines = ["| column | type | meaning |", "|---|---|---|"]
+    lines += [f"| `{name}` | {dtype} | {meaning.replace('|', '/')} |" for name, (dtype, meaning) in table.items()]
+    return "\n".join(lines)

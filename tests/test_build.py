@@ -1,0 +1,128 @@
+"""End to end on the shipped corpus (data/articles) and on a folder of bad input."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.__main__ import main
+from pipeline.build import build
+from pipeline.schema import CERTAINTIES, DATE_BASES, EVENTS, EVIDENCE, PRECISIONS, QUAD_CLASSES
+from pipeline.write import read_table, sibling
+
+ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return build(ARTICLES)
+
+
+def _names(cell) -> set[str]:
+    return set(cell.split(";")) if isinstance(cell, str) and cell else set()
+
+
+def _find(events, date, *, actors=(), locations=(), people=()):
+    rows = events[events["date"] == date]
+    return rows[rows.apply(lambda r: set(actors) <= _names(r.actors) and set(locations) <= _names(r.locations)
+                           and all(any(p in x for x in _names(r.people)) for p in people), axis=1)]
+
+
+def test_doha_forum_talks_of_russia_iran_turkey(seeds):
+    assert len(_find(seeds.events, "2024-12-07", actors={"Russia", "Iran", "Turkey"}))
+
+
+def test_fall_of_damascus_is_one_event_with_three_sources(seeds):
+    rows = _find(seeds.events, "2024-12-08", locations={"Damascus"})
+    rows = rows[rows["quad_class"] == "material conflict"]
+    assert len(rows) == 1, rows[["title", "articles"]]
+    assert rows.iloc[0].sources >= 3
+
+
+def test_bogdanov_statement_on_talks_with_hts(seeds):
+    rows = _find(seeds.events, "2024-12-12", actors={"HTS"}, people={"Bogdanov"})
+    assert len(rows)
+
+
+def test_evacuation_via_hmeimim(seeds):
+    assert len(_find(seeds.events, "2024-12-15", actors={"Russia"}, locations={"Hmeimim"}))
+
+
+def test_delegation_visit_to_damascus_last_tuesday(seeds):
+    rows = _find(seeds.events, "2025-01-28", actors={"Russia"}, locations={"Damascus"})
+    assert len(rows)
+    assert "'last Tuesday'" in rows.iloc[0].date_note and "2025-02-02" in rows.iloc[0].date_note
+
+
+def test_no_event_after_its_publication_unless_planned(seeds):
+    ev = seeds.evidence
+    late = ev[(ev["date"] > ev["published"]) & (ev["certainty"] != "future")]
+    assert late.empty, late[["article", "date", "evidence"]]
+
+
+def test_related_posts_and_comment_prompts_are_not_events(seeds):
+    text = " ".join(seeds.evidence["evidence"])
+    assert "Ayurveda" not in text and "Leave a" not in text and "Tulsi" not in text
+    assert not seeds.events["date"].isin(["2024-11-14", "2024-11-10"]).any()
+
+
+def test_every_value_is_in_its_vocabulary(seeds):
+    ev = seeds.events
+    assert ev["precision"].isin(PRECISIONS).all()
+    assert ev["date_basis"].isin(DATE_BASES).all()
+    assert ev["certainty"].isin(CERTAINTIES).all()
+    assert ev["quad_class"].isin(QUAD_CLASSES).all()
+    assert ev["date_note"].str.len().gt(0).all()
+    assert (ev["date"] <= ev["date_end"]).all()
+    assert list(ev.columns) == list(EVENTS) and list(seeds.evidence.columns) == list(EVIDENCE)
+
+
+def test_evidence_offsets_point_into_the_article_text(seeds):
+    texts = dict(zip(seeds.articles["article"], seeds.articles["text"]))
+    for row in seeds.evidence.itertuples():
+        assert texts[row.article][row.char_start:row.char_end] == row.evidence
+
+
+def test_event_ids_are_stable_across_rebuilds(seeds):
+    assert list(build(ARTICLES).events["event_id"]) == list(seeds.events["event_id"])
+
+
+def test_cli_build_writes_three_tables_atomically(tmp_path, capsys):
+    out = tmp_path / "out" / "events.parquet"
+    assert main(["build", "--articles", str(ARTICLES), "--out", str(out)]) == 0
+    summary = capsys.readouterr().out
+    assert "events" in summary and str(out) in summary
+    events = read_table(out)
+    assert len(events) and list(events.columns) == list(EVENTS)
+    assert read_table(sibling(out, "evidence"))["event_id"].isin(events["event_id"]).all()
+    assert len(read_table(sibling(out, "articles"))) == 5
+    assert not list(out.parent.glob("*.tmp"))
+
+
+def test_cli_rejects_a_missing_folder(tmp_path, capsys):
+    assert main(["build", "--articles", str(tmp_path / "nope"), "--out", str(tmp_path / "e.csv")]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_bad_input_is_reported_and_the_rest_is_built(tmp_path):
+    good = (ARTICLES / "003_8ecce001b37ddfde.txt").read_bytes()
+    (tmp_path / "good.txt").write_bytes(good)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp_path / "latin1.txt").write_bytes("Le Kremlin a déclaré dimanche 8 décembre 2024 que la Russie…".encode("cp1252"))
+    (tmp_path / "copy.txt").write_bytes(good)
+    (tmp_path / "nodates.txt").write_text("Russia and Iran are neighbours of the Caspian Sea.\n", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(
+        'file,published\ngood.txt,2024-12-08\nmissing.txt,2024-12-01\nlatin1.txt,not a date\n"broken,row\n',
+        encoding="utf-8")
+    result = build(tmp_path)
+    joined = "\n".join(result.problems)
+    for name in ("empty.txt", "image.txt", "copy.txt", "missing.txt", "nodates.txt", "latin1.txt"):
+        assert name in joined, joined
+    assert set(result.articles["article"]) >= {"good.txt", "latin1.txt", "nodates.txt"}
+    assert len(result.events) > 0 and set(result.events["articles"].str.split(";").explode()) <= {"good.txt", "latin1.txt"}
+
+
+def test_empty_folder_gives_empty_tables(tmp_path):
+    result = build(tmp_path)
+    assert result.events.empty and list(result.events.columns) == list(EVENTS)
+    assert isinstance(result.summary, str) and "0 events" in result.summary
