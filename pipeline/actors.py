@@ -1,0 +1,119 @@
+"""Actor stage: find the states, organizations, armed groups, people and places each sentence names.
+
+Reads `sentences`: article, sentence_id, start, text and, if present, ref_date
+(YYYY-MM-DD, for aliases valid in a period only: "the Kremlin" is the Soviet
+Union in 1985). Writes `mentions`: article, sentence_id, start, end (offsets
+into the article's text), text (as written), name (canonical), kind
+('actor'|'person'|'location'), affiliation (a person's actor, else <NA>) and
+source (the gazetteer entry, plus the rule that read a capital).
+
+The whole gazetteer is one Aho-Corasick automaton run over each folded
+sentence (lowercased, accents and apostrophes unified, offsets unchanged);
+matches are then kept only at word boundaries and where the text writes the
+alias's capitals, and the longest non-overlapping ones win.
+
+A capital is read from its neighbours, by the words in actors.yaml's
+`capital_rule`, first rule that fires wins:
+  1. a possessive ("Moscow's embassy")                  -> the state (metonym)
+  2. a locative word before ("in", "to", "near", ...)   -> the place
+  3. an action/speech word after ("said", "announced")  -> the state (metonym)
+  4. otherwise (no locative preposition)                -> the state (metonym)
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from pipeline.gazetteer import Gazetteer, Sense, fold
+
+COLUMNS = ("article", "sentence_id", "start", "end", "text", "name", "kind", "affiliation", "source")
+_DTYPES = {"article": "string", "sentence_id": "Int64", "start": "Int64", "end": "Int64", "text": "string",
+           "name": "string", "kind": "string", "affiliation": "string", "source": "string"}
+_PREV_WORD = re.compile(r"(\w+)\s+(?:the\s+)?\Z")  # "at the Doha Forum" reads past "the"
+_NEXT_WORD = re.compile(r"\s*,?\s*(\w+)")
+
+
+def match_actors(sentences: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+    """One row per actor, person or place mention in `sentences`, with article offsets."""
+    out: dict[str, list] = {c: [] for c in COLUMNS}
+    refs = sentences["ref_date"] if "ref_date" in sentences.columns else [None] * len(sentences)
+    for article, sid, s_start, text, ref in zip(sentences["article"], sentences["sentence_id"],
+                                                sentences["start"], sentences["text"], refs):
+        ref = ref if isinstance(ref, str) and ref else None
+        for start, end, name, kind, affiliation, source in find_mentions(text, gazetteer, ref):
+            out["article"].append(article)
+            out["sentence_id"].append(sid)
+            out["start"].append(s_start + start)
+            out["end"].append(s_start + end)
+            out["text"].append(text[start:end])
+            out["name"].append(name)
+            out["kind"].append(kind)
+            out["affiliation"].append(affiliation)
+            out["source"].append(source)
+    return pd.DataFrame(out).astype(_DTYPES)
+
+
+def find_mentions(text: str, gazetteer: Gazetteer, ref_date: str | None = None) -> list[tuple]:
+    """Mentions in one string: (start, end, name, kind, affiliation, source), in text order."""
+    folded = fold(text)
+    size = len(folded)
+    candidates = []
+    for last, (length, senses, uppers) in gazetteer.automaton.iter(folded):
+        start, end = last - length + 1, last + 1
+        # Word boundaries: 'Iran' must not fire inside 'Iranian' or 'Tehran' inside 'Tehrani'.
+        if (start and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum()):
+            continue
+        # The alias's capitals must be capitals in the text: 'US' is not 'us', 'Turkey' is not 'turkey'.
+        fitting = [s for s, up in zip(senses, uppers) if all(text[start + i].isupper() for i in up)]
+        if fitting:
+            candidates.append((start, end, fitting))
+    candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+    taken = bytearray(size)
+    chosen = []
+    for start, end, senses in candidates:
+        if taken.find(1, start, end) == -1:
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end, senses))
+    chosen.sort()
+    mentions = []
+    for start, end, senses in chosen:
+        sense = _in_period(senses, ref_date)
+        if sense is not None:
+            mentions.append((start, end, *_read(sense, folded, start, end, gazetteer)))
+    return mentions
+
+
+def _in_period(senses: list[Sense], ref_date: str | None) -> Sense | None:
+    """The sense valid on ref_date; without a date, the current one (no valid_to, else the latest)."""
+    if ref_date:
+        valid = [s for s in senses if (s.valid_from or "0000") <= ref_date <= (s.valid_to or "9999")]
+        return valid[0] if valid else None
+    return max(senses, key=lambda s: s.valid_to or "9999")
+
+
+def _read(sense: Sense, folded: str, start: int, end: int, gaz: Gazetteer) -> tuple:
+    """(name, kind, affiliation, source) of one mention; a capital is read as state or place."""
+    entry = gaz.entries[sense.name]
+    source = sense.source
+    if sense.valid_from or sense.valid_to:
+        source += f" (valid {sense.valid_from or '...'} to {sense.valid_to or '...'})"
+    if sense.capital is None:
+        return entry.name, entry.kind, entry.affiliation, source
+    rule = _capital_rule(folded, start, end, gaz)
+    if rule.startswith("location"):
+        return sense.capital, "location", None, f"{source}; {rule}"
+    return entry.name, entry.kind, None, f"{source}; {rule}"
+
+
+def _capital_rule(folded: str, start: int, end: int, gaz: Gazetteer) -> str:
+    """Which rule reads this capital: 'metonym: ...' (the state) or 'location: ...' (the place)."""
+    if folded.startswith("'s", end) or (folded.startswith("'", end) and folded[end - 1] == "s"):
+        return "metonym: possessive"
+    prev = _PREV_WORD.search(folded, max(0, start - 40), start)
+    if prev and prev.group(1) in gaz.locative_before:
+        return f"location: after '{prev.group(1)}'"
+    nxt = _NEXT_WORD.match(folded, end)
+    if nxt and nxt.group(1) in gaz.actor_after:
+        return f"metonym: before '{nxt.group(1)}'"
+    return "metonym: no locative preposition"
