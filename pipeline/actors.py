@@ -14,33 +14,36 @@ alias's capitals, and the longest non-overlapping ones win.
 
 A capital is read from its neighbours, by the words in actors.yaml's
 `capital_rule`, first rule that fires wins:
-  1. a possessive ("Moscow's embassy")                  -> the state (metonym)
-  2. a locative word before ("in", "to", "near", ...)   -> the place
-  3. an action/speech word after ("said", "announced")  -> the state (metonym)
-  4. otherwise (no locative preposition)                -> the state (metonym)
+  1. a place word in the next three ("Damascus's Qudsayya district") -> the place
+  2. a possessive ("Moscow's embassy")                   -> the state (metonym)
+  3. a locative word before ("in", "to", "near", ...)    -> the place
+  4. an action/speech word after ("said", "announced")   -> the state (metonym)
+  5. otherwise (no locative preposition)                 -> the state (metonym)
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
 
-from pipeline.gazetteer import Gazetteer, Sense, fold
+from pipeline.gazetteer import Gazetteer, Sense, fold, load_gazetteer
 
 COLUMNS = ("article", "sentence_id", "start", "end", "text", "name", "kind", "affiliation", "source")
 _DTYPES = {"article": "string", "sentence_id": "Int64", "start": "Int64", "end": "Int64", "text": "string",
            "name": "string", "kind": "string", "affiliation": "string", "source": "string"}
 _PREV_WORD = re.compile(r"(\w+)\s+(?:the\s+)?\Z")  # "at the Doha Forum" reads past "the"
-_NEXT_WORD = re.compile(r"\s*,?\s*(\w+)")
+_NEXT_WORDS = re.compile(r"(?:'s?)?\s*,?\s*(\w+)(?:\s+(\w+))?(?:\s+(\w+))?")
 
 
-def match_actors(sentences: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+def match_actors(sentences: pd.DataFrame, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
     """One row per actor, person or place mention in `sentences`, with article offsets."""
+    gazetteer = gazetteer or load_gazetteer()
     out: dict[str, list] = {c: [] for c in COLUMNS}
     refs = sentences["ref_date"] if "ref_date" in sentences.columns else [None] * len(sentences)
     for article, sid, s_start, text, ref in zip(sentences["article"], sentences["sentence_id"],
                                                 sentences["start"], sentences["text"], refs):
-        ref = ref if isinstance(ref, str) and ref else None
+        ref = str(ref)[:10] if isinstance(ref, (str, dt.date)) and not pd.isna(ref) and str(ref) else None
         for start, end, name, kind, affiliation, source in find_mentions(text, gazetteer, ref):
             out["article"].append(article)
             out["sentence_id"].append(sid)
@@ -79,7 +82,7 @@ def find_mentions(text: str, gazetteer: Gazetteer, ref_date: str | None = None) 
     mentions = []
     for start, end, senses in chosen:
         sense = _in_period(senses, ref_date)
-        if sense is not None:
+        if sense is not None and sense.name:  # an ignore_phrase names nothing
             mentions.append((start, end, *_read(sense, folded, start, end, gazetteer)))
     return mentions
 
@@ -108,12 +111,15 @@ def _read(sense: Sense, folded: str, start: int, end: int, gaz: Gazetteer) -> tu
 
 def _capital_rule(folded: str, start: int, end: int, gaz: Gazetteer) -> str:
     """Which rule reads this capital: 'metonym: ...' (the state) or 'location: ...' (the place)."""
+    nxt = _NEXT_WORDS.match(folded, end)
+    place = next((w for w in nxt.groups() if w in gaz.location_after), None) if nxt else None
+    if place:  # within three words: "Damascus's Qudsayya district"
+        return f"location: before '{place}'"
     if folded.startswith("'s", end) or (folded.startswith("'", end) and folded[end - 1] == "s"):
         return "metonym: possessive"
     prev = _PREV_WORD.search(folded, max(0, start - 40), start)
     if prev and prev.group(1) in gaz.locative_before:
         return f"location: after '{prev.group(1)}'"
-    nxt = _NEXT_WORD.match(folded, end)
     if nxt and nxt.group(1) in gaz.actor_after:
         return f"metonym: before '{nxt.group(1)}'"
     return "metonym: no locative preposition"

@@ -105,6 +105,7 @@ class Entry:
 class Gazetteer:
     entries: dict[str, Entry]
     senses: dict[str, list[Sense]]  # folded alias -> meanings
+    location_after: frozenset[str]
     locative_before: frozenset[str]
     actor_after: frozenset[str]
     palette: tuple[str, ...]
@@ -138,13 +139,15 @@ def _load(extra_paths: tuple[str, ...]) -> Gazetteer:
     for fname, doc in docs:
         _add_curated(entries, tiers[0], fname, doc)
     _check_affiliations(entries, docs)
+    for fname, doc in docs:  # phrases that win the longest match and then name nothing
+        tiers[0] += [Sense(str(p), "", f"{fname}:ignore_phrases") for p in doc.get("ignore_phrases") or []]
     excluded = {fold(a) for _, doc in docs for a in doc.get("exclude_aliases") or []}
     notes: list[str] = []
     senses = _merge_tiers(tiers, excluded, notes)
     rule = {}
     for fname, doc in docs:
         for key, words in (doc.get("capital_rule") or {}).items():
-            if key not in ("locative_before", "actor_after"):
+            if key not in ("location_after", "locative_before", "actor_after"):
                 raise GazetteerError(f"{fname}: capital_rule: unknown key {key!r}")
             rule.setdefault(key, set()).update(fold(str(w)) for w in words)
     palette = next((tuple(d["palette"]) for _, d in reversed(docs) if d.get("palette")), ())
@@ -153,7 +156,8 @@ def _load(extra_paths: tuple[str, ...]) -> Gazetteer:
             raise GazetteerError(f"palette: {color!r} is not a '#rrggbb' color")
     if not palette:
         raise GazetteerError(f"{ACTORS_YAML.name}: palette is missing")
-    return Gazetteer(entries, senses, frozenset(rule.get("locative_before", ())),
+    return Gazetteer(entries, senses, frozenset(rule.get("location_after", ())),
+                     frozenset(rule.get("locative_before", ())),
                      frozenset(rule.get("actor_after", ())), tuple(c.lower() for c in palette), notes)
 
 
@@ -164,7 +168,8 @@ def _read_yaml(path: Path) -> dict:
         raise GazetteerError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(doc, dict):
         raise GazetteerError(f"{path.name}: the top level must be a mapping")
-    allowed = {"palette", "capital_rule", "exclude_aliases", "countries", "actors", "people", "locations"}
+    allowed = {"palette", "capital_rule", "exclude_aliases", "ignore_phrases", "countries", "actors", "people",
+               "locations"}
     unknown = set(doc) - allowed
     if unknown:
         raise GazetteerError(f"{path.name}: unknown section(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -398,7 +403,8 @@ def gazetteer_table(gazetteer: Gazetteer | None = None) -> pd.DataFrame:
     aliases: dict[str, set[str]] = {}
     for senses in gaz.senses.values():
         for s in senses:
-            aliases.setdefault(s.name, set()).add(s.alias)
+            if s.name:
+                aliases.setdefault(s.name, set()).add(s.alias)
     rows = {"name": [], "kind": [], "category": [], "affiliation": [], "color": [], "aliases": []}
     for name, entry in sorted(gaz.entries.items()):
         rows["name"].append(name)

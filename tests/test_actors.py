@@ -116,6 +116,12 @@ def test_sentences(gaz, sentence, expected):
     # 'turkey' the bird (lower case) is not the state.
     ("They served roast turkey at the embassy.", set()),
     ("TÜRKİYE and Türkiye’s allies met in Ankara.", {("Turkey", "actor"), ("Ankara", "location")}),
+    # A longer phrase that names no entry wins and is dropped: New Jersey is not Jersey.
+    ("He moved from New Jersey to Armenia.", {("Armenia", "actor")}),
+    # Place words after a capital (even after a possessive) make it the place.
+    ("Kamal Lababidi indicated that the departing Russian soldiers had been stationed in Damascus’s Qudsayya "
+     "district.", {("Russia", "actor"), ("Damascus", "location"), ("Qudsayya", "location")}),
+    ("Damascus’s Qudsayya district emptied.", {("Damascus", "location"), ("Qudsayya", "location")}),
 ])
 def test_boundaries_and_case(gaz, sentence, expected):
     assert _names(sentence, gaz) == expected
@@ -137,6 +143,7 @@ def test_period_aliases(gaz, sentence, ref_date, expected):
     ("diplomatic operations at Moscow’s embassy in Damascus are ongoing", "metonym: possessive"),
     ("He stated that the Russian personnel then returned to Moscow by air.", "location: after 'to'"),
     ("Moscow, a staunch backer of Assad, is scrambling to salvage its position.", "metonym: no locative preposition"),
+    ("the departing Russian soldiers had been stationed in Moscow’s Qudsayya district", "location: before 'district'"),
 ])
 def test_capital_rule_is_recorded(gaz, sentence, rule):
     moscow = [m for m in find_mentions(sentence, gaz) if sentence[m[0]:m[1]] == "Moscow"]
@@ -164,6 +171,7 @@ def test_match_actors_uses_ref_date_column(gaz):
     sentences = pd.DataFrame({"article": ["x", "x"], "sentence_id": [0, 1], "start": [0, 40],
                               "end": [30, 70], "text": ["The Kremlin denied it.", "The Kremlin denied it."],
                               "ref_date": ["1983-09-01", pd.NA]})
+    assert list(match_actors(sentences.astype({"ref_date": "datetime64[ns]"}), gaz)["name"]) == ["Soviet Union", "Russia"]
     mentions = match_actors(sentences, gaz)
     assert list(mentions["name"]) == ["Soviet Union", "Russia"]
     assert list(mentions["start"]) == [4, 44]
