@@ -33,21 +33,31 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 
 @dataclass(frozen=True)
 class Rules:
-    """The compiled contents of boilerplate.yaml."""
+    """The compiled contents of boilerplate.yaml (all matched against lowercased lines)."""
 
     whole_line: tuple[tuple[str, re.Pattern], ...]
+    contains_any: re.Pattern
     contains: tuple[tuple[str, re.Pattern], ...]
     glued_date: re.Pattern
-    caption_credit: re.Pattern
-    caption_patterns: re.Pattern
+    caption_start: re.Pattern
+    caption_end: re.Pattern
     edge_max_words: int
     site_name_max_words: int
+
+
+# An unescaped capital letter: patterns are matched against lowercased lines
+# (case-insensitive matching is 4x slower), so they must be written in lowercase.
+_CAPITAL = re.compile(r"(?<!\\)[A-Z]")
+#: How much of a line's end a photo credit can take, in characters.
+CREDIT_TAIL = 200
 
 
 def _alternation(patterns: list, where: str) -> str:
     if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
         raise ValueError(f"{RESOURCE.name}: {where} must be a non-empty list of strings")
     for p in patterns:
+        if _CAPITAL.search(p):
+            raise ValueError(f"{RESOURCE.name}: {where}: write pattern {p!r} in lowercase (lines are lowercased)")
         try:
             re.compile(p)
         except re.error as err:
@@ -59,7 +69,7 @@ def _compile_reasons(section: dict, key: str, template: str) -> tuple[tuple[str,
     if not isinstance(section, dict) or not section:
         raise ValueError(f"{RESOURCE.name}: '{key}' must map reasons to lists of patterns")
     return tuple(
-        (reason, re.compile(template.format(_alternation(pats, f"{key}.{reason}")), re.IGNORECASE))
+        (reason, re.compile(template.format(_alternation(pats, f"{key}.{reason}"))))
         for reason, pats in section.items()
     )
 
@@ -74,19 +84,23 @@ def load_rules(path: Path = RESOURCE) -> Rules:
     whole_line = _compile_reasons(data["whole_line"], "whole_line", r"^(?:{})$")
     contains = _compile_reasons(data["contains"], "contains", r"{}")
     caption, edges = data["caption"], data["edges"]
-    credits = _alternation([re.escape(w) for w in caption.get("credit_words", [])], "caption.credit_words")
+    words = caption.get("credit_words") if isinstance(caption, dict) else None
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise ValueError(f"{RESOURCE.name}: caption.credit_words must be a list of words")
+    credits = "|".join(re.escape(w.lower()) for w in words)
     # "(... via AP)" / "(ATTA KENARE / AFP)" at the end, or an unbracketed
     # "Name/AFP via Getty Images" tail after the caption's last sentence.
-    credit = (
-        rf"\([^()]*\b(?:{credits})\b[^()]*\)\s*$"
-        rf"|[.?!]\s+[^.()]{{0,80}}\b(?:{credits})\s*$"
-    )
+    credit = rf"\([^()]*\b(?:{credits})\b[^()]*\)\s*$|[.?!]\s+[^.()]{{0,80}}\b(?:{credits})\s*$"
+    ends = _alternation(caption.get("line_ends"), "caption.line_ends")
     return Rules(
         whole_line=whole_line,
+        # One combined search first: most lines match nothing, and one pass is
+        # much cheaper than one per reason.
+        contains_any=re.compile("|".join(p.pattern for _, p in contains)),
         contains=contains,
-        glued_date=re.compile(_alternation([data["glued_date"]], "glued_date"), re.IGNORECASE),
-        caption_credit=re.compile(credit, re.IGNORECASE),
-        caption_patterns=re.compile(_alternation(caption.get("patterns", []), "caption.patterns"), re.IGNORECASE),
+        glued_date=re.compile(_alternation([data["glued_date"]], "glued_date")),
+        caption_start=re.compile(_alternation(caption.get("line_starts"), "caption.line_starts")),
+        caption_end=re.compile(f"{credit}|{ends}"),
         edge_max_words=int(edges["max_words"]),
         site_name_max_words=int(edges["site_name_max_words"]),
     )
@@ -106,15 +120,15 @@ def find_lines(text: str) -> list[tuple[int, int]]:
 
 def classify_line(line: str, rules: Rules) -> tuple[str, str]:
     """(kind, reason) of one line on its own, before looking at its neighbours."""
+    low = line.lower()
     for reason, pattern in rules.whole_line:
-        if pattern.match(line):
+        if pattern.match(low):
             return "boilerplate", reason
-    if rules.glued_date.match(line):
+    if rules.glued_date.match(low):
         return "boilerplate", "related post"
-    for reason, pattern in rules.contains:
-        if pattern.search(line):
-            return "boilerplate", reason
-    if rules.caption_credit.search(line) or rules.caption_patterns.search(line):
+    if rules.contains_any.search(low):
+        return "boilerplate", next(reason for reason, pattern in rules.contains if pattern.search(low))
+    if rules.caption_start.match(low) or rules.caption_end.search(low[-CREDIT_TAIL:]):
         return "caption", "photo credit"
     return "body", ""
 
