@@ -1,0 +1,197 @@
+"""Stage 5: turn placeholders into dates, and explain each date.
+
+Reads `timexes` (article, start, text, type, value, rule) and `articles`
+(article, published, published_basis). `resolve_dates` writes value (final
+TIMEX3), date and date_end (YYYY-MM-DD range the value covers), precision,
+date_basis and date_note. `infer_published` fills a missing `published`.
+
+Anchoring: in news, relative expressions ("last Tuesday", "in July") count
+from the publication date. A text whose explicit dates lie far from its
+publication date is a narrative (a history of a war): there they count from
+the last date mentioned before them. Expressions that name an earlier date
+("the following year", "that day") always count from the text's last date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from pipeline.timex_values import (add_months, format_unit, parse_placeholder, precision_of,
+                                   resolve_month, resolve_season, resolve_weekday, unknown_value,
+                                   value_span)
+
+__all__ = ["resolve_dates", "infer_published", "value_span", "resolve_values", "Resolution"]
+
+NARRATIVE_NEAR_YEARS = 2  # an explicit date this close to the DCT makes the text news
+NARRATIVE_MIN_DATES = 4   # fewer explicit dates than this: too little evidence, treat as news
+
+
+@dataclass(frozen=True)
+class Resolution:
+    value: str
+    basis: str | None
+    note: str
+
+
+def _is_narrative(rows: list[dict], dct: date | None) -> bool:
+    """A history (dates far before its DCT), not news: then the text's dates anchor."""
+    if dct is None:
+        return True
+    years = [int(r["value"][:4]) for r in rows
+             if r["type"] in ("DATE", "TIME") and re.match(r"\d{4}", r["value"])]
+    deictic = sum(1 for r in rows if (parse_placeholder(r["value"]) or {}).get("kind") == "weekday"
+                  or r["value"].startswith(("UNDEF-last-", "UNDEF-this-day", "UNDEF-next-")))
+    # News recalls history ("Since 2015") but dates its own events near
+    # publication or by weekday; a history does neither, and has many dates.
+    near = any(abs(y - dct.year) <= NARRATIVE_NEAR_YEARS for y in years)
+    return len(years) >= NARRATIVE_MIN_DATES and not near and deictic * 5 < len(years)
+
+
+def _shift(anchor: date, unit: str, n: int) -> str | None:
+    """The `unit` containing `anchor`, moved by n units, as TIMEX3."""
+    if unit in ("day",):
+        return format_unit(anchor + timedelta(days=n), unit)
+    if unit in ("week", "weekend"):
+        return format_unit(anchor + timedelta(weeks=n), unit)
+    if unit == "month":
+        return format_unit(add_months(anchor, n), unit)
+    if unit == "quarter":
+        return format_unit(add_months(anchor, 3 * n), unit)
+    if unit in ("year", "decade", "century"):
+        step = {"year": 1, "decade": 10, "century": 100}[unit]
+        year = anchor.year + n * step
+        return format_unit(date(year, 1, 1), unit) if 1 <= year <= 9999 else None
+    return None
+
+
+def _fill(p: dict, anchor: date, tense_ok: bool) -> str | None:
+    """Value of a parsed placeholder `p` counted from `anchor` (a day)."""
+    kind = p["kind"]
+    if kind == "unit":
+        return _shift(anchor, p["unit"], p["n"])
+    if kind == "weekday":
+        return resolve_weekday(anchor, p["day"], p["dir"]).isoformat()
+    # A narrative moves through its own time: "in April" is April of the year it is in.
+    direction = p.get("dir") if tense_ok or p.get("dir") in ("last", "next") else "this"
+    if kind == "month":
+        return resolve_month(anchor, p["month"], p["day"], direction)
+    if kind == "season":
+        return resolve_season(anchor, p["season"], direction)
+    if kind == "quarter":
+        q = (anchor.month - 1) // 3 + 1 if p["q"] == "this" else int(p["q"])
+        return f"{anchor.year:04d}-Q{q}"
+    if kind == "half":
+        return f"{anchor.year:04d}-H{p['h']}"
+    if kind == "decade":
+        decade = anchor.year // 100 * 10 + int(p["d"])
+        return str(decade - 10 if decade > anchor.year // 10 else decade)
+    return None
+
+
+def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) -> list[Resolution]:
+    """Final values for one document's timexes, in text order (dicts with text, type, value)."""
+    dct_day = date.fromisoformat(dct) if dct else None
+    narrative = _is_narrative(rows, dct_day)
+    out: list[Resolution] = []
+    ref: tuple[str, str] | None = None  # (value, text) of the last date in the text
+    for row in rows:
+        value, text = row["value"], row["text"]
+        p = parse_placeholder(value)
+        if p is None:
+            res = Resolution(value, "explicit" if value[:1].isdigit() or value.startswith("BC") else None,
+                             f"'{text}' as written")
+        else:
+            ref_span = value_span(ref[0]) if ref else None
+            use_text = ref_span is not None and (p["kind"] == "ref" or narrative)
+            if use_text:
+                anchor, basis = ref_span[0], "relative to text"
+                note = f"'{text}', relative to '{ref[1]}' ({ref[0]})"
+                if p["kind"] == "ref":
+                    p = dict(p, kind="unit")
+                    coarse = precision_of(ref[0])
+                    if _finer(p["unit"], coarse):  # "that day" after "in 1941": keep 1941
+                        p = dict(p, unit=coarse, n=0) if coarse in _ORDER else p
+            elif dct_day is not None:
+                anchor = dct_day
+                basis = "inferred" if inferred else "relative to publication"
+                note = f"'{text}', relative to publication {dct}" + (" (inferred from text)" if inferred else "")
+                if p["kind"] == "ref":
+                    p = dict(p, kind="unit")
+            else:
+                anchor = None
+            filled = _fill(p, anchor, tense_ok=not narrative) if anchor else None
+            if filled is None:
+                res = Resolution(unknown_value(p) + p["time"], None, f"'{text}': no date to count from")
+            else:
+                res = Resolution(filled + p["time"], basis, note)
+        out.append(res)
+        if row["type"] in ("DATE", "TIME") and value_span(res.value) is not None:
+            ref = (res.value, text)
+    return out
+
+
+_ORDER = ("day", "week", "month", "quarter", "year", "decade", "century")
+
+
+def _finer(unit: str, precision: str | None) -> bool:
+    if precision not in _ORDER or unit not in _ORDER:
+        return False
+    return _ORDER.index(unit) < _ORDER.index(precision)
+
+
+def _published_map(articles: pd.DataFrame) -> dict[str, tuple[str | None, bool]]:
+    basis = articles["published_basis"] if "published_basis" in articles else pd.Series([None] * len(articles))
+    out = {}
+    for art, pub, b in zip(articles["article"], articles["published"], basis):
+        pub = None if pd.isna(pub) else str(pub)
+        out[art] = (pub, isinstance(b, str) and b.startswith("inferred"))
+    return out
+
+
+def resolve_dates(timexes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Fill final values, date ranges, precision and an explanation for every timex."""
+    pubs = _published_map(articles)
+    df = timexes.reset_index(drop=True)
+    n = len(df)
+    value, dates, ends, precs, bases, notes = ([None] * n for _ in range(6))
+    order = df.sort_values(["article", "start"], kind="stable").index
+    records = df[["article", "text", "type", "value"]].to_dict("records")
+    groups: dict[str, list[int]] = {}
+    for i in order:
+        groups.setdefault(records[i]["article"], []).append(i)
+    for art, idx in groups.items():
+        pub, inferred = pubs.get(art, (None, False))
+        for i, res in zip(idx, resolve_values([records[i] for i in idx], pub, inferred)):
+            value[i], bases[i], notes[i] = res.value, res.basis, res.note
+            span = value_span(res.value) if records[i]["type"] in ("DATE", "TIME") else None
+            if span:
+                dates[i], ends[i], precs[i] = span[0].isoformat(), span[1].isoformat(), span[2]
+    out = df.copy()
+    for col, vals in (("value", value), ("date", dates), ("date_end", ends), ("precision", precs),
+                      ("date_basis", bases), ("date_note", notes)):
+        out[col] = pd.array(vals, dtype="string")
+    return out
+
+
+def infer_published(timexes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Fill a missing `published` with the latest explicit day-precision date in the text."""
+    out = articles.copy()
+    if "published_basis" not in out:
+        out["published_basis"] = pd.array([None] * len(out), dtype="string")
+    day = re.compile(r"^\d{4}-\d\d-\d\d$")
+    latest: dict[str, str] = {}
+    for art, val in zip(timexes["article"], timexes["value"]):
+        if isinstance(val, str) and day.match(val) and val > latest.get(art, ""):
+            latest[art] = val
+    missing = out["published"].isna()
+    for i in out.index[missing]:
+        found = latest.get(out.at[i, "article"])
+        if found:
+            out.at[i, "published"] = found
+            out.at[i, "published_basis"] = "inferred from text"
+            if "published_note" in out:
+                out.at[i, "published_note"] = f"latest explicit date in the text ({found})"
+    return out

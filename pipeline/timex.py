@@ -1,0 +1,130 @@
+"""Stage 4: find temporal expressions and give each a TIMEX3 value.
+
+Reads `sentences` (article, sentence_id, start, text) and writes `timexes`:
+article, sentence_id, start, end (article offsets), text, type
+(DATE|TIME|DURATION|SET), value (TIMEX3, or a placeholder such as
+"UNDEF-weekday-2-last" that `pipeline.resolve` fills from the publication
+date), mod (START, END, APPROX, ... or <NA>) and rule (the rule id in
+resources/timex/<lang>/rules.yaml that produced the row).
+
+The rules are data (see `pipeline.timex_rules`); this module only runs them,
+adds the sentence's tense (so "in March" is the next March in "elections will
+be held in March") and offers the string-level API `find_timexes` and the
+command line `python -m pipeline.timex --dct YYYY-MM-DD FILE`.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import re
+import sys
+
+import pandas as pd
+
+from pipeline import resolve
+from pipeline.timex_rules import Candidate, load_rules, match_rules
+
+TIMEX_COLUMNS = ["article", "sentence_id", "start", "end", "text", "type", "value", "mod", "rule"]
+_SENTENCE_END = re.compile(r"[.!?;\n]\s")
+
+
+@functools.lru_cache(maxsize=4)
+def _future_cue(lang: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + load_rules(lang).lists["future_cue"] + r")(?!\w)", re.IGNORECASE)
+
+
+def _tense_finder(text: str, lang: str):
+    """Tense of the clause around a position: 'future' if it has a future cue, else 'past'."""
+    cue = _future_cue(lang)
+    memo: dict[tuple[int, int], str] = {}
+
+    def tense(pos: int) -> str:
+        left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
+        right_m = _SENTENCE_END.search(text, pos)
+        right = right_m.start() + 1 if right_m else len(text)
+        key = (left, right)
+        if key not in memo:
+            memo[key] = "future" if cue.search(text, left, right) else "past"
+        return memo[key]
+
+    return tense
+
+
+def scan(text: str, lang: str = "en", removed: list | None = None) -> list[Candidate]:
+    """All rule matches in `text`, left to right, values possibly placeholders."""
+    return match_rules(load_rules(lang), text, _tense_finder(text, lang), removed)
+
+
+def _as_dict(c: Candidate, text: str) -> dict:
+    return {"start": c.start, "end": c.end, "text": text[c.start:c.end], "type": c.type,
+            "value": c.value, "mod": c.mod or None, "rule": c.rule}
+
+
+def find_timexes(text: str, dct: str | None, lang: str = "en") -> list[dict]:
+    """Temporal expressions in `text` with resolved TIMEX3 values (dct: YYYY-MM-DD or None).
+
+    Each dict has start, end (offsets into `text`), text, type, value, mod, rule.
+    """
+    rows = [_as_dict(c, text) for c in scan(text, lang)]
+    resolved = resolve.resolve_values(rows, dct)
+    for row, res in zip(rows, resolved):
+        row["value"] = res.value
+    return rows
+
+
+def tag_timexes(sentences: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """One row per temporal expression in each sentence (values may be placeholders)."""
+    cols: dict[str, list] = {c: [] for c in TIMEX_COLUMNS}
+    for article, sid, start, text in zip(sentences["article"], sentences["sentence_id"],
+                                         sentences["start"], sentences["text"]):
+        for c in scan(text, lang):
+            cols["article"].append(article)
+            cols["sentence_id"].append(sid)
+            cols["start"].append(start + c.start)
+            cols["end"].append(start + c.end)
+            cols["text"].append(text[c.start:c.end])
+            cols["type"].append(c.type)
+            cols["value"].append(c.value)
+            cols["mod"].append(c.mod or None)
+            cols["rule"].append(c.rule)
+    df = pd.DataFrame(cols)
+    return df.astype({"article": "string", "sentence_id": "Int64", "start": "Int64", "end": "Int64",
+                      "text": "string", "type": "string", "value": "string", "mod": "string",
+                      "rule": "string"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: print the temporal expressions of a text file as JSON lines."""
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline.timex",
+        description="Find dates and times in a UTF-8 text file and print one JSON object per "
+                    "expression: start and end (character offsets into the file's text), text, "
+                    "type (DATE, TIME, DURATION, SET), value (ISO-TimeML TIMEX3, e.g. 2024-12-08, "
+                    "2024-W50, P3D), mod (START, END, APPROX, ... when present) and rule (the rule "
+                    "in pipeline/resources/timex/en/rules.yaml that found it).",
+        epilog="Example: python -m pipeline.timex --dct 2024-12-08 data/articles/000_1f2452ad623888d7.txt\n"
+               "Relative expressions ('last Tuesday', 'in July') are resolved against --dct, the "
+               "publication date; without it they keep unknown digits (XXXX-07).")
+    parser.add_argument("file", help="text file to read ('-' reads standard input)")
+    parser.add_argument("--dct", help="publication date YYYY-MM-DD used to resolve relative dates")
+    parser.add_argument("--rules", action="store_true", help="also print the rule id of each expression")
+    args = parser.parse_args(argv)
+    if args.dct and not re.fullmatch(r"\d{4}-\d\d-\d\d", args.dct):
+        parser.error(f"--dct must look like 2024-12-08, not {args.dct!r}")
+    try:
+        text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
+    except OSError as exc:
+        parser.error(f"cannot read {args.file}: {exc}")
+    for t in find_timexes(text, args.dct):
+        out = {k: t[k] for k in ("start", "end", "text", "type", "value")}
+        if t["mod"]:
+            out["mod"] = t["mod"]
+        if args.rules:
+            out["rule"] = t["rule"]
+        print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

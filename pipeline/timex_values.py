@@ -1,0 +1,200 @@
+"""TIMEX3 values as calendar spans, and the placeholder grammar of the rules.
+
+`value_span` maps any TIMEX3 value to the days it covers (2024-12 -> Dec 1..31,
+precision 'month'); `parse_placeholder` reads the "UNDEF-..." values the rules
+emit (grammar documented at the top of resources/timex/en/rules.yaml).
+"""
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from datetime import date, timedelta
+
+SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month of each season
+SEASON_ORDER = ("WI", "SP", "SU", "FA")  # winter counted from December of the year before
+_TIME = r"(?P<time>T(?:\d\d(?::\d\d)?|MO|AF|EV|NI|DT))?"
+_PLACEHOLDER = [
+    ("unit", re.compile(r"UNDEF-(?P<dir>this|last|next)-(?P<unit>[a-z]+)(?:-(?P<op>PLUS|MINUS)-(?P<n>[\dX.]+))?" + _TIME)),
+    ("ref", re.compile(r"UNDEF-ref-(?P<unit>[a-z]+)-(?P<op>PLUS|MINUS)-(?P<n>[\dX.]+)" + _TIME)),
+    ("weekday", re.compile(r"UNDEF-weekday-(?P<day>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
+    ("month", re.compile(r"UNDEF-month-(?P<month>\d\d)(?:-(?P<day>\d\d))?-(?P<dir>[a-z]+)" + _TIME)),
+    ("season", re.compile(r"UNDEF-season-(?P<season>SP|SU|FA|WI)-(?P<dir>[a-z]+)" + _TIME)),
+    ("quarter", re.compile(r"UNDEF-quarter-(?P<q>[1-4]|this)" + _TIME)),
+    ("half", re.compile(r"UNDEF-half-(?P<h>[12])" + _TIME)),
+    ("decade", re.compile(r"UNDEF-decade-(?P<d>\d)" + _TIME)),
+]
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_placeholder(value: str) -> dict | None:
+    """The parts of an "UNDEF-..." value, or None for a final TIMEX3 value."""
+    if not value.startswith("UNDEF-"):
+        return None
+    for kind, rx in _PLACEHOLDER:
+        m = rx.fullmatch(value)
+        if m:
+            p = {k: v for k, v in m.groupdict().items()}
+            p["kind"], p["time"] = kind, p.get("time") or ""
+            if kind in ("unit", "ref"):
+                n = p.get("n") or "0"
+                n = int(float(n)) if n not in ("X",) else 1
+                step = {"last": -1, "next": 1}.get(p.get("dir"), 0)
+                p["n"] = step + (-n if p.get("op") == "MINUS" else n)
+            if kind == "month":
+                p["month"], p["day"] = int(p["month"]), int(p["day"]) if p["day"] else None
+            if kind == "weekday":
+                p["day"] = int(p["day"])
+            return p
+    return {"kind": "unknown", "time": ""}
+
+
+def unknown_value(p: dict) -> str:
+    """A TIMEX3 value with X for what cannot be known without an anchor."""
+    kind = p["kind"]
+    if kind == "month":
+        return f"XXXX-{p['month']:02d}" + (f"-{p['day']:02d}" if p["day"] else "")
+    if kind == "season":
+        return f"XXXX-{p['season']}"
+    if kind == "weekday":
+        return f"XXXX-WXX-{p['day']}"
+    if kind == "quarter" and p["q"] != "this":
+        return f"XXXX-Q{p['q']}"
+    return "XXXX-XX-XX"
+
+
+def add_months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    return date(d.year + y, m + 1, 1)
+
+
+def format_unit(d: date, unit: str) -> str:
+    """The TIMEX3 value of the `unit` (day, week, ..., century) containing day `d`."""
+    if unit == "day":
+        return d.isoformat()
+    if unit in ("week", "weekend"):
+        y, w, _ = d.isocalendar()
+        return f"{y:04d}-W{w:02d}" + ("-WE" if unit == "weekend" else "")
+    if unit == "month":
+        return f"{d.year:04d}-{d.month:02d}"
+    if unit == "quarter":
+        return f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
+    if unit == "year":
+        return f"{d.year:04d}"
+    if unit == "decade":
+        return f"{d.year // 10:03d}"
+    if unit == "century":
+        return f"{d.year // 100:02d}"
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def resolve_weekday(anchor: date, weekday: int, direction: str) -> date:
+    """The weekday (1=Monday) nearest `anchor` in `direction` (last/next strictly, past/future inclusive)."""
+    delta = weekday - anchor.isoweekday()
+    if direction == "last":
+        return anchor + timedelta(days=delta - 7 if delta >= 0 else delta)
+    if direction == "next":
+        return anchor + timedelta(days=delta + 7 if delta <= 0 else delta)
+    if direction in ("future", "this"):
+        return anchor + timedelta(days=delta + 7 if delta < 0 else delta)
+    return anchor + timedelta(days=delta - 7 if delta > 0 else delta)
+
+
+def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> str:
+    """Year of a month (and day) written without one: the past or future one nearest `anchor`."""
+    year = anchor.year
+    here = (anchor.month, anchor.day if day else 0)
+    there = (month, day or 0)
+    if direction == "last":
+        year -= there >= here if not day else there >= here
+    elif direction == "next":
+        year += there <= here
+    elif direction == "future":
+        year += there < here and not (day and _days_between(anchor, month, day) <= 7)
+    elif direction == "past":
+        year -= there > here and not (day and _days_between(anchor, month, day) <= 7)
+    text = f"{year:04d}-{month:02d}"
+    return text + (f"-{day:02d}" if day else "")
+
+
+def _days_between(anchor: date, month: int, day: int) -> int:
+    """Days from `anchor` to month/day of its year (absolute); bad days count as far."""
+    try:
+        return abs((date(anchor.year, month, day) - anchor).days)
+    except ValueError:
+        return 999
+
+
+def resolve_season(anchor: date, season: str, direction: str) -> str:
+    """Year of a season written without one ("this summer", "last fall")."""
+    current = SEASON_ORDER[(anchor.month % 12) // 3]
+    year = anchor.year - (1 if anchor.month <= 2 and season != "WI" and direction != "next" else 0)
+    i, j = SEASON_ORDER.index(season), SEASON_ORDER.index(current)
+    if direction in ("last", "past") and (i > j or (direction == "last" and i == j)):
+        year -= 1
+    elif direction in ("next", "future") and (i < j or (direction == "next" and i == j)):
+        year += 1
+    return f"{year:04d}-{season}"
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+_SPANS = [
+    (re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:T.*)?"), "day"),
+    (re.compile(r"(\d{4})-W(\d\d)(?:-WE)?"), "week"),
+    (re.compile(r"(\d{4})-(\d\d)"), "month"),
+    (re.compile(r"(\d{4})-Q([1-4])"), "quarter"),
+    (re.compile(r"(\d{4})-H([12])"), "quarter"),
+    (re.compile(r"(\d{4})-(SP|SU|FA|WI)"), "season"),
+    (re.compile(r"(\d{4})"), "year"),
+    (re.compile(r"(\d{3})"), "decade"),
+    (re.compile(r"(\d{2})"), "century"),
+]
+
+
+@functools.lru_cache(maxsize=8192)
+def value_span(value: str) -> tuple[date, date, str] | None:
+    """First and last day a TIMEX3 value covers, and its precision; None if it is no date."""
+    if not isinstance(value, str):
+        return None
+    for rx, precision in _SPANS:
+        m = rx.fullmatch(value)
+        if not m:
+            continue
+        try:
+            return _span(m, precision, value)
+        except ValueError:  # 2024-02-30, week 54, year 0
+            return None
+    return None
+
+
+def _span(m: re.Match, precision: str, value: str) -> tuple[date, date, str]:
+    a = int(m.group(1))
+    if precision == "day":
+        d = date(a, int(m.group(2)), int(m.group(3)))
+        return d, d, "day"
+    if precision == "week":
+        start = date.fromisocalendar(a, int(m.group(2)), 6 if value.endswith("-WE") else 1)
+        return start, date.fromisocalendar(a, int(m.group(2)), 7), "week"
+    if precision == "month":
+        return date(a, int(m.group(2)), 1), _last_day(a, int(m.group(2))), "month"
+    if precision == "quarter":
+        months = 6 if "-H" in value else 3
+        first = (int(m.group(2)) - 1) * months + 1
+        return date(a, first, 1), _last_day(a, first + months - 1), "quarter"
+    if precision == "season":
+        first = SEASON_MONTHS[m.group(2)]
+        end = add_months(date(a, first, 1), 3) - timedelta(days=1)
+        return date(a, first, 1), end, "season"
+    if precision == "year":
+        return date(a, 1, 1), date(a, 12, 31), "year"
+    if precision == "decade":
+        return date(max(a * 10, 1), 1, 1), date(a * 10 + 9, 12, 31), "decade"
+    return date(max(a * 100, 1), 1, 1), date(a * 100 + 99, 12, 31), "century"
+
+
+def precision_of(value: str) -> str | None:
+    span = value_span(value)
+    return span[2] if span else None

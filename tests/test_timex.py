@@ -1,0 +1,103 @@
+"""pipeline.timex: real sentences from the seed articles and error classes, fixed DCTs."""
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from pipeline.timex import find_timexes, main, tag_timexes
+
+
+def _values(text, dct):
+    return {t["text"]: t["value"] for t in find_timexes(text, dct)}
+
+
+# (sentence, publication date, expression, expected TIMEX3 value)
+CASES = [
+    # seed articles
+    ("Iran and Russia, once staunch allies of fallen Syrian leader Bashar al-Assad, appeared on Sunday to walk "
+     "a fine diplomatic line", "2024-12-08", "Sunday", "2024-12-08"),
+    ("It said it was also doing all it could to ensure the safety of Russian citizens in Syria, whom the embassy "
+     "on Friday advised to leave the country.", "2024-12-08", "Friday", "2024-12-06"),
+    ("as declared by Kremlin spokesman Dmitry Peskov on Dec. 16 (source).", "2024-12-17", "Dec. 16", "2024-12-16"),
+    ("Since 2015, Russia has provided significant military support to the former regime", "2024-12-17", "2015", "2015"),
+    ("wave flags in Syria's northwestern city of Idlib, on Aug. 20, 2021.", "2024-12-17", "Aug. 20, 2021", "2021-08-20"),
+    ("A delegation of Russian diplomats arrived in Damascus last Tuesday to discuss the future", "2025-02-02",
+     "last Tuesday", "2025-01-28"),
+    ("In July, Russian President Vladimir Putin held a meeting with Syria's former leader", "2024-12-10",
+     "July", "2024-07"),
+    ("the sudden collapse of the Damascus government last week, as declared", "2024-12-17", "last week", "2024-W50"),
+    ("The Kremlin was largely silent on Sunday morning as Islamist-led rebels announced", "2024-12-08",
+     "Sunday morning", "2024-12-08TMO"),
+    # error classes, sentences written for the test
+    ("Elections will be held in March.", "2024-12-10", "March", "2025-03"),
+    ("The company expects a profit in the fourth quarter.", "1989-10-26", "the fourth quarter", "1989-Q4"),
+    ("The deal should close by the end of the year.", "2024-12-10", "the end of the year", "2024"),
+    ("Prices rose in the 1990s.", "2024-12-10", "the 1990s", "199"),
+    ("Sales fell earlier this month.", "2024-12-10", "earlier this month", "2024-12"),
+    ("He spoke at 2 p.m. on Feb. 13, 1998.", "1998-02-14", "2 p.m. on Feb. 13, 1998", "1998-02-13T14:00"),
+    ("The truce lasted from May 15 to August 16, 1988.", "1990-01-01", "May 15", "1988-05-15"),
+    ("The truce lasted from May 15 to August 16, 1988.", "1990-01-01", "August 16, 1988", "1988-08-16"),
+    ("It happened three years ago.", "1998-01-08", "three years ago", "1995"),
+    ("We met last summer.", "1998-03-01", "last summer", "1997-SU"),
+    ("The plan covers fiscal 1989.", "1989-10-26", "fiscal 1989", "1989"),
+    ("Troops left in late 1948.", "1950-01-01", "late 1948", "1948"),
+]
+
+
+@pytest.mark.parametrize("text,dct,expr,value", CASES)
+def test_sentence(text, dct, expr, value):
+    found = _values(text, dct)
+    assert found.get(expr) == value, found
+
+
+# look-alikes: no timex at all, or none covering this word
+@pytest.mark.parametrize("text", [
+    "In an unexpected turn, it appears that Putin may have brokered a tacit understanding with HTS forces",
+    "We march on.", "She sat down.", "Sun Microsystems said so.", "Theresa May said so.",
+    "It came second in the vote.",
+])
+def test_look_alikes(text):
+    assert find_timexes(text, "2024-12-10") == []
+
+
+def test_preceding_weeks_is_not_a_day():
+    found = find_timexes("Russia repositioned assets in the preceding weeks.", "2024-12-10")
+    assert all(len(t["value"]) != 10 for t in found)
+
+
+def test_mod_is_kept_and_span_includes_it():
+    (t,) = find_timexes("By early October, Poland was divided.", "1939-12-01")
+    assert (t["text"], t["value"], t["mod"]) == ("early October", "1939-10", "START")
+
+
+def test_narrative_months_count_from_the_text():
+    text = ("On September 1, 1939, Germany attacked Poland. On September 17, 1939, the Soviets followed. "
+            "Warsaw fell on September 28, 1939. By 1940 it held Denmark. In April, it invaded "
+            "Norway. The following year it fell.")
+    found = _values(text, "2009-12-19")
+    assert found["April"] == "1940-04"
+    assert found["The following year"] == "1941"
+
+
+def test_tag_timexes_uses_article_offsets():
+    sentences = pd.DataFrame({"article": ["a.txt"], "sentence_id": [3], "start": [100],
+                              "end": [130], "text": ["HTS captured Damascus on Sunday."], "caption": [False]})
+    df = tag_timexes(sentences)
+    assert list(df.columns) == ["article", "sentence_id", "start", "end", "text", "type", "value", "mod", "rule"]
+    row = df.iloc[0]
+    assert (row["start"], row["end"], row["value"], row["rule"]) == (125, 131, "UNDEF-weekday-7-past", "date_weekday")
+
+
+def test_cli_prints_json_lines(tmp_path, capsys):
+    f = tmp_path / "a.txt"
+    f.write_text("Café news: on Dec. 16 the Kremlin spoke.", encoding="utf-8")
+    assert main(["--dct", "2024-12-17", str(f)]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line) == {"start": 14, "end": 21, "text": "Dec. 16", "type": "DATE", "value": "2024-12-16"}
+
+
+def test_cli_module_help():
+    out = subprocess.run([sys.executable, "-m", "pipeline.timex", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "--dct" in out.stdout
