@@ -15,6 +15,7 @@ real events, but the dashboard hides them by default. The patterns live in
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,9 @@ BLOCK_COLUMNS = ["article", "block_id", "start", "end", "kind", "reason"]
 
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
+# Quotes, apostrophes and brackets ignored when comparing lines (str.translate is
+# much faster than a regex over every line).
+_PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "“”‘’«»„‹›–—…\u00a0"})
 # A line that ends like a sentence (closing quotes and brackets allowed after it).
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 
@@ -118,15 +122,18 @@ def find_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def classify_line(line: str, rules: Rules) -> tuple[str, str]:
-    """(kind, reason) of one line on its own, before looking at its neighbours."""
+def classify_line(line: str, rules: Rules, may_contain: bool = True) -> tuple[str, str]:
+    """(kind, reason) of one line on its own, before looking at its neighbours.
+
+    `may_contain=False` skips the `contains` search (the caller found no match in the whole text).
+    """
     low = line.lower()
     for reason, pattern in rules.whole_line:
         if pattern.match(low):
             return "boilerplate", reason
     if rules.glued_date.match(low):
         return "boilerplate", "related post"
-    if rules.contains_any.search(low):
+    if may_contain and rules.contains_any.search(low):
         return "boilerplate", next(reason for reason, pattern in rules.contains if pattern.search(low))
     if rules.caption_start.match(low) or rules.caption_end.search(low[-CREDIT_TAIL:]):
         return "caption", "photo credit"
@@ -187,7 +194,7 @@ def _mark_duplicates(lines: list[str], kinds: list[list[str]]) -> None:
     for i, line in enumerate(lines):
         if kinds[i][0] == "boilerplate":
             continue
-        key = " ".join(_WORD.findall(line.lower()))
+        key = " ".join(line.lower().translate(_PUNCTUATION).split())
         if not key:
             continue
         if key in seen:
@@ -201,7 +208,9 @@ def mark_text(text: str, rules: Rules | None = None) -> list[tuple[int, int, str
     rules = rules or load_rules()
     spans = find_lines(text)
     lines = [text[s:e] for s, e in spans]
-    kinds = [list(classify_line(line, rules)) for line in lines]
+    # One search of the whole text decides whether any line can hold a cookie or comment notice.
+    may_contain = rules.contains_any.search(text.lower()) is not None
+    kinds = [list(classify_line(line, rules, may_contain)) for line in lines]
     _mark_related_tail(lines, kinds, rules)
     _mark_edges(lines, kinds, rules)
     _mark_duplicates(lines, kinds)
