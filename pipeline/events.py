@@ -22,7 +22,7 @@ from pipeline.lexicon import CertaintyLexicon, EventLexicon, load_certainty_lexi
 CANDIDATE_COLUMNS = [
     "article", "sentence_id", "char_start", "char_end", "evidence", "caption", "published",
     "date", "date_end", "precision", "timex", "date_text", "date_basis", "date_note", "rule",
-    "event_type", "quad_class", "trigger", "actors", "people", "locations", "certainty", "title",
+    "event_type", "quad_class", "trigger", "actors", "people", "locations", "certainty", "title", "cue_distance",
 ]
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5, "century": 6}
 _QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
@@ -30,6 +30,8 @@ _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 _PREP_BEFORE = re.compile(r"(?:\b(?:on|in|at|since|by|during|from|until|as of|of|earlier|later)\s+)$", re.I)
 _LEAD = re.compile(r"^(?:[\s,;:–—-]+|(?:meanwhile|however|additionally|moreover|also|then|and|but|so)\b[\s,]*)+", re.I)
 TITLE_MAX = 90
+#: An act cue further than this many characters from every date is not what the date is about.
+CUE_REACH = 120
 
 
 def extract_events(
@@ -73,16 +75,20 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty) -> dict
     outside = [c for c in cues if not any(a <= c[1] < b for a, b in quoted)]
     if not outside:
         return None
-    main = next((c for c in outside if c[0] != "STATEMENT"), outside[0])
-    etype, char_pos, cue_index, trigger = main
+    spans = [(t["start"] - offset, t["end"] - offset) for t in dates]
+    # The act, not the speech verb that reports it, types the event: the first act
+    # cue near a date wins; a sentence with no act cue near a date is a STATEMENT.
+    acts = [c for c in outside if c[0] != "STATEMENT" and _distance(c[1], spans) <= CUE_REACH]
+    etype, char_pos, cue_index, trigger = acts[0] if acts else min(outside, key=lambda c: _distance(c[1], spans))
+    if not acts and etype != "STATEMENT":
+        etype, char_pos, cue_index, trigger = next((c for c in outside if c[0] == "STATEMENT"), outside[0])
     best = min(dates, key=lambda t: (abs((t["start"] - offset) - char_pos), PRECISION_RANK.get(t["precision"], 9)))
     mark = classify_certainty(toks, cue_index, etype, certainty)
-    if published and isinstance(published, str) and best["date"] > published and mark != "future":
+    if isinstance(published, str) and best["date"] > published and mark != "future":
         return None  # a date after publication is only kept when the text states a plan
     actors, people, locations = _split_names(names)
     if not actors and not people:
         return None
-    spans = [(t["start"] - offset, t["end"] - offset) for t in dates]
     return {
         "article": s["article"], "sentence_id": s["sentence_id"], "char_start": s["start"], "char_end": s["end"],
         "evidence": text, "caption": bool(s["caption"]), "published": published,
@@ -92,7 +98,12 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty) -> dict
         "event_type": etype, "quad_class": lexicon.quad[etype], "trigger": trigger,
         "actors": ";".join(actors), "people": ";".join(people), "locations": ";".join(locations),
         "certainty": mark, "title": make_title(text, spans, names, offset),
+        "cue_distance": _distance(char_pos, [(best["start"] - offset, best["end"] - offset)]),
     }
+
+
+def _distance(pos: int, spans: list[tuple[int, int]]) -> int:
+    return min(0 if a <= pos < b else min(abs(pos - a), abs(pos - b)) for a, b in spans)
 
 
 def find_cues(toks: list[tuple[str, int, int]], lexicon: EventLexicon) -> list[tuple[str, int, int, str]]:

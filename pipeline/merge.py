@@ -62,6 +62,9 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         cands["precision"].map(PRECISION_RANK).fillna(9),
         cands["date_basis"].map(BASIS_RANK).fillna(9),
         cands["certainty"].map(CERTAINTY_RANK).fillna(9),
+        # The report whose event cue sits next to its date says it most directly.
+        cands["cue_distance"].fillna(999) // 40,
+        cands["evidence"].str.len(),
         cands["published"].fillna("9999"),
         cands["article"],
         cands["char_start"],
