@@ -22,8 +22,11 @@ from pipeline.schema import EVENTS, EVIDENCE, conform, empty
 
 #: Two reports are one event when their participants overlap this much (Jaccard) ...
 MIN_ENTITY_OVERLAP = 0.25
-#: ... and either share the event type or their content words are this similar (0-100).
-MIN_TEXT_SIMILARITY = 60
+#: Two acts (anything but STATEMENT) of one quad class on one day with overlapping
+#: participants and no conflicting places are one event. Two statements need this
+#: content-word similarity too (0-100): one day's statements by the same people
+#: are rarely one statement.
+MIN_TEXT_SIMILARITY = 70
 BASIS_RANK = {"explicit": 0, "relative to publication": 1, "relative to text": 2, "inferred": 3, "caption": 4}
 CERTAINTY_RANK = {"asserted": 0, "attributed": 1, "hedged": 2, "future": 3, "negated": 4}
 _STOP = frozenset(
@@ -38,6 +41,7 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         return empty(EVENTS), empty(EVIDENCE)
     cands = candidates.reset_index(drop=True)
     entities = [_entities(r) for r in cands.itertuples()]
+    places = [set(_names(p)) for p in cands["locations"]]
     words = [_content(t) for t in cands["evidence"]]
     parent = list(range(len(cands)))
 
@@ -53,7 +57,10 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         for a in range(len(idx)):
             for b in range(a + 1, len(idx)):
                 i, j = idx[a], idx[b]
-                if _same_event(entities[i], entities[j], types[a] == types[b], words[i], words[j]):
+                acts = "STATEMENT" not in (types[a], types[b])
+                if places[i] and places[j] and not places[i] & places[j]:
+                    continue  # the same kind of act in two different places
+                if _same_event(entities[i], entities[j], acts, words[i], words[j]):
                     parent[find(i)] = find(j)
 
     cands["_cluster"] = [find(i) for i in range(len(cands))]
@@ -82,21 +89,21 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _entities(row) -> set[str]:
-    names = set()
-    for col in (row.actors, row.people, row.locations):
-        if isinstance(col, str) and col:
-            names.update(re.sub(r" \(.*\)$", "", n) for n in col.split(";"))
-    return names
+    return {re.sub(r" \(.*\)$", "", n) for col in (row.actors, row.people, row.locations) for n in _names(col)}
 
 
 def _content(text: str) -> str:
     return " ".join(w for w, _, _ in tokens(text) if w not in _STOP and len(w) > 2)
 
 
-def _same_event(e1: set[str], e2: set[str], same_type: bool, w1: str, w2: str) -> bool:
+def _same_event(e1: set[str], e2: set[str], acts: bool, w1: str, w2: str) -> bool:
     if not e1 or not e2 or len(e1 & e2) / len(e1 | e2) < MIN_ENTITY_OVERLAP:
         return False
-    return same_type or fuzz.token_set_ratio(w1, w2) >= MIN_TEXT_SIMILARITY
+    return acts or fuzz.token_set_ratio(w1, w2) >= MIN_TEXT_SIMILARITY
+
+
+def _names(cell) -> list[str]:
+    return cell.split(";") if isinstance(cell, str) and cell else []
 
 
 def _event_id(rep) -> str:
@@ -108,7 +115,7 @@ def _event_id(rep) -> str:
 def _union(values) -> str:
     seen: dict[str, int] = {}
     for v in values:
-        for name in (v.split(";") if isinstance(v, str) and v else []):
+        for name in _names(v):
             seen[name] = seen.get(name, 0) + 1
     return ";".join(sorted(seen, key=lambda n: -seen[n]))  # stable sort keeps first-seen order on ties
 

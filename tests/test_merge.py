@@ -77,3 +77,19 @@ def test_no_candidates_gives_empty_tables_with_the_schema():
     events, evidence = merge_events(pd.DataFrame(columns=CANDIDATE_COLUMNS))
     assert events.empty and list(events.columns) == list(EVENTS)
     assert evidence.empty and list(evidence.columns) == list(EVIDENCE)
+
+
+def test_different_statements_the_same_day_stay_separate():
+    a = _cand("000.txt", "The Russian Embassy in Damascus told the state TASS news agency on Sunday that its staff were "
+              "“fine.”", "STATEMENT", "neutral", "Russia;TASS", "Damascus")
+    b = _cand("003.txt", "The Russian Foreign Ministry said on Sunday that “Russian military bases in Syria are in "
+              "heightened combat readiness.”", "STATEMENT", "neutral", "Russia;Syria")
+    assert len(merge_events(pd.DataFrame([a, b]))[0]) == 2
+
+
+def test_the_same_statement_in_two_articles_is_one_event():
+    a = _cand("000.txt", "The Russian Embassy in Damascus told the state TASS news agency on Sunday that its staff were "
+              "“fine.”", "STATEMENT", "neutral", "Russia;TASS", "Damascus")
+    b = _cand("003.txt", "The Russian embassy in Syria told The state news agency TASS said all employees were safe "
+              "after the offensive.", "STATEMENT", "neutral", "Russia;TASS;Syria")
+    assert len(merge_events(pd.DataFrame([a, b]))[0]) == 1
