@@ -17,7 +17,8 @@ from collections import defaultdict
 
 import pandas as pd
 
-from pipeline.lexicon import CertaintyLexicon, EventLexicon, load_certainty_lexicon, load_event_lexicon, tokens
+from pipeline.lexicon import (CertaintyLexicon, EventLexicon, Phrases, load_certainty_lexicon, load_event_lexicon,
+                              tokens)
 
 CANDIDATE_COLUMNS = [
     "article", "sentence_id", "char_start", "char_end", "evidence", "caption", "published",
@@ -46,25 +47,47 @@ def extract_events(
     lexicon = lexicon or load_event_lexicon()
     certainty = certainty or load_certainty_lexicon()
     dated = timexes[timexes["type"].isin(["DATE", "TIME"]) & timexes["date"].notna()]
-    by_sentence_dates: dict[tuple, list[dict]] = defaultdict(list)
-    for t in dated.to_dict("records"):
-        by_sentence_dates[(t["article"], t["sentence_id"])].append(t)
-    by_sentence_names: dict[tuple, list[dict]] = defaultdict(list)
-    for m in mentions.to_dict("records"):
-        by_sentence_names[(m["article"], m["sentence_id"])].append(m)
-    published = dict(zip(articles["article"], articles["published"]))
+    named = mentions[mentions["kind"].isin(["actor", "person"])]
+    # Only sentences with both a date and an actor can hold an event: select them before
+    # turning rows into Python objects, which is where the time goes.
+    keys = _keys(dated) & _keys(named)
+    if not keys:
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    by_sentence_dates = _group(dated, keys)
+    by_sentence_names = _group(mentions, keys)
+    published = dict(zip(articles["article"].tolist(), articles["published"].tolist()))
 
     rows = []
-    for s in sentences.to_dict("records"):
+    for s in records(_select(sentences, keys)):
         key = (s["article"], s["sentence_id"])
-        names = by_sentence_names.get(key)
-        dates = by_sentence_dates.get(key)
-        if not names or not dates or not any(m["kind"] in ("actor", "person") for m in names):
-            continue
-        row = _event_from_sentence(s, dates, names, published.get(s["article"]), lexicon, certainty)
+        row = _event_from_sentence(s, by_sentence_dates[key], by_sentence_names[key], published.get(s["article"]),
+                                   lexicon, certainty)
         if row is not None:
             rows.append(row)
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values (missing -> None); much faster than DataFrame.to_dict."""
+    cols = list(df.columns)
+    lists = [df[c].tolist() if not df[c].hasnans else df[c].astype(object).where(df[c].notna(), None).tolist()
+             for c in cols]
+    return [dict(zip(cols, values)) for values in zip(*lists)]
+
+
+def _keys(df: pd.DataFrame) -> set[tuple]:
+    return set(zip(df["article"].tolist(), df["sentence_id"].tolist()))
+
+
+def _select(df: pd.DataFrame, keys: set[tuple]) -> pd.DataFrame:
+    return df[[k in keys for k in zip(df["article"].tolist(), df["sentence_id"].tolist())]]
+
+
+def _group(df: pd.DataFrame, keys: set[tuple]) -> dict[tuple, list[dict]]:
+    grouped: dict[tuple, list[dict]] = defaultdict(list)
+    for r in records(_select(df, keys)):
+        grouped[(r["article"], r["sentence_id"])].append(r)
+    return grouped
 
 
 def _event_from_sentence(s, dates, names, published, lexicon, certainty) -> dict | None:
@@ -110,6 +133,9 @@ def find_cues(toks: list[tuple[str, int, int]], lexicon: EventLexicon) -> list[t
     """Event cues in reading order as (type, char offset, token index, cue), longest match first."""
     found, i, words = [], 0, [t[0] for t in toks]
     while i < len(words):
+        if words[i] not in lexicon.first_words:
+            i += 1
+            continue
         for n in range(min(lexicon.longest, len(words) - i), 0, -1):
             hit = lexicon.cues.get(tuple(words[i:i + n]))
             if hit:
@@ -121,8 +147,9 @@ def find_cues(toks: list[tuple[str, int, int]], lexicon: EventLexicon) -> list[t
     return found
 
 
-def _has(words: list[str], phrases, start: int, stop: int) -> bool:
-    return any(tuple(words[j:j + len(p)]) == p for p in phrases for j in range(max(start, 0), stop))
+def _has(words: list[str], phrases: Phrases, start: int, stop: int) -> bool:
+    """Does any phrase start at a word in [start, stop)?"""
+    return any(phrases.starts_at(words, j) for j in range(max(start, 0), min(stop, len(words))))
 
 
 def classify_certainty(toks, cue_index: int, etype: str, lex: CertaintyLexicon) -> str:

@@ -53,16 +53,30 @@ class EventLexicon:
     cues: dict[tuple[str, ...], tuple[str, str]]  # token tuple -> (event type, cue as written)
     quad: dict[str, str]  # event type -> quad class
     longest: int
+    first_words: frozenset[str]  # a cheap test before any tuple is built
+
+
+class Phrases(frozenset):
+    """A set of word tuples that also knows their first words and lengths, for fast scans."""
+
+    def __new__(cls, phrases):
+        self = super().__new__(cls, phrases)
+        self.first_words = frozenset(p[0] for p in self)
+        self.lengths = sorted({len(p) for p in self})
+        return self
+
+    def starts_at(self, words: list[str], j: int) -> bool:
+        return words[j] in self.first_words and any(tuple(words[j:j + n]) in self for n in self.lengths)
 
 
 @dataclass(frozen=True)
 class CertaintyLexicon:
-    negated: frozenset[tuple[str, ...]]
+    negated: Phrases
     negated_window: int
-    hedged: frozenset[tuple[str, ...]]
-    future: frozenset[tuple[str, ...]]
+    hedged: Phrases
+    future: Phrases
     future_window: int
-    attributed: frozenset[tuple[str, ...]]
+    attributed: Phrases
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -98,7 +112,8 @@ def load_event_lexicon(path: Path = RESOURCES / "event_types.yaml") -> EventLexi
                 cues.setdefault(v, (etype, cue.lstrip("=")))
     if "STATEMENT" not in quad:
         raise LexiconError(f"{path}: a STATEMENT type is required (the fallback for what is only said)")
-    return EventLexicon(cues=cues, quad=quad, longest=max(len(k) for k in cues))
+    return EventLexicon(cues=cues, quad=quad, longest=max(len(k) for k in cues),
+                        first_words=frozenset(k[0] for k in cues))
 
 
 @functools.lru_cache(maxsize=4)
@@ -106,12 +121,12 @@ def load_certainty_lexicon(path: Path = RESOURCES / "certainty.yaml") -> Certain
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     try:
         return CertaintyLexicon(
-            negated=frozenset(_phrase(c) for c in data["negated"]["cues"]),
+            negated=Phrases(_phrase(c) for c in data["negated"]["cues"]),
             negated_window=int(data["negated"]["window"]),
-            hedged=frozenset(_phrase(c) for c in data["hedged"]["sentence"]),
-            future=frozenset(_phrase(c) for c in data["future"]["cues"]),
+            hedged=Phrases(_phrase(c) for c in data["hedged"]["sentence"]),
+            future=Phrases(_phrase(c) for c in data["future"]["cues"]),
             future_window=int(data["future"]["window"]),
-            attributed=frozenset(_phrase(c) for c in data["attributed"]["sentence"]),
+            attributed=Phrases(_phrase(c) for c in data["attributed"]["sentence"]),
         )
     except (KeyError, TypeError) as exc:
         raise LexiconError(f"{path}: missing or malformed section {exc}") from exc

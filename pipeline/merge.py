@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 
 import pandas as pd
 from rapidfuzz import fuzz
 
-from pipeline.events import PRECISION_RANK
+from pipeline.events import PRECISION_RANK, records
 from pipeline.lexicon import tokens
 from pipeline.schema import EVENTS, EVIDENCE, conform, empty
 
@@ -39,11 +40,16 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cluster candidates into events; returns (events, evidence)."""
     if candidates.empty:
         return empty(EVENTS), empty(EVIDENCE)
-    cands = candidates.reset_index(drop=True)
-    entities = [_entities(r) for r in cands.itertuples()]
-    places = [set(_names(p)) for p in cands["locations"]]
-    words = [_content(t) for t in cands["evidence"]]
-    parent = list(range(len(cands)))
+    rows = records(candidates)
+    entities = [_entities(r) for r in rows]
+    places = [set(_names(r["locations"])) for r in rows]
+    words: dict[int, str] = {}  # content words, only for the pairs that need them
+
+    def content(i: int) -> str:
+        if i not in words:
+            words[i] = _content(rows[i]["evidence"])
+        return words[i]
+    parent = list(range(len(rows)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -51,55 +57,62 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             i = parent[i]
         return i
 
-    for _, block in cands.groupby(["date", "date_end", "quad_class"], sort=False):
-        idx = list(block.index)
-        types = block["event_type"].tolist()
-        for a in range(len(idx)):
-            for b in range(a + 1, len(idx)):
-                i, j = idx[a], idx[b]
-                acts = "STATEMENT" not in (types[a], types[b])
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        blocks[(r["date"], r["date_end"], r["quad_class"])].append(i)
+    for idx in blocks.values():
+        for a, i in enumerate(idx):
+            for j in idx[a + 1:]:
+                if find(i) == find(j):
+                    continue
                 if places[i] and places[j] and not places[i] & places[j]:
                     continue  # the same kind of act in two different places
-                if _same_event(entities[i], entities[j], acts, words[i], words[j]):
+                acts = "STATEMENT" not in (rows[i]["event_type"], rows[j]["event_type"])
+                if _same_event(entities[i], entities[j], acts, lambda: fuzz.token_set_ratio(content(i), content(j))):
                     parent[find(i)] = find(j)
 
-    cands["_cluster"] = [find(i) for i in range(len(cands))]
-    cands["_rank"] = list(zip(
-        cands["caption"].astype(bool),
-        cands["precision"].map(PRECISION_RANK).fillna(9),
-        cands["date_basis"].map(BASIS_RANK).fillna(9),
-        cands["certainty"].map(CERTAINTY_RANK).fillna(9),
-        # The report whose event cue sits next to its date says it most directly.
-        cands["cue_distance"].fillna(999) // 40,
-        cands["evidence"].str.len(),
-        cands["published"].fillna("9999"),
-        cands["article"],
-        cands["char_start"],
-    ))
+    clusters: dict[int, list[dict]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        clusters[find(i)].append(r)
     events, evidence = [], []
-    for _, group in cands.groupby("_cluster", sort=False):
-        group = group.sort_values("_rank")
-        rep = group.iloc[0]
-        event_id = _event_id(rep)
-        events.append(_event_row(rep, group, event_id))
-        evidence.append(group.assign(event_id=event_id))
+    for group in clusters.values():
+        group.sort(key=_rank)
+        event_id = _event_id(group[0])
+        events.append(_event_row(group, event_id))
+        evidence.extend({**r, "event_id": event_id} for r in group)
     events_df = pd.DataFrame(events).sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
-    evidence_df = pd.concat(evidence, ignore_index=True).sort_values(["event_id", "_rank"]).reset_index(drop=True)
+    evidence_df = pd.DataFrame(evidence)
     return conform(events_df, EVENTS), conform(evidence_df, EVIDENCE)
 
 
-def _entities(row) -> set[str]:
-    return {re.sub(r" \(.*\)$", "", n) for col in (row.actors, row.people, row.locations) for n in _names(col)}
+def _rank(r: dict) -> tuple:
+    """Best report first: not a caption, precise, explicit, certain, direct, short, early."""
+    return (
+        bool(r["caption"]),
+        PRECISION_RANK.get(r["precision"], 9),
+        BASIS_RANK.get(r["date_basis"], 9),
+        CERTAINTY_RANK.get(r["certainty"], 9),
+        # The report whose event cue sits next to its date says it most directly.
+        (r["cue_distance"] if r.get("cue_distance") is not None else 999) // 40,
+        len(r["evidence"]),
+        r["published"] or "9999",
+        r["article"],
+        r["char_start"],
+    )
+
+
+def _entities(r: dict) -> set[str]:
+    return {re.sub(r" \(.*\)$", "", n) for col in ("actors", "people", "locations") for n in _names(r[col])}
 
 
 def _content(text: str) -> str:
     return " ".join(w for w, _, _ in tokens(text) if w not in _STOP and len(w) > 2)
 
 
-def _same_event(e1: set[str], e2: set[str], acts: bool, w1: str, w2: str) -> bool:
+def _same_event(e1: set[str], e2: set[str], acts: bool, similarity) -> bool:
     if not e1 or not e2 or len(e1 & e2) / len(e1 | e2) < MIN_ENTITY_OVERLAP:
         return False
-    return acts or fuzz.token_set_ratio(w1, w2) >= MIN_TEXT_SIMILARITY
+    return acts or similarity() >= MIN_TEXT_SIMILARITY
 
 
 def _names(cell) -> list[str]:
@@ -120,16 +133,17 @@ def _union(values) -> str:
     return ";".join(sorted(seen, key=lambda n: -seen[n]))  # stable sort keeps first-seen order on ties
 
 
-def _event_row(rep, group: pd.DataFrame, event_id: str) -> dict:
-    articles = sorted(set(group["article"]))
-    row = {c: rep[c] for c in EVENTS if c in rep.index}
+def _event_row(group: list[dict], event_id: str) -> dict:
+    rep = group[0]
+    articles = sorted({r["article"] for r in group})
+    row = {c: rep.get(c) for c in EVENTS}
     row.update(
         event_id=event_id,
-        actors=_union(group["actors"]),
-        people=_union(group["people"]),
-        locations=_union(group["locations"]),
-        certainty=min(group["certainty"], key=lambda c: CERTAINTY_RANK.get(c, 9)),
-        caption=bool(group["caption"].all()),
+        actors=_union(r["actors"] for r in group),
+        people=_union(r["people"] for r in group),
+        locations=_union(r["locations"] for r in group),
+        certainty=min((r["certainty"] for r in group), key=lambda c: CERTAINTY_RANK.get(c, 9)),
+        caption=all(bool(r["caption"]) for r in group),
         sources=len(articles),
         articles=";".join(articles),
     )

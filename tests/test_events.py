@@ -23,7 +23,8 @@ def _frames(text, dates, names, published="2024-12-08", caption=False):
         ms.append({"article": "a.txt", "sentence_id": 0, "start": 100 + i, "end": 100 + i + len(surface),
                    "text": surface, "name": name, "kind": kind, "affiliation": aff})
     arts = pd.DataFrame([{"article": "a.txt", "published": published}])
-    return sents, pd.DataFrame(tx), pd.DataFrame(ms), arts
+    columns = ["article", "sentence_id", "start", "end", "text", "name", "kind", "affiliation"]
+    return sents, pd.DataFrame(tx), pd.DataFrame(ms, columns=columns), arts
 
 
 @pytest.mark.parametrize("verb,forms", [
