@@ -129,3 +129,13 @@ def test_title_drops_dates_and_leading_connectors():
     text = "Meanwhile, Tehran said Sunday that only Syrians could determine the nation’s future path."
     assert make_title(text, [(text.index("Sunday"), text.index("Sunday") + 6)], [], 0) == (
         "Tehran said that only Syrians could determine the nation’s future path")
+
+
+@pytest.mark.parametrize("text,title", [
+    ("ADDIS ABABA, Ethiopia_ The Organization of African Unity said it would investigate.",
+     "The Organization of African Unity said it would investigate"),
+    ("BEIRUT (AP) — Israeli jets struck the city.", "Israeli jets struck the city"),
+    ("HTS captured Damascus.", "HTS captured Damascus"),
+])
+def test_title_drops_wire_datelines(text, title):
+    assert make_title(text, [], [], 0) == title
