@@ -29,6 +29,9 @@ NARRATIVE_NEAR_YEARS = 2  # an explicit date this close to the DCT makes the tex
 NARRATIVE_MIN_DATES = 4   # fewer explicit dates than this: too little evidence, treat as news
 
 
+_YEAR_VALUE = re.compile(r"\d{4}")
+
+
 @dataclass(frozen=True)
 class Resolution:
     value: str
@@ -41,7 +44,7 @@ def _is_narrative(rows: list[dict], dct: date | None) -> bool:
     if dct is None:
         return True
     years = [int(r["value"][:4]) for r in rows
-             if r["type"] in ("DATE", "TIME") and re.match(r"\d{4}", r["value"])]
+             if r["type"] in ("DATE", "TIME") and _YEAR_VALUE.match(r["value"])]
     deictic = sum(1 for r in rows if (parse_placeholder(r["value"]) or {}).get("kind") == "weekday"
                   or r["value"].startswith(("UNDEF-last-", "UNDEF-this-day", "UNDEF-next-")))
     # News recalls history ("Since 2015") but dates its own events near

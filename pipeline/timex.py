@@ -15,6 +15,7 @@ command line `python -m pipeline.timex --dct YYYY-MM-DD FILE`.
 from __future__ import annotations
 
 import argparse
+import bisect
 import functools
 import json
 import re
@@ -37,16 +38,17 @@ def _future_cue(lang: str) -> re.Pattern:
 def _tense_finder(text: str, lang: str):
     """Tense of the clause around a position: 'future' if it has a future cue, else 'past'."""
     cue = _future_cue(lang)
-    memo: dict[tuple[int, int], str] = {}
+    memo: dict[int, str] = {}
+    ends: list[int] = []
 
     def tense(pos: int) -> str:
-        left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
-        right_m = _SENTENCE_END.search(text, pos)
-        right = right_m.start() + 1 if right_m else len(text)
-        key = (left, right)
-        if key not in memo:
-            memo[key] = "future" if cue.search(text, left, right) else "past"
-        return memo[key]
+        if not ends:  # clause ends, computed once per text on first use
+            ends.extend([m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1])
+        i = bisect.bisect_right(ends, pos)
+        if i not in memo:
+            left = ends[i - 1] if i else 0
+            memo[i] = "future" if cue.search(text, left, ends[i]) else "past"
+        return memo[i]
 
     return tense
 

@@ -17,7 +17,8 @@ text, `{group|filter}` passes it through a normalization table or a built-in
 filter (int2, int4, year4, number, decade, century, clock), and
 `{group|filter=default}` gives `default` when the group is absent (else ""). Rules are tried in file order at each position (the earliest
 listed wins), so longer and negative rules come first. All rules run as one
-compiled alternation: one pass over the text, whatever the number of rules.
+compiled alternation, tried only where the text has a trigger word
+(words.yaml), so the cost does not grow with the number of rules.
 Everything is validated at load with errors that name the file and rule.
 """
 from __future__ import annotations
@@ -28,7 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import ahocorasick
 import yaml
+from re import _constants as C
+from re import _parser
 
 RESOURCES = Path(__file__).parent / "resources" / "timex"
 TYPES = ("DATE", "TIME", "DURATION", "SET")
@@ -72,6 +76,12 @@ class Ruleset:
     regex: re.Pattern = field(repr=False)
     lists: dict[str, str] = field(default_factory=dict)  # pattern name -> expanded regex
     by_id: dict[str, Rule] = field(default_factory=dict)
+    triggers: object = None  # Aho-Corasick automaton of lowercase trigger words
+    prefixes: frozenset = frozenset()
+    by_char: dict = field(default_factory=dict, repr=False)  # first char -> alternation of rules that can start so
+
+    def regex_at(self, char: str) -> re.Pattern | None:
+        return self.by_char.get(char, self.by_char.get(""))
 
     def normalize(self, table: str, word: str) -> str | None:
         return self.norms[table].get(_norm_key(word))
@@ -193,10 +203,114 @@ def load_rules(lang: str = "en") -> Ruleset:
         rx = re.sub(r"\(\?P<([A-Za-z_]\w*)>", rf"(?P<r{i}_\1>", rx)
         alternation.append(rf"(?P<r{i}>{rx})(?!\w)")
         rules.append(rule)
-    regex = re.compile(r"(?<![\w])(?:" + "|".join(alternation) + ")", re.IGNORECASE)
+    regex = _alternation(alternation)
+    by_char = _dispatch([r.pattern for r in rules], alternation)
     lower = {name: {_norm_key(k): v for k, v in t.items()} for name, t in norms.items()}
     expanded = {name: _expand(f"%{name}", lists, norms, f"patterns.yaml: {name}") for name in lists}
-    return Ruleset(lang, lower, rules, regex, expanded, {r.id: r for r in rules})
+    words = _load_yaml(folder / "words.yaml") or {}
+    triggers, prefixes = (_word_set(words.get(k), norms, f"words.yaml: {k}") for k in ("triggers", "prefixes"))
+    automaton = ahocorasick.Automaton()
+    for w in triggers:
+        automaton.add_word(w, len(w))
+    automaton.make_automaton()
+    return Ruleset(lang, lower, rules, regex, expanded, {r.id: r for r in rules}, automaton,
+                   frozenset(prefixes), by_char)
+
+
+def _alternation(alternatives: list[str]) -> re.Pattern:
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+def _dispatch(patterns: list[str], alternation: list[str]) -> dict[str, re.Pattern]:
+    """Per first character, the alternation of only the rules that can start with it.
+
+    A match attempt costs time per rule tried; most rules cannot start with a
+    given letter, so each attempt tries a short alternation ("" = any other char).
+    """
+    firsts = [_first_chars(_parser.parse(p, re.IGNORECASE), True)[0] for p in patterns]
+    chars = set().union(*(f for f in firsts if f is not None))
+    compiled: dict[tuple, re.Pattern] = {}
+    out = {}
+    for c in list(chars) + [""]:
+        idx = tuple(i for i, f in enumerate(firsts) if f is None or c in f)
+        if idx:
+            if idx not in compiled:
+                compiled[idx] = _alternation([alternation[i] for i in idx])
+            out[c] = compiled[idx]
+    return out
+
+
+def _first_chars(items, icase: bool) -> tuple[set | None, bool]:
+    """Characters a parsed regex can start with (None: any), and whether it can match empty."""
+    chars: set = set()
+    for op, av in items:
+        first, nullable = _first_op(op, av, icase)
+        if first is None:
+            return None, False
+        chars |= first
+        if not nullable:
+            return chars, False
+    return chars, True
+
+
+def _cased(chars: set, icase: bool) -> set:
+    return chars | {c.swapcase() for c in chars} if icase else chars
+
+
+def _first_op(op, av, icase: bool) -> tuple[set | None, bool]:
+    if op is C.LITERAL:
+        return _cased({chr(av)}, icase), False
+    if op is C.IN:
+        chars: set = set()
+        for sub, val in av:
+            if sub is C.LITERAL:
+                chars.add(chr(val))
+            elif sub is C.RANGE and val[1] - val[0] < 300:
+                chars.update(chr(x) for x in range(val[0], val[1] + 1))
+            elif sub is C.CATEGORY and val is C.CATEGORY_DIGIT:
+                chars.update("0123456789")
+            elif sub is C.CATEGORY and val is C.CATEGORY_SPACE:
+                chars.update(" \t\n\r\f\v")
+            else:
+                return None, False
+        return _cased(chars, icase), False
+    if op is C.BRANCH:
+        chars, nullable = set(), False
+        for branch in av[1]:
+            first, null = _first_chars(branch, icase)
+            if first is None:
+                return None, False
+            chars |= first
+            nullable |= null
+        return chars, nullable
+    if op is C.SUBPATTERN:
+        add, remove = av[1], av[2]
+        icase = (icase or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+        return _first_chars(av[3], icase)
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        first, nullable = _first_chars(av[2], icase)
+        return first, nullable or av[0] == 0
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return set(), True
+    return None, False
+
+
+def _word_set(entries, norms: dict, where: str) -> set[str]:
+    """Lowercase words of a words.yaml list; "%table" adds the words of a table's keys."""
+    if not isinstance(entries, list) or not entries:
+        raise RuleError(f"{where}: must be a non-empty list of words")
+    out = set()
+    for e in entries:
+        e = str(e)
+        if e.startswith("%"):
+            if e[1:] not in norms:
+                raise RuleError(f"{where}: unknown table {e}")
+            keys = norms[e[1:]]
+        else:
+            keys = [e]
+        for k in keys:
+            out.update(w for w in re.split(r"[\s\-]+", k.lower().rstrip(".")) if w)
+    return out
 
 
 # --- value filters -------------------------------------------------------
@@ -222,12 +336,16 @@ def _year4(rs: Ruleset, s: str) -> str:
     return digits
 
 
+_NON_DIGIT = re.compile(r"[^0-9]")
+_CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d\d))?\s*([ap])?")
+
+
 def _clock(rs: Ruleset, s: str) -> str:
     """'2 p.m.', '2:30pm', '14:00', 'noon' -> 'HH:MM'."""
     word = rs.normalize("clock_word", s)
     if word:
         return word
-    m = re.match(r"(\d{1,2})(?:[:.](\d\d))?\s*([ap])?", s.lower())
+    m = _CLOCK.match(s.lower())
     if not m:
         return "XX:XX"
     hour, minute = int(m.group(1)), m.group(2) or "00"
@@ -239,12 +357,12 @@ def _clock(rs: Ruleset, s: str) -> str:
 
 
 BUILTIN_FILTERS: dict[str, Callable[[Ruleset, str], str]] = {
-    "int2": lambda rs, s: f"{int(re.sub(r'[^0-9]', '', s)):02d}",
-    "int4": lambda rs, s: f"{int(re.sub(r'[^0-9]', '', s)):04d}",
+    "int2": lambda rs, s: f"{int(_NON_DIGIT.sub('', s)):02d}",
+    "int4": lambda rs, s: f"{int(_NON_DIGIT.sub('', s)):04d}",
     "year4": _year4,
     "number": _number,
-    "decade": lambda rs, s: re.sub(r"[^0-9]", "", s)[:3],  # "1990s" -> "199"
-    "century": lambda rs, s: f"{int(re.sub(r'[^0-9]', '', s) or rs.normalize('ordinal', s) or 1) - 1:02d}",
+    "decade": lambda rs, s: _NON_DIGIT.sub("", s)[:3],  # "1990s" -> "199"
+    "century": lambda rs, s: f"{int(_NON_DIGIT.sub('', s) or rs.normalize('ordinal', s) or 1) - 1:02d}",
     "clock": _clock,
     "lower": lambda rs, s: s.lower(),
 }
@@ -270,30 +388,86 @@ def render(rs: Ruleset, template: str, groups: Callable[[str], str | None], tens
     return _FIELD.sub(sub, template)
 
 
-def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: list | None = None) -> list[Candidate]:
-    """Run every rule over `text` in one pass; `removed` collects negative-rule hits."""
-    out = []
-    for m in rs.regex.finditer(text):
-        i = int(m.lastgroup[1:])
-        rule = rs.rules[i]
-        if rule.value == "REMOVE":
-            if removed is not None:
-                removed.append((m.start(), m.end(), rule.id))
-            continue
-        prefix = f"r{i}_"
+# A digit run inside a larger number ($3.5, 1,200, 10%) starts no date.
+_DIGITS = re.compile(r"(?<![$€£.,:/\d])\d+(?![\d%]|[.,]\d|\s%)")
+_PREV_WORD = re.compile(r"(?<![\w])([^\W\d_]+|\d+)\.?['’]?[\s\-]{1,3}['’]?\Z")
 
-        def groups(name: str, m=m, prefix=prefix) -> str | None:
-            return m.group(prefix + name)
 
-        def tense_at(start=m.start()) -> str:
-            return tense(start)
+def _trigger_starts(rs: Ruleset, text: str) -> list[tuple[int, int]]:
+    """(start, end) of trigger words and digit runs, in text order."""
+    lower = text.lower()
+    found = [(m.start(), m.end()) for m in _DIGITS.finditer(text)]
+    n = len(text)
+    for end, length in rs.triggers.iter(lower):
+        start = end - length + 1
+        if (start == 0 or not lower[start - 1].isalnum()) and (end + 1 >= n or not lower[end + 1].isalnum()):
+            found.append((start, end + 1))
+    found.sort()
+    return found
 
-        if rule.parts:
-            for group, value, rtype, mod in rule.parts:
-                s, e = m.span(prefix + group)
-                out.append(Candidate(s, e, rtype, render(rs, value, groups, tense_at),
-                                     render(rs, mod, groups, tense_at), rule.id))
+
+def _candidate_starts(rs: Ruleset, text: str, start: int) -> list[int]:
+    """Where a match containing the trigger at `start` may begin: leftmost first."""
+    starts, pos = [start], start
+    for step in range(4):
+        m = _PREV_WORD.search(text, max(0, pos - 30), pos)
+        if not m:
+            break
+        word = m.group(1)
+        if word.lower() in rs.prefixes:
+            pos = m.start()
+            starts.append(pos)
         else:
-            out.append(Candidate(m.start(), m.end(), rule.type, render(rs, rule.value, groups, tense_at),
-                                 render(rs, rule.mod, groups, tense_at), rule.id))
+            if step == 0 and word[:1].isupper():  # negative rules look at a name before a month
+                starts.append(m.start())
+            break
+    starts.reverse()
+    return starts
+
+
+def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: list | None = None) -> list[Candidate]:
+    """Run the rules where `text` has triggers; `removed` collects negative-rule hits.
+
+    The compiled alternation is tried only at the few positions where a
+    match can start (see words.yaml), so cost grows with the number of
+    triggers, not with the length of the text times the number of rules.
+    """
+    out, covered = [], 0
+    for t_start, _ in _trigger_starts(rs, text):
+        if t_start < covered:
+            continue
+        for st in _candidate_starts(rs, text, t_start):
+            if st < covered:
+                continue
+            rx = rs.regex_at(text[st])
+            m = rx.match(text, st) if rx else None
+            if m and m.end() > t_start:
+                covered = m.end()
+                _emit(rs, m, tense, out, removed)
+                break
     return out
+
+
+def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, removed: list | None) -> None:
+    i = int(m.lastgroup[1:])
+    rule = rs.rules[i]
+    if rule.value == "REMOVE":
+        if removed is not None:
+            removed.append((m.start(), m.end(), rule.id))
+        return
+    prefix = f"r{i}_"
+
+    def groups(name: str) -> str | None:
+        return m.group(prefix + name)
+
+    def tense_at() -> str:
+        return tense(m.start())
+
+    if rule.parts:
+        for group, value, rtype, mod in rule.parts:
+            s, e = m.span(prefix + group)
+            out.append(Candidate(s, e, rtype, render(rs, value, groups, tense_at),
+                                 render(rs, mod, groups, tense_at), rule.id))
+    else:
+        out.append(Candidate(m.start(), m.end(), rule.type, render(rs, rule.value, groups, tense_at),
+                             render(rs, rule.mod, groups, tense_at), rule.id))

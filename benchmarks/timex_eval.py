@@ -1,0 +1,226 @@
+"""Score pipeline.timex (and HeidelTime, when installed) on TimeML corpora.
+
+    python benchmarks/timex_eval.py /work/shared/benchmarks/tbaq /work/shared/benchmarks/wikiwars-train
+    python benchmarks/timex_eval.py --errors 30 /work/shared/benchmarks/tbaq      # what to fix next
+
+Each PATH (a .tml file or a folder searched recursively) is one corpus. A
+document's text is what lies inside <TEXT> with every tag removed and &quot;
+&amp; &lt; &gt; &apos; decoded; gold expressions are its TIMEX3 elements, with
+offsets into that text; the DCT is the value of <DCT><TIMEX3>. Every system is
+scored with the same definitions (TempEval-3):
+
+- span F1 strict: system and gold start and end at the same characters;
+- span F1 relaxed: they overlap (each gold matched at most once);
+- value F1: relaxed match AND identical TIMEX3 value, over all types, and over
+  DATE/TIME alone (gold and system both restricted to DATE and TIME);
+- docs/s: documents per second of the system's own run (HeidelTime in one JVM).
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from pipeline.timex import find_timexes  # noqa: E402
+
+_TAG = re.compile(r"<(/?)([A-Za-z0-9]+)([^>]*?)/?>")
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+_DCT = re.compile(r"<DCT>\s*<TIMEX3[^>]*?value=\"(\d{4}-?\d\d-?\d\d)", re.S)
+_YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
+
+
+def read_timeml(path: Path) -> dict:
+    """One document: name, dct, text, gold [{start, end, text, type, value, mod}]."""
+    raw = path.read_text(encoding="utf-8")
+    m = _DCT.search(raw)
+    dct = m.group(1).replace("-", "") if m else None
+    dct = f"{dct[:4]}-{dct[4:6]}-{dct[6:8]}" if dct else None
+    body = raw[raw.index("<TEXT>") + 6: raw.index("</TEXT>")]
+    out, gold, open_timex, pos, length = [], [], None, 0, 0
+    for tag in _TAG.finditer(body):
+        piece = html.unescape(body[pos:tag.start()])
+        out.append(piece)
+        length += len(piece)
+        pos = tag.end()
+        closing, name, attrs = tag.groups()
+        if name != "TIMEX3":
+            continue
+        if not closing:
+            open_timex = {"start": length, **dict(_ATTR.findall(attrs))}
+        elif open_timex is not None:
+            open_timex["end"] = length
+            gold.append(open_timex)
+            open_timex = None
+    out.append(html.unescape(body[pos:]))
+    text = "".join(out)
+    for g in gold:
+        g["text"] = text[g["start"]:g["end"]]
+        g.setdefault("value", "")
+        g.setdefault("type", "DATE")
+    return {"name": path.name, "dct": dct, "text": text, "gold": gold}
+
+
+def read_corpus(path: str) -> list[dict]:
+    p = Path(path)
+    files = sorted(p.rglob("*.tml")) if p.is_dir() else [p]
+    return [read_timeml(f) for f in files]
+
+
+def looks_narrative(doc: dict) -> bool:
+    """HeidelTime's document type, chosen from the text: histories name years far before the DCT."""
+    years = [int(y) for y in _YEAR.findall(doc["text"])]
+    dct_year = int(doc["dct"][:4]) if doc["dct"] else 0
+    return len(years) >= 4 and not any(abs(y - dct_year) <= 2 for y in years)
+
+
+def _match(gold: list[dict], system: list[dict]) -> list[tuple[int, int]]:
+    """Relaxed one-to-one matching: each gold takes the first free overlapping system timex."""
+    pairs, used = [], set()
+    for gi, g in enumerate(gold):
+        for si, s in enumerate(system):
+            if si not in used and s["start"] < g["end"] and g["start"] < s["end"]:
+                pairs.append((gi, si))
+                used.add(si)
+                break
+    return pairs
+
+
+class Score:
+    """Counts for one system on one corpus."""
+
+    def __init__(self) -> None:
+        self.c = Counter()
+
+    def add(self, gold: list[dict], system: list[dict]) -> list[tuple[int, int]]:
+        pairs = _match(gold, system)
+        self.c["gold"] += len(gold)
+        self.c["sys"] += len(system)
+        self.c["relaxed"] += len(pairs)
+        self.c["strict"] += sum(gold[g]["start"] == system[s]["start"] and gold[g]["end"] == system[s]["end"]
+                                for g, s in pairs)
+        self.c["value"] += sum(gold[g]["value"] == system[s]["value"] for g, s in pairs)
+        dt = ("DATE", "TIME")
+        gd = [g for g in gold if g["type"] in dt]
+        sd = [s for s in system if s["type"] in dt]
+        self.c["gold_dt"] += len(gd)
+        self.c["sys_dt"] += len(sd)
+        self.c["value_dt"] += sum(gd[g]["value"] == sd[s]["value"] for g, s in _match(gd, sd))
+        return pairs
+
+    def f1(self, hits: str, suffix: str = "") -> float:
+        p = self.c[hits] / self.c["sys" + suffix] if self.c["sys" + suffix] else 0.0
+        r = self.c[hits] / self.c["gold" + suffix] if self.c["gold" + suffix] else 0.0
+        return 100 * 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d", "9", " ".join(text.lower().split()))
+
+
+def collect_errors(errors: Counter, examples: dict, doc: dict, system: list[dict], pairs) -> None:
+    gold = doc["gold"]
+    matched_g, matched_s = {g for g, _ in pairs}, {s for _, s in pairs}
+    for gi, g in enumerate(gold):
+        if gi not in matched_g:
+            key = ("missed", _shape(g["text"]), g["type"])
+            errors[key] += 1
+            examples.setdefault(key, f"gold {g['value']} in {doc['name']}")
+    for si, s in enumerate(system):
+        if si not in matched_s:
+            key = ("spurious", _shape(s["text"]), s.get("rule", ""))
+            errors[key] += 1
+            examples.setdefault(key, f"ours {s['value']} in {doc['name']}")
+    for gi, si in pairs:
+        g, s = gold[gi], system[si]
+        if g["value"] != s["value"]:
+            key = ("wrong value", _shape(g["text"]), s.get("rule", ""))
+            errors[key] += 1
+            examples.setdefault(key, f"{g['text']!r}: gold {g['value']} ours {s['value']} "
+                                     f"(span {s['text']!r}, dct {doc['dct']}, {doc['name']})")
+        elif (g["start"], g["end"]) != (s["start"], s["end"]):
+            key = ("span", f"{_shape(g['text'])} / {_shape(s['text'])}", s.get("rule", ""))
+            errors[key] += 1
+            examples.setdefault(key, f"gold {g['text']!r} ours {s['text']!r} in {doc['name']}")
+
+
+def run_ours(docs: list[dict]) -> tuple[list[list[dict]], float]:
+    find_timexes("warm-up: load and compile the rules on 8 December 2024", "2024-12-08")  # once per process
+    t0 = time.perf_counter()
+    outs = [find_timexes(d["text"], d["dct"]) for d in docs]
+    return outs, time.perf_counter() - t0
+
+
+def run_heideltime(docs: list[dict]) -> tuple[list[list[dict]], float]:
+    import heideltime  # benchmarks/heideltime.py: another helper's wrapper, run in its own venv
+    t0 = time.perf_counter()
+    outs: list[list[dict] | None] = [None] * len(docs)
+    for kind in ("news", "narratives"):
+        idx = [i for i, d in enumerate(docs) if (kind == "narratives") == looks_narrative(d)]
+        if not idx:
+            continue
+        batch = [(docs[i]["text"], docs[i]["dct"]) for i in idx]
+        if hasattr(heideltime, "run_heideltime_many"):
+            results = heideltime.run_heideltime_many(batch, kind=kind)
+        else:
+            results = [heideltime.run_heideltime(t, d, kind) for t, d in batch]
+        for i, r in zip(idx, results):
+            outs[i] = r
+    return outs, time.perf_counter() - t0
+
+
+def _heideltime_wanted(flag: bool) -> bool:
+    try:
+        import heideltime
+    except ImportError:
+        return False
+    return flag or heideltime.available()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("paths", nargs="+", help="TimeML files or folders; each is scored as one corpus")
+    ap.add_argument("--errors", type=int, default=0, metavar="N",
+                    help="print our N most frequent error patterns (missed, spurious, wrong value, span)")
+    ap.add_argument("--heideltime", action="store_true",
+                    help="also run HeidelTime (default: when benchmarks/heideltime.py says it is available)")
+    ap.add_argument("--no-heideltime", action="store_true", help="score only pipeline.timex")
+    args = ap.parse_args(argv)
+    systems = [("pipeline.timex", run_ours)]
+    if not args.no_heideltime and _heideltime_wanted(args.heideltime):
+        systems.append(("HeidelTime", run_heideltime))
+    rows, errors, examples = [], Counter(), {}
+    for path in args.paths:
+        docs = read_corpus(path)
+        corpus = os.path.basename(os.path.normpath(path))
+        for name, run in systems:
+            outs, seconds = run(docs)
+            score = Score()
+            for doc, out in zip(docs, outs):
+                pairs = score.add(doc["gold"], out)
+                if args.errors and name == "pipeline.timex":
+                    collect_errors(errors, examples, doc, out, pairs)
+            rows.append((name, corpus, len(docs), score.f1("strict"), score.f1("relaxed"), score.f1("value"),
+                         score.f1("value_dt", "_dt"), len(docs) / seconds if seconds else float("inf")))
+    print("| system | corpus | docs | span F1 strict | span F1 relaxed | value F1 all | value F1 DATE/TIME | docs/s |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for name, corpus, n, strict, relaxed, value, value_dt, speed in sorted(rows, key=lambda r: (r[1], r[0] != "pipeline.timex")):
+        print(f"| {name} | {corpus} | {n} | {strict:.1f} | {relaxed:.1f} | {value:.1f} | {value_dt:.1f} | {speed:.0f} |")
+    if args.errors:
+        print(f"\nTop {args.errors} error patterns of pipeline.timex (digits shown as 9):")
+        for (kind, shape, extra), n in errors.most_common(args.errors):
+            print(f"{n:4d}  {kind:11s} {shape!r:40s} {extra:22s} e.g. {examples[(kind, shape, extra)]}")
+    print("\nReproduce: python benchmarks/timex_eval.py " + " ".join(argv if argv is not None else sys.argv[1:]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
