@@ -126,6 +126,10 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
             else:
                 anchor = None
             filled = _fill(p, anchor, tense_ok=not narrative) if anchor else None
+            if filled and ref and "-Q" in ref[0] and p.get("unit") == "year" and p["n"] < 0:
+                # "a year ago" next to "the third quarter": the year-ago quarter
+                filled = _shift(value_span(ref[0])[0], "quarter", 4 * p["n"])
+                basis, note = "relative to text", f"'{text}', relative to '{ref[1]}' ({ref[0]})"
             if filled is None:
                 res = Resolution(unknown_value(p) + p["time"], None, f"'{text}': no date to count from")
             else:

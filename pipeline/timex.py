@@ -30,14 +30,14 @@ TIMEX_COLUMNS = ["article", "sentence_id", "start", "end", "text", "type", "valu
 _SENTENCE_END = re.compile(r"[.!?;\n]\s")
 
 
-@functools.lru_cache(maxsize=4)
-def _future_cue(lang: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)(?:" + load_rules(lang).lists["future_cue"] + r")(?!\w)", re.IGNORECASE)
+@functools.lru_cache(maxsize=8)
+def _cue(lang: str, name: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + load_rules(lang).lists[name] + r")(?!\w)", re.IGNORECASE)
 
 
 def _tense_finder(text: str, lang: str):
-    """Tense of the clause around a position: 'future' if it has a future cue, else 'past'."""
-    cue = _future_cue(lang)
+    """Tense of the clause around a position: 'future', 'past' or 'none' (no cue either way)."""
+    future, past = _cue(lang, "future_cue"), _cue(lang, "past_cue")
     memo: dict[int, str] = {}
     ends: list[int] = []
 
@@ -47,7 +47,8 @@ def _tense_finder(text: str, lang: str):
         i = bisect.bisect_right(ends, pos)
         if i not in memo:
             left = ends[i - 1] if i else 0
-            memo[i] = "future" if cue.search(text, left, ends[i]) else "past"
+            memo[i] = ("future" if future.search(text, left, ends[i]) else
+                       "past" if past.search(text, left, ends[i]) else "none")
         return memo[i]
 
     return tense

@@ -97,22 +97,32 @@ def resolve_weekday(anchor: date, weekday: int, direction: str) -> date:
         return anchor + timedelta(days=delta + 7 if delta <= 0 else delta)
     if direction in ("future", "this"):
         return anchor + timedelta(days=delta + 7 if delta < 0 else delta)
+    # "past" and "none": news mostly reports what happened
     return anchor + timedelta(days=delta - 7 if delta > 0 else delta)
 
 
 def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> str:
-    """Year of a month (and day) written without one: the past or future one nearest `anchor`."""
+    """Year of a month (and day) written without one, seen from `anchor`.
+
+    last/next: strictly before/after the anchor's month (or day); past/future:
+    the latest/next one, a day up to a week ahead still counting as past (a
+    publication date is often a day late); none: the nearest one; this: the
+    anchor's year.
+    """
     year = anchor.year
     here = (anchor.month, anchor.day if day else 0)
     there = (month, day or 0)
     if direction == "last":
-        year -= there >= here if not day else there >= here
+        year -= there >= here
     elif direction == "next":
         year += there <= here
     elif direction == "future":
         year += there < here and not (day and _days_between(anchor, month, day) <= 7)
     elif direction == "past":
         year -= there > here and not (day and _days_between(anchor, month, day) <= 7)
+    elif direction == "none":
+        months_ahead = (month - anchor.month) + ((day or 15) - (anchor.day if day else 15)) / 31
+        year += 1 if months_ahead < -6 else -1 if months_ahead > 6 else 0
     text = f"{year:04d}-{month:02d}"
     return text + (f"-{day:02d}" if day else "")
 
@@ -130,7 +140,7 @@ def resolve_season(anchor: date, season: str, direction: str) -> str:
     current = SEASON_ORDER[(anchor.month % 12) // 3]
     year = anchor.year - (1 if anchor.month <= 2 and season != "WI" and direction != "next" else 0)
     i, j = SEASON_ORDER.index(season), SEASON_ORDER.index(current)
-    if direction in ("last", "past") and (i > j or (direction == "last" and i == j)):
+    if direction in ("last", "past") and (i > j or (direction == "last" and i == j)):  # "none" = this year
         year -= 1
     elif direction in ("next", "future") and (i < j or (direction == "next" and i == j)):
         year += 1
