@@ -25,7 +25,8 @@ from pipeline.timex_values import (add_months, format_unit, parse_placeholder, p
 
 __all__ = ["resolve_dates", "infer_published", "value_span", "resolve_values", "Resolution"]
 
-NARRATIVE_NEAR_YEARS = 2  # an explicit date this close to the DCT makes the text news
+NARRATIVE_NEAR_YEARS = 2  # explicit dates this close to the DCT are news-like
+NARRATIVE_NEAR_SHARE = 0.5  # ... and a narrative has fewer than this share of them
 NARRATIVE_MIN_DATES = 4   # fewer explicit dates than this: too little evidence, treat as news
 
 
@@ -47,10 +48,12 @@ def _is_narrative(rows: list[dict], dct: date | None) -> bool:
              if r["type"] in ("DATE", "TIME") and _YEAR_VALUE.match(r["value"])]
     deictic = sum(1 for r in rows if (parse_placeholder(r["value"]) or {}).get("kind") == "weekday"
                   or r["value"].startswith(("UNDEF-last-", "UNDEF-this-day", "UNDEF-next-")))
-    # News recalls history ("Since 2015") but dates its own events near
-    # publication or by weekday; a history does neither, and has many dates.
-    near = any(abs(y - dct.year) <= NARRATIVE_NEAR_YEARS for y in years)
-    return len(years) >= NARRATIVE_MIN_DATES and not near and deictic * 5 < len(years)
+    # News recalls history ("Since 2015") but dates its own events by weekday
+    # or near publication; a history does neither, and has many dates.
+    if len(years) < NARRATIVE_MIN_DATES or deictic * 5 >= len(years):
+        return False
+    near = sum(abs(y - dct.year) <= NARRATIVE_NEAR_YEARS for y in years)
+    return near / len(years) < NARRATIVE_NEAR_SHARE
 
 
 def _shift(anchor: date, unit: str, n: int) -> str | None:

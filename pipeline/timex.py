@@ -38,18 +38,18 @@ def _cue(lang: str, name: str) -> re.Pattern:
 def _tense_finder(text: str, lang: str):
     """Tense of the clause around a position: 'future', 'past' or 'none' (no cue either way)."""
     future, past = _cue(lang, "future_cue"), _cue(lang, "past_cue")
-    memo: dict[int, str] = {}
     ends: list[int] = []
 
     def tense(pos: int) -> str:
         if not ends:  # clause ends, computed once per text on first use
             ends.extend([m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1])
         i = bisect.bisect_right(ends, pos)
-        if i not in memo:
-            left = ends[i - 1] if i else 0
-            memo[i] = ("future" if future.search(text, left, ends[i]) else
-                       "past" if past.search(text, left, ends[i]) else "none")
-        return memo[i]
+        left = ends[i - 1] if i else 0
+        # Only a cue before the date counts: in "said Friday that he would
+        # seek", "would" is about the seeking, not about Friday.
+        if future.search(text, left, pos):
+            return "future"
+        return "past" if past.search(text, left, ends[i]) else "none"
 
     return tense
 

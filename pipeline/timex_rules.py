@@ -426,7 +426,7 @@ def _candidate_starts(rs: Ruleset, text: str, start: int) -> list[int]:
 
 
 def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: list | None = None) -> list[Candidate]:
-    """Run the rules where `text` has triggers; `removed` collects negative-rule hits.
+    """Run the rules where `text` has triggers (longest match wins); `removed` collects negative-rule hits.
 
     The compiled alternation is tried only at the few positions where a
     match can start (see words.yaml), so cost grows with the number of
@@ -436,15 +436,17 @@ def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: li
     for t_start, _ in _trigger_starts(rs, text):
         if t_start < covered:
             continue
+        best = None  # the longest match over the trigger; on ties the one starting first
         for st in _candidate_starts(rs, text, t_start):
             if st < covered:
                 continue
             rx = rs.regex_at(text[st])
             m = rx.match(text, st) if rx else None
-            if m and m.end() > t_start:
-                covered = m.end()
-                _emit(rs, m, tense, out, removed)
-                break
+            if m and m.end() > t_start and (best is None or m.end() > best.end()):
+                best = m
+        if best:
+            covered = best.end()
+            _emit(rs, best, tense, out, removed)
     return out
 
 

@@ -87,7 +87,7 @@ def test_tag_timexes_uses_article_offsets():
     df = tag_timexes(sentences)
     assert list(df.columns) == ["article", "sentence_id", "start", "end", "text", "type", "value", "mod", "rule"]
     row = df.iloc[0]
-    assert (row["start"], row["end"], row["value"], row["rule"]) == (125, 131, "UNDEF-weekday-7-past", "date_weekday")
+    assert (row["start"], row["end"], row["value"], row["rule"]) == (125, 131, "UNDEF-weekday-7-none", "date_weekday")
 
 
 def test_cli_prints_json_lines(tmp_path, capsys):
