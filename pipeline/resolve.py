@@ -111,7 +111,7 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
                              f"'{text}' as written")
         else:
             ref_span = value_span(ref[0]) if ref else None
-            use_text = ref_span is not None and (p["kind"] == "ref" or narrative)
+            use_text = ref_span is not None and (p["kind"] == "ref" or p.get("dir") == "ref" or narrative)
             if use_text:
                 anchor, basis = ref_span[0], "relative to text"
                 note = f"'{text}', relative to '{ref[1]}' ({ref[0]})"

@@ -14,7 +14,7 @@ normalization table, longest first. Matching ignores case, except for tables
 whose keys are all capitalized (month and weekday names: the verb "may" is
 not May) and inside (?-i:...). In a value, `{group}` inserts a named group's
 text, `{group|filter}` passes it through a normalization table or a built-in
-filter (int2, int4, year4, number, decade, century, clock), and
+filter (int2, dash2, int4, year4, number, decade, century, clock), and
 `{group|filter=default}` gives `default` when the group is absent (else ""). Rules are tried in file order at each position (the earliest
 listed wins), so longer and negative rules come first. All rules run as one
 compiled alternation, tried only where the text has a trigger word
@@ -358,6 +358,7 @@ def _clock(rs: Ruleset, s: str) -> str:
 
 BUILTIN_FILTERS: dict[str, Callable[[Ruleset, str], str]] = {
     "int2": lambda rs, s: f"{int(_NON_DIGIT.sub('', s)):02d}",
+    "dash2": lambda rs, s: f"-{int(_NON_DIGIT.sub('', s)):02d}",  # optional day: "-07"
     "int4": lambda rs, s: f"{int(_NON_DIGIT.sub('', s)):04d}",
     "year4": _year4,
     "number": _number,

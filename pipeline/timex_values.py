@@ -12,7 +12,7 @@ import re
 from datetime import date, timedelta
 
 SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month of each season
-SEASON_ORDER = ("WI", "SP", "SU", "FA")  # winter counted from December of the year before
+SEASON_ORDER = ("SP", "SU", "FA", "WI")  # within a year; its winter runs into the next
 _TIME = r"(?P<time>T(?:\d\d(?::\d\d)?|MO|AF|EV|NI|DT))?"
 _PLACEHOLDER = [
     ("unit", re.compile(r"UNDEF-(?P<dir>this|last|next)-(?P<unit>[a-z]+)(?:-(?P<op>PLUS|MINUS)-(?P<n>[\dX.]+))?" + _TIME)),
@@ -136,14 +136,22 @@ def _days_between(anchor: date, month: int, day: int) -> int:
 
 
 def resolve_season(anchor: date, season: str, direction: str) -> str:
-    """Year of a season written without one ("this summer", "last fall")."""
-    current = SEASON_ORDER[(anchor.month % 12) // 3]
-    year = anchor.year - (1 if anchor.month <= 2 and season != "WI" and direction != "next" else 0)
+    """Year of a season written without one ("this summer", "last fall").
+
+    Winter belongs to the year of its December: in February 1998 the current
+    season is 1997-WI, and the seasons of a year run SP, SU, FA, WI.
+    """
+    if anchor.month <= 2:
+        year, current = anchor.year - 1, "WI"
+    else:
+        year, current = anchor.year, ("SP", "SU", "FA", "WI")[(anchor.month - 3) // 3]
     i, j = SEASON_ORDER.index(season), SEASON_ORDER.index(current)
-    if direction in ("last", "past") and (i > j or (direction == "last" and i == j)):  # "none" = this year
-        year -= 1
-    elif direction in ("next", "future") and (i < j or (direction == "next" and i == j)):
-        year += 1
+    if direction in ("last", "past"):
+        year -= i > j or (direction == "last" and i == j)
+    elif direction in ("next", "future"):
+        year += i < j or (direction == "next" and i == j)
+    elif anchor.month <= 2 and season != "WI":
+        year = anchor.year  # "the summer" seen from January: this calendar year's
     return f"{year:04d}-{season}"
 
 
