@@ -26,7 +26,7 @@ from pipeline.timex_values import (add_months, format_unit, parse_placeholder, p
 __all__ = ["resolve_dates", "infer_published", "value_span", "resolve_values", "Resolution"]
 
 NARRATIVE_NEAR_YEARS = 2  # explicit dates this close to the DCT are news-like
-NARRATIVE_NEAR_SHARE = 0.5  # ... and a narrative has fewer than this share of them
+NARRATIVE_NEAR_SHARE = 0.75  # ... and a narrative has fewer than this share of them
 NARRATIVE_MIN_DATES = 4   # fewer explicit dates than this: too little evidence, treat as news
 
 
