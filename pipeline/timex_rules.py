@@ -322,7 +322,7 @@ def _number(rs: Ruleset, s: str) -> str:
     hit = rs.normalize("number", s)
     if hit is not None:
         return hit
-    tens, _, ones = s.lower().partition("-")  # "twenty-five"
+    tens, _, ones = s.lower().replace(" ", "-").partition("-")  # "twenty-five", "twenty four"
     t, o = rs.normalize("number", tens), rs.normalize("number", ones)
     if t and o and t.isdigit() and o.isdigit():
         return str(int(t) + int(o))

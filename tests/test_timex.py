@@ -29,7 +29,7 @@ CASES = [
      "July", "2024-07"),
     ("the sudden collapse of the Damascus government last week, as declared", "2024-12-17", "last week", "2024-W50"),
     ("The Kremlin was largely silent on Sunday morning as Islamist-led rebels announced", "2024-12-08",
-     "Sunday morning", "2024-12-08TMO"),
+     "Sunday morning", "2024-12-08"),
     # error classes, sentences written for the test
     ("Elections will be held in March.", "2024-12-10", "March", "2025-03"),
     ("The company expects a profit in the fourth quarter.", "1989-10-26", "the fourth quarter", "1989-Q4"),
@@ -40,6 +40,8 @@ CASES = [
     ("The truce lasted from May 15 to August 16, 1988.", "1990-01-01", "May 15", "1988-05-15"),
     ("The truce lasted from May 15 to August 16, 1988.", "1990-01-01", "August 16, 1988", "1988-08-16"),
     ("It happened three years ago.", "1998-01-08", "three years ago", "1995"),
+    ("It happened a decade ago.", "1999-03-12", "a decade ago", "1989"),
+    ("In the last twenty four hours, markets fell.", "1998-01-08", "the last twenty four hours", "PT24H"),
     ("We met last summer.", "1998-03-01", "last summer", "1997-SU"),
     ("The plan covers fiscal 1989.", "1989-10-26", "fiscal 1989", "1989"),
     ("Troops left in late 1948.", "1950-01-01", "late 1948", "1948"),
