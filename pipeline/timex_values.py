@@ -12,6 +12,9 @@ import re
 from datetime import date, timedelta
 
 SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month of each season
+# Without a tense cue, a month up to this many months after the publication
+# date is the coming one, else the past one: news reports mostly the past.
+AHEAD_MONTHS = 4
 SEASON_ORDER = ("SP", "SU", "FA", "WI")  # within a year; its winter runs into the next
 _TIME = r"(?P<time>T(?:\d\d(?::\d\d)?|MO|AF|EV|NI|DT))?"
 _PLACEHOLDER = [
@@ -106,7 +109,8 @@ def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> 
 
     last/next: strictly before/after the anchor's month (or day); past/future:
     the latest/next one, a day up to a week ahead still counting as past (a
-    publication date is often a day late); none: the nearest one; this: the
+    publication date is often a day late); none: the nearest one, leaning
+    to the past (AHEAD_MONTHS); this: the
     anchor's year.
     """
     year = anchor.year
@@ -122,7 +126,7 @@ def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> 
         year -= there > here and not (day and _days_between(anchor, month, day) <= 7)
     elif direction == "none":
         months_ahead = (month - anchor.month) + ((day or 15) - (anchor.day if day else 15)) / 31
-        year += 1 if months_ahead < -6 else -1 if months_ahead > 6 else 0
+        year += 1 if months_ahead < -(12 - AHEAD_MONTHS) else -1 if months_ahead > AHEAD_MONTHS else 0
     text = f"{year:04d}-{month:02d}"
     return text + (f"-{day:02d}" if day else "")
 
