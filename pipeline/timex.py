@@ -45,9 +45,10 @@ def _tense_finder(text: str, lang: str):
             ends.extend([m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1])
         i = bisect.bisect_right(ends, pos)
         left = ends[i - 1] if i else 0
-        # Only a cue before the date counts: in "said Friday that he would
-        # seek", "would" is about the seeking, not about Friday.
-        if future.search(text, left, pos):
+        # Only a cue before the date and after the last comma counts: in "said
+        # Friday that he would seek" or "they would appeal the decision,
+        # announced Wednesday", "would" is not about the day.
+        if future.search(text, max(left, text.rfind(",", left, pos) + 1), pos):
             return "future"
         return "past" if past.search(text, left, ends[i]) else "none"
 
