@@ -24,7 +24,8 @@ import sys
 import pandas as pd
 
 from pipeline import resolve
-from pipeline.timex_rules import Candidate, load_rules, match_rules
+from pipeline.timex_match import Candidate, match_rules
+from pipeline.timex_rules import load_rules
 
 TIMEX_COLUMNS = ["article", "sentence_id", "start", "end", "text", "type", "value", "mod", "rule"]
 _SENTENCE_END = re.compile(r"[.!?;\n]\s")

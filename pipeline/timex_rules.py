@@ -1,24 +1,26 @@
-"""The date-rule engine: loads the rule files of a language and matches them.
+"""The date rules of a language: loaded, validated and compiled once.
 
 HeidelTime's design: the engine never changes when rules change. A language
-folder under `pipeline/resources/timex/<lang>/` holds three YAML files:
+folder under `pipeline/resources/timex/<lang>/` holds four YAML files:
 
 - normalizations.yaml  tables word -> value ("Dec." -> "12"),
 - patterns.yaml        named lists of regex alternatives, one per line,
 - rules.yaml           rules: id, type, pattern, value, mod, examples,
                        counterexamples; `value: REMOVE` makes a negative rule
-                       that discards a look-alike ("Theresa May").
+                       that discards a look-alike ("Theresa May"),
+- words.yaml           trigger and prefix words of the prefilter.
 
 In a pattern, `%name` expands to a pattern list or to the keys of a
 normalization table, longest first. Matching ignores case, except for tables
 whose keys are all capitalized (month and weekday names: the verb "may" is
 not May) and inside (?-i:...). In a value, `{group}` inserts a named group's
 text, `{group|filter}` passes it through a normalization table or a built-in
-filter (int2, dash2, int4, year4, number, decade, century, clock), and
-`{group|filter=default}` gives `default` when the group is absent (else ""). Rules are tried in file order at each position (the earliest
-listed wins), so longer and negative rules come first. All rules run as one
-compiled alternation, tried only where the text has a trigger word
-(words.yaml), so the cost does not grow with the number of rules.
+filter (`pipeline.timex_filters`), and `{group|filter=default}` gives
+`default` when the group is absent (else "").
+
+All rules compile into one alternation (per possible first character, see
+`_dispatch`); at one position the first rule in file order that matches
+wins, so negative rules come first. `pipeline.timex_match` runs it.
 Everything is validated at load with errors that name the file and rule.
 """
 from __future__ import annotations
@@ -27,18 +29,19 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import ahocorasick
 import yaml
 from re import _constants as C
 from re import _parser
 
+from pipeline.timex_filters import BUILTIN_FILTERS
+
 RESOURCES = Path(__file__).parent / "resources" / "timex"
 TYPES = ("DATE", "TIME", "DURATION", "SET")
 RULE_KEYS = {"id", "type", "pattern", "value", "mod", "parts", "examples", "counterexamples", "note"}
 _REF = re.compile(r"%([a-z_]+)")
-_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:\|([a-z_0-9]+))?(?:=([^}]*))?\}")
+FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:\|([a-z_0-9]+))?(?:=([^}]*))?\}")
 
 
 class RuleError(ValueError):
@@ -55,17 +58,6 @@ class Rule:
     parts: tuple = ()  # ((group, value, type, mod), ...): one match -> several timexes
     examples: tuple = ()
     counterexamples: tuple = ()
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A rule match: offsets into the scanned text, value may be a placeholder."""
-    start: int
-    end: int
-    type: str
-    value: str
-    mod: str
-    rule: str
 
 
 @dataclass
@@ -128,7 +120,7 @@ def _load_yaml(path: Path):
 
 
 def _check_template(template: str, groups: set[str], filters: set[str], where: str) -> None:
-    for m in _FIELD.finditer(template):
+    for m in FIELD.finditer(template):
         name, filt, _ = m.groups()
         if name != "TENSE" and name not in groups:
             raise RuleError(f"{where}: value uses {{{name}}} but the pattern has no group (?P<{name}>...)")
@@ -311,166 +303,3 @@ def _word_set(entries, norms: dict, where: str) -> set[str]:
         for k in keys:
             out.update(w for w in re.split(r"[\s\-]+", k.lower().rstrip(".")) if w)
     return out
-
-
-# --- value filters -------------------------------------------------------
-
-def _number(rs: Ruleset, s: str) -> str:
-    s = s.replace(",", "").strip()
-    if s.replace(".", "", 1).isdigit():
-        return s
-    hit = rs.normalize("number", s)
-    if hit is not None:
-        return hit
-    tens, _, ones = s.lower().replace(" ", "-").partition("-")  # "twenty-five", "twenty four"
-    t, o = rs.normalize("number", tens), rs.normalize("number", ones)
-    if t and o and t.isdigit() and o.isdigit():
-        return str(int(t) + int(o))
-    return "X"
-
-
-def _year4(rs: Ruleset, s: str) -> str:
-    digits = s.strip("'’ ")
-    if len(digits) == 2:  # '98: pivot at 30, news corpora span 1930-2029
-        return ("19" if int(digits) >= 30 else "20") + digits
-    return digits
-
-
-_NON_DIGIT = re.compile(r"[^0-9]")
-_CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d\d))?\s*([ap])?")
-
-
-def _clock(rs: Ruleset, s: str) -> str:
-    """'2 p.m.', '2:30pm', '14:00', 'noon' -> 'HH:MM'."""
-    word = rs.normalize("clock_word", s)
-    if word:
-        return word
-    m = _CLOCK.match(s.lower())
-    if not m:
-        return "XX:XX"
-    hour, minute = int(m.group(1)), m.group(2) or "00"
-    if m.group(3) == "p" and hour < 12:
-        hour += 12
-    elif m.group(3) == "a" and hour == 12:
-        hour = 0
-    return f"{hour:02d}:{minute}"
-
-
-BUILTIN_FILTERS: dict[str, Callable[[Ruleset, str], str]] = {
-    "int2": lambda rs, s: f"{int(_NON_DIGIT.sub('', s)):02d}",
-    "dash2": lambda rs, s: f"-{int(_NON_DIGIT.sub('', s)):02d}",  # optional day: "-07"
-    "int4": lambda rs, s: f"{int(_NON_DIGIT.sub('', s)):04d}",
-    "year4": _year4,
-    "number": _number,
-    "decade": lambda rs, s: _NON_DIGIT.sub("", s)[:3],  # "1990s" -> "199"
-    "century": lambda rs, s: f"{int(_NON_DIGIT.sub('', s) or rs.normalize('ordinal', s) or 1) - 1:02d}",
-    "clock": _clock,
-    "lower": lambda rs, s: s.lower(),
-}
-
-
-def render(rs: Ruleset, template: str, groups: Callable[[str], str | None], tense: Callable[[], str]) -> str:
-    """Fill a value template from a match's groups (and the sentence's tense)."""
-    if "{" not in template:
-        return template
-
-    def sub(m: re.Match) -> str:
-        name, filt, default = m.groups()
-        text = tense() if name == "TENSE" else groups(name)
-        if not text:
-            return default or ""
-        if not filt:
-            return text
-        if filt in BUILTIN_FILTERS:
-            return BUILTIN_FILTERS[filt](rs, text)
-        hit = rs.normalize(filt, text)
-        return hit if hit is not None else "X"
-
-    return _FIELD.sub(sub, template)
-
-
-# A digit run inside a larger number ($3.5, 1,200, 10%) starts no date.
-_DIGITS = re.compile(r"(?<![$€£.,:/\d])\d+(?![\d%]|[.,]\d|\s%)")
-_PREV_WORD = re.compile(r"(?<![\w])([^\W\d_]+|\d+)\.?['’]?[\s\-]{1,3}['’]?\Z")
-
-
-def _trigger_starts(rs: Ruleset, text: str) -> list[tuple[int, int]]:
-    """(start, end) of trigger words and digit runs, in text order."""
-    lower = text.lower()
-    found = [(m.start(), m.end()) for m in _DIGITS.finditer(text)]
-    n = len(text)
-    for end, length in rs.triggers.iter(lower):
-        start = end - length + 1
-        if (start == 0 or not lower[start - 1].isalnum()) and (end + 1 >= n or not lower[end + 1].isalnum()):
-            found.append((start, end + 1))
-    found.sort()
-    return found
-
-
-def _candidate_starts(rs: Ruleset, text: str, start: int) -> list[int]:
-    """Where a match containing the trigger at `start` may begin: leftmost first."""
-    starts, pos = [start], start
-    for step in range(4):
-        m = _PREV_WORD.search(text, max(0, pos - 30), pos)
-        if not m:
-            break
-        word = m.group(1)
-        if word.lower() in rs.prefixes:
-            pos = m.start()
-            starts.append(pos)
-        else:
-            if step == 0 and word[:1].isupper():  # negative rules look at a name before a month
-                starts.append(m.start())
-            break
-    starts.reverse()
-    return starts
-
-
-def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: list | None = None) -> list[Candidate]:
-    """Run the rules where `text` has triggers (longest match wins); `removed` collects negative-rule hits.
-
-    The compiled alternation is tried only at the few positions where a
-    match can start (see words.yaml), so cost grows with the number of
-    triggers, not with the length of the text times the number of rules.
-    """
-    out, covered = [], 0
-    for t_start, _ in _trigger_starts(rs, text):
-        if t_start < covered:
-            continue
-        best = None  # the longest match over the trigger; on ties the one starting first
-        for st in _candidate_starts(rs, text, t_start):
-            if st < covered:
-                continue
-            rx = rs.regex_at(text[st])
-            m = rx.match(text, st) if rx else None
-            if m and m.end() > t_start and (best is None or m.end() > best.end()):
-                best = m
-        if best:
-            covered = best.end()
-            _emit(rs, best, tense, out, removed)
-    return out
-
-
-def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, removed: list | None) -> None:
-    i = int(m.lastgroup[1:])
-    rule = rs.rules[i]
-    if rule.value == "REMOVE":
-        if removed is not None:
-            removed.append((m.start(), m.end(), rule.id))
-        return
-    prefix = f"r{i}_"
-
-    def groups(name: str) -> str | None:
-        return m.group(prefix + name)
-
-    def tense_at() -> str:
-        return tense(m.start())
-
-    if rule.parts:
-        for group, value, rtype, mod in rule.parts:
-            s, e = m.span(prefix + group)
-            out.append(Candidate(s, e, rtype, render(rs, value, groups, tense_at),
-                                 render(rs, mod, groups, tense_at), rule.id))
-    else:
-        out.append(Candidate(m.start(), m.end(), rule.type, render(rs, rule.value, groups, tense_at),
-                             render(rs, rule.mod, groups, tense_at), rule.id))

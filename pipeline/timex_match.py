@@ -1,0 +1,132 @@
+"""Running the date rules over a text: prefilter, dispatch, values.
+
+The compiled alternation of `pipeline.timex_rules` is tried only where the
+text has a trigger word or a digit (resources/timex/<lang>/words.yaml), at the
+trigger or at up to four prefix words before it; the longest match wins.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from pipeline.timex_filters import BUILTIN_FILTERS
+from pipeline.timex_rules import FIELD, Ruleset
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A rule match: offsets into the scanned text, value may be a placeholder."""
+    start: int
+    end: int
+    type: str
+    value: str
+    mod: str
+    rule: str
+
+
+def render(rs: Ruleset, template: str, groups: Callable[[str], str | None], tense: Callable[[], str]) -> str:
+    """Fill a value template from a match's groups (and the sentence's tense)."""
+    if "{" not in template:
+        return template
+
+    def sub(m: re.Match) -> str:
+        name, filt, default = m.groups()
+        text = tense() if name == "TENSE" else groups(name)
+        if not text:
+            return default or ""
+        if not filt:
+            return text
+        if filt in BUILTIN_FILTERS:
+            return BUILTIN_FILTERS[filt](rs, text)
+        hit = rs.normalize(filt, text)
+        return hit if hit is not None else "X"
+
+    return FIELD.sub(sub, template)
+
+
+# A digit run inside a larger number ($3.5, 1,200, 10%) starts no date.
+_DIGITS = re.compile(r"(?<![$€£.,:/\d])\d+(?![\d%]|[.,]\d|\s%)")
+_PREV_WORD = re.compile(r"(?<![\w])([^\W\d_]+|\d+)\.?['’]?[\s\-]{1,3}['’]?\Z")
+
+
+def _trigger_starts(rs: Ruleset, text: str) -> list[tuple[int, int]]:
+    """(start, end) of trigger words and digit runs, in text order."""
+    lower = text.lower()
+    found = [(m.start(), m.end()) for m in _DIGITS.finditer(text)]
+    n = len(text)
+    for end, length in rs.triggers.iter(lower):
+        start = end - length + 1
+        if (start == 0 or not lower[start - 1].isalnum()) and (end + 1 >= n or not lower[end + 1].isalnum()):
+            found.append((start, end + 1))
+    found.sort()
+    return found
+
+
+def _candidate_starts(rs: Ruleset, text: str, start: int) -> list[int]:
+    """Where a match containing the trigger at `start` may begin: leftmost first."""
+    starts, pos = [start], start
+    for step in range(4):
+        m = _PREV_WORD.search(text, max(0, pos - 30), pos)
+        if not m:
+            break
+        word = m.group(1)
+        if word.lower() in rs.prefixes:
+            pos = m.start()
+            starts.append(pos)
+        else:
+            if step == 0 and word[:1].isupper():  # negative rules look at a name before a month
+                starts.append(m.start())
+            break
+    starts.reverse()
+    return starts
+
+
+def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: list | None = None) -> list[Candidate]:
+    """Run the rules where `text` has triggers (longest match wins); `removed` collects negative-rule hits.
+
+    The compiled alternation is tried only at the few positions where a
+    match can start (see words.yaml), so cost grows with the number of
+    triggers, not with the length of the text times the number of rules.
+    """
+    out, covered = [], 0
+    for t_start, _ in _trigger_starts(rs, text):
+        if t_start < covered:
+            continue
+        best = None  # the longest match over the trigger; on ties the one starting first
+        for st in _candidate_starts(rs, text, t_start):
+            if st < covered:
+                continue
+            rx = rs.regex_at(text[st])
+            m = rx.match(text, st) if rx else None
+            if m and m.end() > t_start and (best is None or m.end() > best.end()):
+                best = m
+        if best:
+            covered = best.end()
+            _emit(rs, best, tense, out, removed)
+    return out
+
+
+def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, removed: list | None) -> None:
+    i = int(m.lastgroup[1:])
+    rule = rs.rules[i]
+    if rule.value == "REMOVE":
+        if removed is not None:
+            removed.append((m.start(), m.end(), rule.id))
+        return
+    prefix = f"r{i}_"
+
+    def groups(name: str) -> str | None:
+        return m.group(prefix + name)
+
+    def tense_at() -> str:
+        return tense(m.start())
+
+    if rule.parts:
+        for group, value, rtype, mod in rule.parts:
+            s, e = m.span(prefix + group)
+            out.append(Candidate(s, e, rtype, render(rs, value, groups, tense_at),
+                                 render(rs, mod, groups, tense_at), rule.id))
+    else:
+        out.append(Candidate(m.start(), m.end(), rule.type, render(rs, rule.value, groups, tense_at),
+                             render(rs, rule.mod, groups, tense_at), rule.id))
