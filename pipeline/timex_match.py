@@ -45,8 +45,9 @@ def render(rs: Ruleset, template: str, groups: Callable[[str], str | None], tens
     return FIELD.sub(sub, template)
 
 
-# A digit run inside a larger number ($3.5, 1,200, 10%) starts no date.
-_DIGITS = re.compile(r"(?<![$€£.,:/\d])\d+(?![\d%]|[.,]\d|\s%)")
+# Digit runs that can start a date: not inside a larger number ($3.5, 1,200,
+# 10%), and of 1, 2 or 4 digits unless a 3-digit year of an era or decade.
+_DIGITS = re.compile(r"\d(?<![$€£.,:/\d]\d)(?:\d\d\d|\d?|\d\d(?=\s*B\.?C|0?s))(?![\d%]|[.,]\d|\s%)")  # \d first: fast scan
 _PREV_WORD = re.compile(r"(?<![\w])([^\W\d_]+|\d+)\.?['’]?[\s\-]{1,3}['’]?\Z")
 
 
@@ -93,9 +94,11 @@ def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: li
     for t_start, _ in _trigger_starts(rs, text):
         if t_start < covered:
             continue
-        best = None  # the longest match over the trigger; on ties the one starting first
+        # The first start (leftmost) with a match over the trigger, unless
+        # the trigger itself starts a longer one ("in summer" < "summer 1918").
+        best = None
         for st in _candidate_starts(rs, text, t_start):
-            if st < covered:
+            if st < covered or (best is not None and st != t_start):
                 continue
             rx = rs.regex_at(text[st])
             m = rx.match(text, st) if rx else None

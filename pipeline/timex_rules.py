@@ -83,16 +83,43 @@ def _norm_key(word: str) -> str:
     return " ".join(word.lower().split()).rstrip(".")
 
 
-def _literal(key: str) -> str:
-    return re.escape(key).replace("\\ ", " ").replace(" ", r"\s+")
+def _char(c: str) -> str:
+    return r"\s+" if c == " " else re.escape(c)
+
+
+def _trie(words: list[str]) -> str:
+    """Literal words as a prefix tree regex: "Jan(?:uary|\\.)?" instead of "January|Jan\\.|Jan".
+
+    Python's regex engine tries alternatives one by one; sharing prefixes
+    makes a failing attempt (the common case) check a few branches, not all.
+    Longer words stay first, as a greedy optional group tries them first.
+    """
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [_char(c) + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
 
 
 def _table_regex(keys) -> str:
     """A table's keys as one alternation; capitalized tables (month names) match case-sensitively."""
-    keys = sorted(keys, key=len, reverse=True)
-    alts = "|".join(_literal(k) for k in keys)
-    proper = all(k[:1].isupper() for k in keys)
-    return f"(?-i:{alts})" if proper else f"(?:{alts})"
+    keys = [" ".join(k.split()) for k in keys]
+    if all(k[:1].isupper() for k in keys):
+        return f"(?-i:{_trie(keys)})"
+    return f"(?:{_trie(sorted({k.lower() for k in keys}))})"
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9 '’-]+")
 
 
 def _expand(pattern: str, lists: dict[str, list[str]], norms: dict, where: str, depth: int = 0) -> str:
@@ -102,6 +129,8 @@ def _expand(pattern: str, lists: dict[str, list[str]], norms: dict, where: str, 
     def sub(m: re.Match) -> str:
         name = m.group(1)
         if name in lists:
+            if all(_PLAIN.fullmatch(a) for a in lists[name]):
+                return f"(?:{_trie(sorted(set(lists[name])))})"
             alts = [_expand(a, lists, norms, f"{where} -> %{name}", depth + 1) for a in lists[name]]
         elif name in norms:
             return _table_regex(norms[name])
