@@ -103,3 +103,13 @@ def test_cli_prints_json_lines(tmp_path, capsys):
 def test_cli_module_help():
     out = subprocess.run([sys.executable, "-m", "pipeline.timex", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "--dct" in out.stdout
+
+
+def test_tag_timexes_keeps_matches_inside_sentences():
+    text = "Talks ended in May. 15 people were hurt on Friday."
+    sentences = pd.DataFrame({"article": ["a.txt", "a.txt", "b.txt"], "sentence_id": [0, 1, 0],
+                              "start": [0, 20, 5], "end": [19, 50, 11],
+                              "text": [text[:19], text[20:], "Monday"], "caption": [False] * 3})
+    df = tag_timexes(sentences)
+    rows = list(zip(df["article"], df["sentence_id"], df["start"], df["end"], df["text"]))
+    assert rows == [("a.txt", 0, 15, 18, "May"), ("a.txt", 1, 43, 49, "Friday"), ("b.txt", 0, 5, 11, "Monday")]
