@@ -103,6 +103,7 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
     narrative = _is_narrative(rows, dct_day)
     out: list[Resolution] = []
     ref: tuple[str, str] | None = None  # (value, text) of the last date in the text
+    quarter: tuple[str, str] | None = None  # ... and of the last quarter named
     for row in rows:
         value, text = row["value"], row["text"]
         p = parse_placeholder(value)
@@ -129,10 +130,11 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
             else:
                 anchor = None
             filled = _fill(p, anchor, tense_ok=not narrative) if anchor else None
-            if filled and ref and "-Q" in ref[0] and p.get("unit") == "year" and p["n"] < 0:
+            year_back = p.get("unit") == "year" and p["n"] < 0
+            if filled and quarter and year_back:
                 # "a year ago" next to "the third quarter": the year-ago quarter
-                filled = _shift(value_span(ref[0])[0], "quarter", 4 * p["n"])
-                basis, note = "relative to text", f"'{text}', relative to '{ref[1]}' ({ref[0]})"
+                filled = _shift(value_span(quarter[0])[0], "quarter", 4 * p["n"])
+                basis, note = "relative to text", f"'{text}', relative to '{quarter[1]}' ({quarter[0]})"
             if filled is None:
                 res = Resolution(unknown_value(p) + p["time"], None, f"'{text}': no date to count from")
             else:
@@ -140,6 +142,8 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
         out.append(res)
         if row["type"] in ("DATE", "TIME") and value_span(res.value) is not None:
             ref = (res.value, text)
+            if "-Q" in res.value and not (p and p.get("unit") == "year"):
+                quarter = ref  # the quarter a report is about, not a year-ago one
     return out
 
 
