@@ -45,6 +45,21 @@ CASES = [
     ("We met last summer.", "1998-03-01", "last summer", "1997-SU"),
     ("The plan covers fiscal 1989.", "1989-10-26", "fiscal 1989", "1989"),
     ("Troops left in late 1948.", "1950-01-01", "late 1948", "1948"),
+    # weekdays: tense cues count only before the date, within its comma clause
+    ("The relatives will look for ways to get around Wednesday's ruling.", "2000-01-07", "Wednesday", "2000-01-05"),
+    ("The group would be ready to leave as soon as Tuesday.", "2000-04-03", "Tuesday", "2000-04-04"),
+    ("They will appeal the decision, announced Wednesday by the INS.", "2000-01-07", "Wednesday", "2000-01-05"),
+    # months without a year: tense, else the nearest, leaning to the past
+    ("Sales fell in February.", "1989-10-30", "February", "1989-02"),
+    ("The merger is set to close in January.", "1989-10-30", "January", "1990-01"),
+    ("The talks resume in November.", "1999-05-06", "November", "1998-11"),
+    ("The Times said in an editorial on Monday, Oct. 26:", "1998-10-25", "Monday, Oct. 26", "1998-10-26"),
+    # quarters and years
+    ("Third-quarter profit rose 5% from a year ago.", "1989-10-26", "a year ago", "1988-Q3"),
+    ("Throughout 1915-17, the British Empire suffered.", "2009-12-19", "17", "1917"),
+    ("Oil fell to the level we saw in nineteen ninety-four.", "1998-02-23", "nineteen ninety-four", "1994"),
+    ("The plant closed a decade ago.", "1999-03-12", "a decade ago", "1989"),
+    ("Prices doubled several years ago.", "1998-02-13", "several years ago", "PAST_REF"),
 ]
 
 
@@ -58,7 +73,7 @@ def test_sentence(text, dct, expr, value):
 @pytest.mark.parametrize("text", [
     "In an unexpected turn, it appears that Putin may have brokered a tacit understanding with HTS forces",
     "We march on.", "She sat down.", "Sun Microsystems said so.", "Theresa May said so.",
-    "It came second in the vote.",
+    "It came second in the vote.", "A 9-year-old boy was rescued.", "They joined the annual March for Life.",
 ])
 def test_look_alikes(text):
     assert find_timexes(text, "2024-12-10") == []
@@ -81,6 +96,12 @@ def test_narrative_months_count_from_the_text():
     found = _values(text, "2009-12-19")
     assert found["April"] == "1940-04"
     assert found["The following year"] == "1941"
+
+
+def test_narrative_seasons_take_the_year_of_the_text():
+    text = ("The war began on June 22, 1941. Kiev fell on September 19, 1941. The siege started on "
+            "September 8, 1941. By 1942 the front had moved. In the summer the army attacked the Caucasus.")
+    assert _values(text, "2009-12-19")["the summer"] == "1942-SU"
 
 
 def test_tag_timexes_uses_article_offsets():
