@@ -88,7 +88,7 @@ def _fill(p: dict, anchor: date, tense_ok: bool) -> str | None:
         return resolve_season(anchor, p["season"], direction)
     if kind == "quarter":
         q = (anchor.month - 1) // 3 + 1 if p["q"] == "this" else int(p["q"])
-        return f"{anchor.year:04d}-Q{q}"
+        return f"{anchor.year + {'last': -1, 'next': 1}.get(p.get('dir'), 0):04d}-Q{q}"
     if kind == "half":
         return f"{anchor.year:04d}-H{p['h']}"
     if kind == "decade":
@@ -130,7 +130,7 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
             else:
                 anchor = None
             filled = _fill(p, anchor, tense_ok=not narrative) if anchor else None
-            year_back = p.get("unit") == "year" and p["n"] < 0
+            year_back = p.get("unit") == "year" and p["n"] < 0 and p.get("op") == "MINUS"  # not "last year"
             if filled and quarter and year_back:
                 # "a year ago" next to "the third quarter": the year-ago quarter
                 filled = _shift(value_span(quarter[0])[0], "quarter", 4 * p["n"])

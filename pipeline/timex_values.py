@@ -23,7 +23,7 @@ _PLACEHOLDER = [
     ("weekday", re.compile(r"UNDEF-weekday-(?P<day>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
     ("month", re.compile(r"UNDEF-month-(?P<month>\d\d)(?:-(?P<day>\d\d))?-(?P<dir>[a-z]+)" + _TIME)),
     ("season", re.compile(r"UNDEF-season-(?P<season>SP|SU|FA|WI)-(?P<dir>[a-z]+)" + _TIME)),
-    ("quarter", re.compile(r"UNDEF-quarter-(?P<q>[1-4]|this)" + _TIME)),
+    ("quarter", re.compile(r"UNDEF-quarter-(?P<q>[1-4]|this)(?:-(?P<dir>last|this|next))?" + _TIME)),
     ("half", re.compile(r"UNDEF-half-(?P<h>[12])" + _TIME)),
     ("decade", re.compile(r"UNDEF-decade-(?P<d>\d)" + _TIME)),
 ]

@@ -56,6 +56,8 @@ CASES = [
     ("The Times said in an editorial on Monday, Oct. 26:", "1998-10-25", "Monday, Oct. 26", "1998-10-26"),
     # quarters and years
     ("Third-quarter profit rose 5% from a year ago.", "1989-10-26", "a year ago", "1988-Q3"),
+    ("Third-quarter profit rose. Last year the company lost money.", "1989-10-26", "Last year", "1988"),
+    ("It expects a gain in next year's first quarter.", "1989-10-31", "next year's first quarter", "1990-Q1"),
     ("Throughout 1915-17, the British Empire suffered.", "2009-12-19", "17", "1917"),
     ("Oil fell to the level we saw in nineteen ninety-four.", "1998-02-23", "nineteen ninety-four", "1994"),
     ("The plant closed a decade ago.", "1999-03-12", "a decade ago", "1989"),
