@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from pipeline.timex_values import (add_months, format_unit, parse_placeholder, precision_of,
+from pipeline.timex_values import (add_months, format_unit, nth_weekday, parse_placeholder, precision_of,
                                    resolve_month, resolve_season, resolve_weekday, unknown_value,
                                    value_span)
 
@@ -84,6 +84,10 @@ def _fill(p: dict, anchor: date, tense_ok: bool) -> str | None:
     direction = p.get("dir") if tense_ok or p.get("dir") in ("last", "next") else "this"
     if kind == "month":
         return resolve_month(anchor, p["month"], p["day"], direction)
+    if kind == "nth":  # a holiday such as Thanksgiving: its year, then its day in that year
+        day = nth_weekday(anchor.year, p["month"], p["n"], int(p["wd"]))
+        year = int(resolve_month(anchor, p["month"], day.day, direction)[:4])
+        return nth_weekday(year, p["month"], p["n"], int(p["wd"])).isoformat()
     if kind == "season":
         return resolve_season(anchor, p["season"], direction)
     if kind == "quarter":

@@ -33,8 +33,8 @@ def render(rs: Ruleset, template: str, groups: Callable[[str], str | None], tens
     def sub(m: re.Match) -> str:
         name, filt, default = m.groups()
         text = tense() if name == "TENSE" else groups(name)
-        if not text:
-            return default or ""
+        if not text:  # absent group: the default, where TENSE means the sentence's tense
+            return tense() if default == "TENSE" else default or ""
         if not filt:
             return text
         if filt in BUILTIN_FILTERS:

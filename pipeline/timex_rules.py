@@ -16,7 +16,8 @@ whose keys are all capitalized (month and weekday names: the verb "may" is
 not May) and inside (?-i:...). In a value, `{group}` inserts a named group's
 text, `{group|filter}` passes it through a normalization table or a built-in
 filter (`pipeline.timex_filters`), and `{group|filter=default}` gives
-`default` when the group is absent (else "").
+`default` when the group is absent (else ""); `{TENSE}` and a default TENSE
+give the sentence's tense (past, future or none).
 
 All rules compile into one alternation (per possible first character, see
 `_dispatch`); at one position the first rule in file order that matches

@@ -22,6 +22,7 @@ _PLACEHOLDER = [
     ("ref", re.compile(r"UNDEF-ref-(?P<unit>[a-z]+)-(?P<op>PLUS|MINUS)-(?P<n>[\dX.]+)" + _TIME)),
     ("weekday", re.compile(r"UNDEF-weekday-(?P<day>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
     ("month", re.compile(r"UNDEF-month-(?P<month>\d\d)(?:-(?P<day>\d\d))?-(?P<dir>[a-z]+)" + _TIME)),
+    ("nth", re.compile(r"UNDEF-nth-(?P<month>\d\d)-(?P<n>[1-5L])-(?P<wd>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
     ("season", re.compile(r"UNDEF-season-(?P<season>SP|SU|FA|WI)-(?P<dir>[a-z]+)" + _TIME)),
     ("quarter", re.compile(r"UNDEF-quarter-(?P<q>[1-4]|this)(?:-(?P<dir>last|this|next))?" + _TIME)),
     ("half", re.compile(r"UNDEF-half-(?P<h>[12])" + _TIME)),
@@ -44,8 +45,8 @@ def parse_placeholder(value: str) -> dict | None:
                 n = int(float(n)) if n not in ("X",) else 1
                 step = {"last": -1, "next": 1}.get(p.get("dir"), 0)
                 p["n"] = step + (-n if p.get("op") == "MINUS" else n)
-            if kind == "month":
-                p["month"], p["day"] = int(p["month"]), int(p["day"]) if p["day"] else None
+            if kind in ("month", "nth"):
+                p["month"], p["day"] = int(p["month"]), int(p["day"]) if p.get("day") else None
             if kind == "weekday":
                 p["day"] = int(p["day"])
             return p
@@ -137,6 +138,15 @@ def _days_between(anchor: date, month: int, day: int) -> int:
         return abs((date(anchor.year, month, day) - anchor).days)
     except ValueError:
         return 999
+
+
+def nth_weekday(year: int, month: int, n: str, weekday: int) -> date:
+    """The n-th (or, n = "L", last) weekday (1 = Monday) of a month: Thanksgiving is 11-4-4."""
+    if n == "L":
+        last = _last_day(year, month)
+        return last - timedelta(days=(last.isoweekday() - weekday) % 7)
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (int(n) - 1))
 
 
 def resolve_season(anchor: date, season: str, direction: str) -> str:
