@@ -8,6 +8,8 @@ from pathlib import Path
 
 DEFAULT_ARTICLES = Path("data/articles")
 DEFAULT_OUT = Path("data/events.csv")
+#: Problems printed on the terminal; all of them go to <out>_problems.txt.
+SHOWN_PROBLEMS = 20
 
 
 def _progress_bar(stream=sys.stderr):
@@ -24,6 +26,7 @@ def _progress_bar(stream=sys.stderr):
         stream.flush()
         if done >= total:
             stream.write("\n")
+            stream.flush()
 
     return show
 
@@ -31,7 +34,7 @@ def _progress_bar(stream=sys.stderr):
 def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
     from pipeline.schema import ARTICLES
-    from pipeline.write import sibling, write_table
+    from pipeline.write import sibling, write_table, write_text
 
     if not args.articles.is_dir():
         print(f"error: articles folder not found: {args.articles}", file=sys.stderr)
@@ -43,8 +46,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     write_table(result.events, args.out)
     write_table(result.evidence, sibling(args.out, "evidence"))
     write_table(result.articles[list(ARTICLES)], sibling(args.out, "articles"))
-    for problem in result.problems:
+    problems_file = args.out.with_name(f"{args.out.stem}_problems.txt")
+    write_text("".join(f"{p}\n" for p in result.problems), problems_file)
+    for problem in result.problems[:SHOWN_PROBLEMS]:
         print(f"problem: {problem}", file=sys.stderr)
+    if len(result.problems) > SHOWN_PROBLEMS:
+        print(f"... and {len(result.problems) - SHOWN_PROBLEMS} more problems in {problems_file}", file=sys.stderr)
     print(f"{result.summary} -> {args.out}")
     return 0
 

@@ -116,6 +116,8 @@ def build(
             if len(chunk):
                 collect(_process_chunk(chunk, extra, keep_text))
 
+    if progress:
+        progress(done, done)  # skipped files were counted in the total: close the bar at 100%
     cands = pd.concat(all_cands, ignore_index=True) if all_cands else events.extract_events(*_empty_inputs())
     arts = pd.concat(all_articles, ignore_index=True) if all_articles else _empty_articles()
     ev, evidence = merge.merge_events(cands)                             # 8. one row per real-world event

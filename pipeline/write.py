@@ -25,14 +25,22 @@ def write_table(df: pd.DataFrame, path: Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
         raise ValueError(f"{path}: output must end in .csv or .parquet")
+    if path.suffix.lower() == ".csv":
+        return _atomic(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8"))
+    return _atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+
+
+def write_text(text: str, path: Path) -> Path:
+    """Write a text file (the problems list) atomically."""
+    return _atomic(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def _atomic(path: Path, write) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        if path.suffix.lower() == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8")
-        else:
-            df.to_parquet(tmp, index=False)
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

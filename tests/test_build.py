@@ -97,6 +97,7 @@ def test_cli_build_writes_three_tables_atomically(tmp_path, capsys):
     assert len(events) and list(events.columns) == list(EVENTS)
     assert read_table(sibling(out, "evidence"))["event_id"].isin(events["event_id"]).all()
     assert len(read_table(sibling(out, "articles"))) == 5
+    assert (out.parent / "events_problems.txt").read_text(encoding="utf-8") == ""
     assert not list(out.parent.glob("*.tmp"))
 
 
