@@ -213,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| system | corpus | docs | span F1 strict | span F1 relaxed | value F1 all | value F1 DATE/TIME | docs/s |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for name, corpus, n, strict, relaxed, value, value_dt, speed in sorted(rows, key=lambda r: (r[1], r[0] != "pipeline.timex")):
-        print(f"| {name} | {corpus} | {n} | {strict:.1f} | {relaxed:.1f} | {value:.1f} | {value_dt:.1f} | {speed:.0f} |")
+        speed_text = f"{speed:.0f}" if speed >= 10 else f"{speed:.2f}"
+        print(f"| {name} | {corpus} | {n} | {strict:.1f} | {relaxed:.1f} | {value:.1f} | {value_dt:.1f} | {speed_text} |")
     if args.errors:
         print(f"\nTop {args.errors} error patterns of pipeline.timex (digits shown as 9):")
         for (kind, shape, extra), n in errors.most_common(args.errors):

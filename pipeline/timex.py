@@ -132,19 +132,20 @@ def main(argv: list[str] | None = None) -> int:
         description="Find dates and times in a UTF-8 text file and print one JSON object per "
                     "expression: start and end (character offsets into the file's text), text, "
                     "type (DATE, TIME, DURATION, SET), value (ISO-TimeML TIMEX3, e.g. 2024-12-08, "
-                    "2024-W50, P3D), mod (START, END, APPROX, ... when present) and rule (the rule "
-                    "in pipeline/resources/timex/en/rules.yaml that found it).",
-        epilog="Example: python -m pipeline.timex --dct 2024-12-08 data/articles/000_1f2452ad623888d7.txt\n"
-               "Relative expressions ('last Tuesday', 'in July') are resolved against --dct, the "
-               "publication date; without it they keep unknown digits (XXXX-07).")
+                    "2024-W50, P3D) and mod (START, END, APPROX, ... when present).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  python -m pipeline.timex --dct 2024-12-08 data/articles/000_1f2452ad623888d7.txt\n\n"
+               "Relative expressions ('last Tuesday', 'in July') are resolved against --dct,\n"
+               "the publication date; without it they keep unknown digits (XXXX-07).\n"
+               "Rules live in pipeline/resources/timex/en/; --rules shows which one fired.")
     parser.add_argument("file", help="text file to read ('-' reads standard input)")
     parser.add_argument("--dct", help="publication date YYYY-MM-DD used to resolve relative dates")
-    parser.add_argument("--rules", action="store_true", help="also print the rule id of each expression")
+    parser.add_argument("--rules", action="store_true", help="also print the id of the rule that found each expression")
     args = parser.parse_args(argv)
     if args.dct and not re.fullmatch(r"\d{4}-\d\d-\d\d", args.dct):
         parser.error(f"--dct must look like 2024-12-08, not {args.dct!r}")
     try:
-        text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
+        text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8", newline="").read()
     except OSError as exc:
         parser.error(f"cannot read {args.file}: {exc}")
     for t in find_timexes(text, args.dct):
