@@ -18,6 +18,7 @@ scored with the same definitions (TempEval-3):
 from __future__ import annotations
 
 import argparse
+import json
 import html
 import os
 import re
@@ -193,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heideltime", action="store_true",
                     help="also run HeidelTime (default: when benchmarks/heideltime.py says it is available)")
     ap.add_argument("--no-heideltime", action="store_true", help="score only pipeline.timex")
+    ap.add_argument("--floor", type=Path, metavar="JSON",
+                    help="fail (exit 1) when our F1 on a corpus drops below the floor recorded in this file "
+                         "({corpus: {metric: value}}; metrics: strict, relaxed, value, value_dt)")
     args = ap.parse_args(argv)
     systems = [("pipeline.timex", run_ours)]
     if not args.no_heideltime and _heideltime_wanted(args.heideltime):
@@ -220,7 +224,24 @@ def main(argv: list[str] | None = None) -> int:
         for (kind, shape, extra), n in errors.most_common(args.errors):
             print(f"{n:4d}  {kind:11s} {shape!r:40s} {extra:22s} e.g. {examples[(kind, shape, extra)]}")
     print("\nReproduce: python benchmarks/timex_eval.py " + " ".join(argv if argv is not None else sys.argv[1:]))
-    return 0
+    return check_floor(rows, args.floor) if args.floor else 0
+
+
+def check_floor(rows: list[tuple], floor_file: Path) -> int:
+    """Like trafilatura's CI: a drop below the recorded floor fails, a rise is reported."""
+    floor = json.loads(floor_file.read_text(encoding="utf-8"))
+    metrics = {"strict": 3, "relaxed": 4, "value": 5, "value_dt": 6}
+    failures = []
+    for row in rows:
+        if row[0] != "pipeline.timex" or row[1] not in floor:
+            continue
+        for metric, minimum in floor[row[1]].items():
+            if row[metrics[metric]] < minimum:
+                failures.append(f"{row[1]} {metric}: {row[metrics[metric]]:.1f} < floor {minimum}")
+    for f in failures:
+        print(f"FLOOR: {f}", file=sys.stderr)
+    print(f"floor check ({floor_file}): {'FAILED' if failures else 'ok'}")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
