@@ -129,3 +129,9 @@ def test_empty_folder_gives_empty_tables(tmp_path):
     result = build(tmp_path)
     assert result.events.empty and list(result.events.columns) == list(EVENTS)
     assert isinstance(result.summary, str) and "0 events" in result.summary
+
+
+def test_two_workers_give_the_same_table(seeds):
+    two = build(ARTICLES, workers=2, chunk_size=2)
+    assert list(two.events["event_id"]) == list(seeds.events["event_id"])
+    assert two.events["sources"].tolist() == seeds.events["sources"].tolist()
