@@ -31,6 +31,8 @@ NARRATIVE_MIN_DATES = 4   # fewer explicit dates than this: too little evidence,
 
 
 _YEAR_VALUE = re.compile(r"\d{4}")
+# Directions a narrative keeps (they name their own year or step): "last April", "June last year".
+_NAMED_DIRECTIONS = ("last", "next", "lastyear", "thisyear", "nextyear")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def _is_narrative(rows: list[dict], dct: date | None) -> bool:
         return True
     years = [int(r["value"][:4]) for r in rows
              if r["type"] in ("DATE", "TIME") and _YEAR_VALUE.match(r["value"])]
-    deictic = sum(1 for r in rows if (parse_placeholder(r["value"]) or {}).get("kind") == "weekday"
+    deictic = sum(1 for r in rows if (parse_placeholder(r["value"]) or {}).get("kind") in ("weekday", "weekend")
                   or r["value"].startswith(("UNDEF-last-", "UNDEF-this-day", "UNDEF-next-")))
     # News recalls history ("Since 2015") but dates its own events by weekday
     # or near publication; a history does neither, and has many dates.
@@ -81,7 +83,10 @@ def _fill(p: dict, anchor: date, tense_ok: bool) -> str | None:
     if kind == "weekday":
         return resolve_weekday(anchor, p["day"], p["dir"]).isoformat()
     # A narrative moves through its own time: "in April" is April of the year it is in.
-    direction = p.get("dir") if tense_ok or p.get("dir") in ("last", "next") else "this"
+    direction = p.get("dir") if tense_ok or p.get("dir") in _NAMED_DIRECTIONS else "this"
+    if kind == "weekend":  # the one just past, or in a future clause the coming one
+        saturday = resolve_weekday(anchor, 6, "future" if direction == "future" else "past")
+        return format_unit(saturday, "weekend")
     if kind == "month":
         return resolve_month(anchor, p["month"], p["day"], direction)
     if kind == "nth":  # a holiday such as Thanksgiving: its year, then its day in that year
@@ -144,7 +149,10 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
             else:
                 res = Resolution(filled + p["time"], basis, note)
         out.append(res)
-        if row["type"] in ("DATE", "TIME") and value_span(res.value) is not None:
+        # A look back ("two decades earlier", "a year ago") does not move the
+        # story's time: the next "in March" belongs to the story's year.
+        look_back = p is not None and p.get("op") == "MINUS"
+        if row["type"] in ("DATE", "TIME") and value_span(res.value) is not None and not look_back:
             ref = (res.value, text)
             if "-Q" in res.value and not (p and p.get("unit") == "year"):
                 quarter = ref  # the quarter a report is about, not a year-ago one

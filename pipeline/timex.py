@@ -28,7 +28,8 @@ from pipeline.timex_match import Candidate, match_rules
 from pipeline.timex_rules import load_rules
 
 TIMEX_COLUMNS = ["article", "sentence_id", "start", "end", "text", "type", "value", "mod", "rule"]
-_SENTENCE_END = re.compile(r"[.!?;\n]\s|\x00")
+# A clause ends at . ! ? ; (before closing quotes: "in the spring.'' The") or a line break.
+_SENTENCE_END = re.compile(r"[.!?;][\"'’”)]*\s|\n|\x00")
 
 
 @functools.lru_cache(maxsize=8)
@@ -48,12 +49,25 @@ def _tense_finder(text: str, lang: str):
         left = ends[i - 1] if i else 0
         # Only a cue before the date and after the last comma counts: in "said
         # Friday that he would seek" or "they would appeal the decision,
-        # announced Wednesday", "would" is not about the day.
-        if future.search(text, max(left, text.rfind(",", left, pos) + 1), pos):
+        # announced Wednesday", "would" is not about the day. A past cue
+        # between it and the date is nearer: "it will begin ... since he was
+        # rescued in late November".
+        cue = None
+        for cue in future.finditer(text, max(left, text.rfind(",", left, pos) + 1), pos):
+            pass
+        if cue and not any(_finite(text, m.start()) for m in past.finditer(text, cue.end(), pos)):
             return "future"
         return "past" if past.search(text, left, ends[i]) else "none"
 
     return tense
+
+
+_PARTICIPLE_BEFORE = re.compile(r"\b(?:be|been|being)\s+(?:\w+\s+)?\Z", re.IGNORECASE)
+
+
+def _finite(text: str, start: int) -> bool:
+    """A past cue that is not a participle: "would be held" is no past."""
+    return not _PARTICIPLE_BEFORE.search(text, max(0, start - 20), start)
 
 
 def scan(text: str, lang: str = "en", removed: list | None = None) -> list[Candidate]:

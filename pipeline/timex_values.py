@@ -23,6 +23,7 @@ _PLACEHOLDER = [
     ("weekday", re.compile(r"UNDEF-weekday-(?P<day>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
     ("month", re.compile(r"UNDEF-month-(?P<month>\d\d)(?:-(?P<day>\d\d))?-(?P<dir>[a-z]+)" + _TIME)),
     ("nth", re.compile(r"UNDEF-nth-(?P<month>\d\d)-(?P<n>[1-5L])-(?P<wd>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
+    ("weekend", re.compile(r"UNDEF-weekend-(?P<dir>[a-z]+)" + _TIME)),
     ("season", re.compile(r"UNDEF-season-(?P<season>SP|SU|FA|WI)-(?P<dir>[a-z]+)" + _TIME)),
     ("quarter", re.compile(r"UNDEF-quarter-(?P<q>[1-4]|this)(?:-(?P<dir>last|this|next))?" + _TIME)),
     ("half", re.compile(r"UNDEF-half-(?P<h>[12])" + _TIME)),
@@ -62,6 +63,8 @@ def unknown_value(p: dict) -> str:
         return f"XXXX-{p['season']}"
     if kind == "weekday":
         return f"XXXX-WXX-{p['day']}"
+    if kind == "weekend":
+        return "XXXX-WXX-WE"
     if kind == "quarter" and p["q"] != "this":
         return f"XXXX-Q{p['q']}"
     return "XXXX-XX-XX"
@@ -112,9 +115,12 @@ def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> 
     the latest/next one, a day up to a week ahead still counting as past (a
     publication date is often a day late); none: the nearest one, leaning
     to the past (AHEAD_MONTHS); this: the
-    anchor's year.
+    anchor's year; lastyear/thisyear/nextyear: the year named ("June last year").
     """
     year = anchor.year
+    if direction.endswith("year"):
+        year += {"lastyear": -1, "nextyear": 1}.get(direction, 0)
+        return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
     here = (anchor.month, anchor.day if day else 0)
     there = (month, day or 0)
     if direction == "last":
