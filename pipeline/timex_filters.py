@@ -59,6 +59,8 @@ BUILTIN_FILTERS: dict[str, Callable[[Ruleset, str], str]] = {
     "year4": _year4,
     "number": _number,
     "decade": lambda rs, s: _NON_DIGIT.sub("", s)[:3],  # "1990s" -> "199"
+    "decade_bc": lambda rs, s: f"{int(_NON_DIGIT.sub('', s)) // 10:03d}",  # "470s BC" -> "047"
+    "number2": lambda rs, s: f"{int(_number(rs, s)):02d}",  # "five" -> "05"
     "century": lambda rs, s: f"{int(_NON_DIGIT.sub('', s) or rs.normalize('ordinal', s) or 1) - 1:02d}",
     "clock": _clock,
     "lower": lambda rs, s: s.lower(),

@@ -47,7 +47,7 @@ def render(rs: Ruleset, template: str, groups: Callable[[str], str | None], tens
 
 # Digit runs that can start a date: not inside a larger number ($3.5, 1,200,
 # 10%), and of 1, 2 or 4 digits unless a 3-digit year of an era or decade.
-_DIGITS = re.compile(r"\d(?<![$€£.,:/\d]\d)(?:\d\d\d|\d?|\d\d(?=\s*B\.?C|0?s))(?![\d%]|[.,]\d|\s%)")  # \d first: fast scan
+_DIGITS = re.compile(r"\d(?<![$€£.,:/\d]\d)(?:\d\d\d|\d?|\d\d(?=\s*B\.?C|0?s|\s*(?:-|–|to)\s*\d{1,4}\s*B\.?C))(?![\d%]|[.,]\d|\s%)")  # \d first: fast scan
 _PREV_WORD = re.compile(r"(?<![\w])([^\W\d_]+|\d+)\.?['’]?[\s\-]{1,3}['’]?\Z")
 
 

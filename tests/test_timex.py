@@ -83,6 +83,20 @@ CASES = [
     ("Sales suffered from current market conditions.", "1989-10-30", "current", "PRESENT_REF"),
     ("The recent sale of the unit helped.", "1989-10-30", "recent", "PAST_REF"),
     ("Growth should reach 3% in the current year.", "1989-10-26", "the current year", "1989"),
+    # March after a preposition is the month; year-end; spoken years; later in the day
+    ("The chairman resigned in March for health reasons.", "1989-11-02", "March", "1989-03"),
+    ("The merger should close by year-end.", "1989-11-02", "year-end", "1989"),
+    ("The pledge to halve unemployment by the year two thousand was dropped.", "1998-02-05",
+     "the year two thousand", "2000"),
+    ("The minister landed on Tuesday. Later in the day he met the king.", "1998-02-13",
+     "Later in the day", "1998-02-10"),
+    # the era written once after a range, BC months, seasons, decades, centuries
+    ("The revolt lasted from 499 to 493 BC.", "2009-12-19", "499", "BC0499"),
+    ("The army crossed the strait in April 480 BC.", "2009-12-19", "April 480 BC", "BC0480-04"),
+    ("The congress met again in the spring of 480 BC.", "2009-12-19", "the spring of 480 BC", "BC0480-SP"),
+    ("The league fought on throughout the 470s BC.", "2009-12-19", "the 470s BC", "BC047"),
+    ("The city was founded in the 9th century BC.", "2009-12-19", "the 9th century BC", "BC08"),
+    ("The last war (149 B.C to 146 B.C) destroyed the city.", "2009-12-19", "149 B.C", "BC0149"),
 ]
 
 
