@@ -12,9 +12,7 @@ own. Peak memory should stay flat as N grows: the build streams articles.
 from __future__ import annotations
 
 import argparse
-import html
 import json
-import re
 import resource
 import subprocess
 import sys
@@ -23,22 +21,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_DCT = re.compile(r"<DCT>.*?value=\"([0-9]{4}-[0-9]{2}-[0-9]{2})", re.S)
-_TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.S)
-_TAG = re.compile(r"<[^>]+>")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def read_timeml(paths: list[Path]) -> list[tuple[str, str, str]]:
-    """(name, DCT, plain text) for every .tml file under the given paths."""
-    docs = []
-    for p in paths:
-        files = sorted(p.rglob("*.tml")) if p.is_dir() else [p]
-        for f in files:
-            raw = f.read_text(encoding="utf-8")
-            dct, body = _DCT.search(raw), _TEXT.search(raw)
-            if dct and body:
-                docs.append((f.stem, dct.group(1), html.unescape(_TAG.sub("", body.group(1)))))
-    return docs
+    """(name, DCT, plain text) for every .tml file under the given paths (timex_eval's reader)."""
+    from timex_eval import read_corpus
+
+    return [(Path(d["name"]).stem, d["dct"], d["text"]) for p in paths for d in read_corpus(str(p)) if d["dct"]]
 
 
 def make_corpus(docs, copies: int, folder: Path) -> int:
