@@ -6,6 +6,7 @@ trigger or at up to four prefix words before it; the longest match wins.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -25,29 +26,45 @@ class Candidate:
     rule: str
 
 
+@functools.lru_cache(maxsize=1024)
+def _pieces(template: str) -> tuple:
+    """A value template split once into literal text and (name, filter, default) fields."""
+    out, pos = [], 0
+    for m in FIELD.finditer(template):
+        out.append(template[pos:m.start()])
+        out.append(m.groups())
+        pos = m.end()
+    out.append(template[pos:])
+    return tuple(p for p in out if p != "")
+
+
 def render(rs: Ruleset, template: str, groups: Callable[[str], str | None], tense: Callable[[], str]) -> str:
     """Fill a value template from a match's groups (and the sentence's tense)."""
     if "{" not in template:
         return template
-
-    def sub(m: re.Match) -> str:
-        name, filt, default = m.groups()
+    parts = []
+    for piece in _pieces(template):
+        if isinstance(piece, str):
+            parts.append(piece)
+            continue
+        name, filt, default = piece
         text = tense() if name == "TENSE" else groups(name)
         if not text:  # absent group: the default, where TENSE means the sentence's tense
-            return tense() if default == "TENSE" else default or ""
-        if not filt:
-            return text
-        if filt in BUILTIN_FILTERS:
-            return BUILTIN_FILTERS[filt](rs, text)
-        hit = rs.normalize(filt, text)
-        return hit if hit is not None else "X"
-
-    return FIELD.sub(sub, template)
+            parts.append(tense() if default == "TENSE" else default or "")
+        elif not filt:
+            parts.append(text)
+        elif filt in BUILTIN_FILTERS:
+            parts.append(BUILTIN_FILTERS[filt](rs, text))
+        else:
+            hit = rs.normalize(filt, text)
+            parts.append(hit if hit is not None else "X")
+    return "".join(parts)
 
 
 # Digit runs that can start a date: not inside a larger number ($3.5, 1,200,
 # 10%), and of 1, 2 or 4 digits unless a 3-digit year of an era or decade.
 _DIGITS = re.compile(r"\d(?<![$€£.,:/\d]\d)(?:\d\d\d|\d?|\d\d(?=\s*B\.?C|0?s|\s*(?:-|–|to)\s*\d{1,4}\s*B\.?C))(?![\d%]|[.,]\d|\s%)")  # \d first: fast scan
+_BEFORE_START = frozenset(" \t\n\r\f\v-'’\u00a0")
 _PREV_WORD = re.compile(r"(?<![\w])([^\W\d_]+|\d+)\.?['’]?[\s\-]{1,3}['’]?\Z")
 
 
@@ -68,6 +85,8 @@ def _candidate_starts(rs: Ruleset, text: str, start: int) -> list[int]:
     """Where a match containing the trigger at `start` may begin: leftmost first."""
     starts, pos = [start], start
     for step in range(4):
+        if not pos or text[pos - 1] not in _BEFORE_START:  # no word can end just before: skip the search
+            break
         m = _PREV_WORD.search(text, max(0, pos - 30), pos)
         if not m:
             break
