@@ -129,6 +129,12 @@ def load_gazetteer(extra_paths=()) -> Gazetteer:
     return _load(tuple(str(p) for p in extra_paths))
 
 
+def forget_loaded() -> None:
+    """Drop cached gazetteers, so edited actor files are read again (the dashboard's rebuild)."""
+    _load.cache_clear()
+    _default.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _load(extra_paths: tuple[str, ...]) -> Gazetteer:
     docs = [(ACTORS_YAML.name, _read_yaml(ACTORS_YAML))]
