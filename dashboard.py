@@ -43,7 +43,7 @@ with st.sidebar:
     st.toggle("Photo captions", key="captions")
     st.toggle("Background (year or coarser)", key="background")
     st.toggle("People as sub-tracks", key="people")
-    st.button("Reset filters", on_click=reset, width="stretch")
+    st.button("Reset filters", on_click=reset, key="reset", width="stretch")
 
 values = {k: st.session_state.get(k) for k in state.DEFAULTS}
 st.query_params.from_dict(state.params_from_widgets(values))
@@ -87,8 +87,12 @@ if not st.session_state["brief"]:
     picked = st.dataframe(view[columns], hide_index=True, width="stretch", on_select="rerun",
                           selection_mode="single-row", key="table")
     rows = picked.selection.rows if picked else []
-    if rows:
-        event = view.iloc[rows[0]]
+    if rows:  # a selected row opens its detail, and the link opens it too
+        st.session_state["event"] = view.iloc[rows[0]]["event_id"]
+        st.query_params["event"] = st.session_state["event"]
+    event = events[events["event_id"] == st.session_state["event"]]
+    if len(event):
+        event = event.iloc[0]
         st.html(detail.event_header(event))
         for s in detail.sources(event["event_id"], tables.evidence, tables.articles):
             with st.container(border=True):
@@ -96,5 +100,5 @@ if not st.session_state["brief"]:
                 st.html(s["html"])
     else:
         st.caption("Select a row to see every source with its evidence highlighted.")
-    with st.expander(f"Build: {tables.summary or 'no summary'} · {len(tables.problems)} problems"):
+    with st.expander(f"Build: {tables.summary or f'{len(tables.problems)} problems'}"):
         st.text("\n".join(tables.problems) or "No problems.")

@@ -30,6 +30,8 @@ AGGREGATE_ABOVE = 1500
 #: How many of the most corroborated events stay drawn one by one over the counts.
 TOP_IN_AGGREGATE = 40
 FONT = "Inter, Helvetica, Arial, sans-serif"
+#: The narrowest time window drawn, in days (dates are days: hour ticks would be noise).
+MIN_DAYS_SHOWN = 10
 
 
 def _hashed_color(name: str) -> str:
@@ -199,6 +201,9 @@ def _draw_packed(fig: go.Figure, view: pd.DataFrame, first: pd.Series, colors: d
     is_label = clear_labels(rows, ext0, ext1, start, end + 4 * days_per_px, is_label)
     # Room for labels at both ends, also when the counts below span less.
     lo, hi = min(ext0.min(), x0) - 5 * days_per_px, max(ext1.max(), x1) + 5 * days_per_px
+    if hi - lo < MIN_DAYS_SHOWN:  # a day or two in view: show a week around it, not hours
+        mid = (lo + hi) / 2
+        lo, hi = mid - MIN_DAYS_SHOWN / 2, mid + MIN_DAYS_SHOWN / 2
     fig.update_xaxes(range=[_to_ts(lo), _to_ts(hi)])
     view = view.assign(_row=rows, _hover=hover_texts(view), _label=labels, _right=right, _is_label=is_label)
     aggregated = yaxis != "y"

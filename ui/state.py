@@ -13,12 +13,12 @@ from ui.filters import Filters
 
 #: Widget key -> query parameter name. List-valued widgets repeat the parameter.
 LISTS = {"actors": "actor", "event_types": "type", "articles": "article"}
-SCALARS = {"actor_mode": "match", "text": "q", "min_sources": "min_sources", "view": "view"}
+SCALARS = {"actor_mode": "match", "text": "q", "min_sources": "min_sources", "view": "view", "event": "event"}
 FLAGS = {"captions": "captions", "background": "background", "people": "people", "brief": "brief"}
 DATES = {"date_from": "from", "date_to": "to"}
 DEFAULTS = {"actors": [], "event_types": [], "articles": [], "actor_mode": "any of", "text": "", "min_sources": 1,
             "view": "Timeline", "captions": False, "background": False, "people": False, "brief": False,
-            "date_from": None, "date_to": None}
+            "date_from": None, "date_to": None, "event": ""}
 VIEWS = ("Timeline", "Actor tracks")
 
 
