@@ -70,18 +70,16 @@ if st.session_state["brief"]:
 st.plotly_chart(fig, width="stretch", config=charts.CONFIG, key="chart")
 
 if not st.session_state["brief"]:
+    # Exports are made when clicked, not on every rerun (a 20,000-event CSV is not free).
     d1, d2, d3, d4 = st.columns(4)
-    d1.download_button("Events (CSV)", exports.to_csv(view), "events.csv", "text/csv")
-    d2.download_button("TimelineJS (JSON)", exports.to_timelinejs(view, "News timeline", filters.describe(chosen, view)),
+    subtitle = filters.describe(chosen, view)
+    d1.download_button("Events (CSV)", lambda: exports.to_csv(view), "events.csv", "text/csv")
+    d2.download_button("TimelineJS (JSON)", lambda: exports.to_timelinejs(view, "News timeline", subtitle),
                        "timeline.json", "application/json")
-    d3.download_button("Chart (HTML)", exports.to_html(fig), "chart.html", "text/html")
-    if d4.button("Prepare chart PNG"):
-        try:
-            st.session_state["png"] = exports.to_png(charts.brief(fig, "Events", filters.describe(chosen, view), ""))
-        except RuntimeError as err:
-            d4.warning(str(err))
-    if st.session_state.get("png"):
-        d4.download_button("Chart (PNG)", st.session_state["png"], "chart.png", "image/png")
+    d3.download_button("Chart (HTML)", lambda: exports.to_html(fig), "chart.html", "text/html")
+    d4.download_button("Chart (PNG)", lambda: exports.to_png(charts.brief(fig, "Events", subtitle, "")), "chart.png",
+                       "image/png", disabled=exports.chromium_path() is None,
+                       help="Needs Chromium; the chart's camera button also saves a PNG")
 
     columns = ["date", "precision", "title", "event_type", "actors", "sources", "certainty", "date_text"]
     picked = st.dataframe(view[columns], hide_index=True, width="stretch", on_select="rerun",
