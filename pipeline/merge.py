@@ -24,9 +24,9 @@ from pipeline.schema import EVENTS, EVIDENCE, conform, empty
 #: Two reports are one event when their participants overlap this much (Jaccard) ...
 MIN_ENTITY_OVERLAP = 0.25
 #: Two acts (anything but STATEMENT) of one quad class on one day with overlapping
-#: participants and no conflicting places are one event. Two statements need this
-#: content-word similarity too (0-100): one day's statements by the same people
-#: are rarely one statement.
+#: participants and no conflicting places are one event, if they are the same kind of
+#: act or name the same person or place. Others need this content-word similarity
+#: too (0-100): one day's statements by the same people are rarely one statement.
 MIN_TEXT_SIMILARITY = 70
 BASIS_RANK = {"explicit": 0, "relative to publication": 1, "relative to text": 2, "inferred": 3, "caption": 4}
 CERTAINTY_RANK = {"asserted": 0, "attributed": 1, "hedged": 2, "future": 3, "negated": 4}
@@ -43,6 +43,8 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = records(candidates)
     entities = [_entities(r) for r in rows]
     places = [set(_names(r["locations"])) for r in rows]
+    # People and places pin an act down; states alone do not (Russia and Syria are in half the news).
+    specific = [places[i] | {re.sub(r" \(.*\)$", "", p) for p in _names(r["people"])} for i, r in enumerate(rows)]
     words: dict[int, str] = {}  # content words, only for the pairs that need them
 
     def content(i: int) -> str:
@@ -67,7 +69,9 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                     continue
                 if places[i] and places[j] and not places[i] & places[j]:
                     continue  # the same kind of act in two different places
-                acts = "STATEMENT" not in (rows[i]["event_type"], rows[j]["event_type"])
+                ti, tj = rows[i]["event_type"], rows[j]["event_type"]
+                # Acts merge when they are the same kind of act, or name the same person or place.
+                acts = "STATEMENT" not in (ti, tj) and (ti == tj or bool(specific[i] & specific[j]))
                 if _same_event(entities[i], entities[j], acts, lambda: fuzz.token_set_ratio(content(i), content(j))):
                     parent[find(i)] = find(j)
 

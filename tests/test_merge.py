@@ -93,3 +93,11 @@ def test_the_same_statement_in_two_articles_is_one_event():
     b = _cand("003.txt", "The Russian embassy in Syria told The state news agency TASS said all employees were safe "
               "after the offensive.", "STATEMENT", "neutral", "Russia;TASS;Syria")
     assert len(merge_events(pd.DataFrame([a, b]))[0]) == 1
+
+
+def test_a_different_act_sharing_only_states_stays_separate():
+    alert = _cand("000.txt", "Moscow said Sunday that Russia’s two military facilities in Syria had been put on a state "
+                  "of high alert, but played down an immediate risk to them.", "MOBILIZE", "material conflict",
+                  "Russia;Syria")
+    events, _ = merge_events(pd.DataFrame(FALL + [alert]))
+    assert len(events) == 2
