@@ -6,7 +6,9 @@ import streamlit as st
 
 from ui import charts, data, detail, exports, filters, state
 
-st.set_page_config(page_title="News timeline", page_icon="🗓️", layout="wide")
+# Briefing mode is for screenshots: the sidebar starts folded away.
+st.set_page_config(page_title="News timeline", page_icon="🗓️", layout="wide",
+                   initial_sidebar_state="collapsed" if st.query_params.get("brief") == "1" else "auto")
 
 
 @st.cache_data(show_spinner="Building the events table from the articles…", max_entries=2)
@@ -51,10 +53,11 @@ chosen = state.filters_from_widgets(values)
 view = filters.apply(events, chosen)
 
 top = st.columns([3, 2, 1])
-top[0].title("News timeline")
+if not st.session_state["brief"]:  # the briefing chart carries its own title and subtitle
+    top[0].title("News timeline")
+    st.html(detail.count_line(len(view), len(events), filters.describe(chosen, view)))
 top[1].radio("View", state.VIEWS, key="view", horizontal=True)
 top[2].toggle("Briefing mode", key="brief")
-st.html(detail.count_line(len(view), len(events), filters.describe(chosen, view)))
 
 if view.empty:
     st.info(filters.empty_message(events, chosen))
