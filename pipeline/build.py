@@ -43,18 +43,38 @@ def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, p
     blocks = clean.mark_blocks(articles)                                 # 2. body / caption / boilerplate
     sents = sentences.split_sentences(articles, blocks)                  # 3. sentences with offsets
     tagged = timex.tag_timexes(sents)                                    # 4. temporal expressions
-    articles = resolve.infer_published(tagged, articles)                 # 5. publication date if missing,
+    in_body = _in_body(tagged, sents)                                    #    (never from a photo caption)
+    articles = resolve.infer_published(tagged[in_body], articles)        # 5. publication date if missing,
     tagged = resolve.resolve_dates(tagged, articles)                     #    then relative dates resolved
     sents = sents.assign(ref_date=_reference_dates(sents, tagged, articles))
     names = actors.match_actors(sents, gazetteer)                        # 6. actors, people, places
     cands = events.extract_events(sents, tagged, names, articles)        # 7. candidate events
-    counts = {
-        "sentences": len(sents),
-        "timexes": len(tagged),
-        "mentions": len(names),
-        "undated": sorted(set(articles["article"]) - set(tagged.loc[tagged["date"].notna(), "article"])),
-    }
+    counts = {"sentences": len(sents), "timexes": len(tagged), "mentions": len(names),
+              "undated": _undated(tagged, articles)}
     return cands, articles, counts
+
+
+def _in_body(tagged: pd.DataFrame, sents: pd.DataFrame) -> pd.Series:
+    """True for temporal expressions outside photo captions."""
+    captions = set(zip(sents.loc[sents["caption"].astype(bool), "article"],
+                       sents.loc[sents["caption"].astype(bool), "sentence_id"]))
+    return pd.Series([k not in captions for k in zip(tagged["article"], tagged["sentence_id"])],
+                     index=tagged.index, dtype=bool)
+
+
+def _undated(tagged: pd.DataFrame, articles: pd.DataFrame) -> list[str]:
+    """A problem line for each article whose dates could not (all) be placed on the calendar."""
+    dated = set(tagged.loc[tagged["date"].notna(), "article"])
+    unplaced = set(tagged.loc[tagged["date"].isna() & tagged["type"].isin(["DATE", "TIME"]), "article"])
+    out = []
+    for art, published in zip(articles["article"], articles["published"]):
+        if art in unplaced and pd.isna(published):
+            used = "only its explicit dates are used" if art in dated else "it contributes no events"
+            out.append(f"{art}: relative dates ('on Sunday') but no publication date to count from; "
+                       f"add it to manifest.csv; {used}")
+        elif art not in dated:
+            out.append(f"{art}: no dates found; it contributes no events")
+    return out
 
 
 def _reference_dates(sents: pd.DataFrame, tagged: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
@@ -99,7 +119,7 @@ def build(
         all_articles.append(arts)
         for k in totals:
             totals[k] += counts[k]
-        problems.extend(f"{a}: no dates found; it contributes no events" for a in counts["undated"])
+        problems.extend(counts["undated"])
         done += len(arts)
         if progress:
             progress(done, total)

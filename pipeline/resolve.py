@@ -122,7 +122,9 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
         else:
             ref_span = value_span(ref[0]) if ref else None
             use_text = ref_span is not None and (p["kind"] == "ref" or p.get("dir") == "ref" or narrative)
-            if use_text:
+            if use_text and _finer(_needs(p), precision_of(ref[0])):
+                anchor = None  # "on Sunday" after "in 2015": a year cannot place a weekday
+            elif use_text:
                 anchor, basis = ref_span[0], "relative to text"
                 note = f"'{text}', relative to '{ref[1]}' ({ref[0]})"
                 if p["kind"] == "ref":
@@ -160,6 +162,15 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
 
 
 _ORDER = ("day", "week", "month", "quarter", "year", "decade", "century")
+
+
+def _needs(p: dict) -> str:
+    """How precise an anchor must be to fill placeholder `p` (a weekday needs a day)."""
+    if p["kind"] in ("weekday", "weekend"):
+        return "day"
+    if p["kind"] == "unit":
+        return p["unit"]
+    return "year"
 
 
 def _finer(unit: str, precision: str | None) -> bool:

@@ -135,3 +135,17 @@ def test_two_workers_give_the_same_table(seeds):
     two = build(ARTICLES, workers=2, chunk_size=2)
     assert list(two.events["event_id"]) == list(seeds.events["event_id"])
     assert two.events["sources"].tolist() == seeds.events["sources"].tolist()
+
+
+def test_publication_date_inferred_from_the_body_not_from_captions(tmp_path):
+    (tmp_path / "kharkiv.txt").write_text(
+        "Russian drones attacked Kharkiv on Dec. 3, 2024, officials said.\n\n"
+        "Ukraine's foreign ministry condemned the attack on Friday.\n\n"
+        "Firefighters work at a damaged building in Kharkiv, Ukraine, March 12, 2025 (AP Photo/Andrii Marienko)\n",
+        encoding="utf-8")
+    result = build(tmp_path)
+    art = result.articles.iloc[0]
+    assert (art["published"], art["published_basis"]) == ("2024-12-03", "inferred from text")
+    friday = result.evidence[result.evidence["date_text"] == "Friday"]
+    assert len(friday) and friday.iloc[0]["date_basis"] == "inferred"
+    assert friday.iloc[0]["date"] == "2024-11-29"

@@ -71,3 +71,12 @@ def test_missing_publication_date_leaves_unknown_digits():
     tx = _timexes([("b.txt", 0, 0, 4, "July", "DATE", "UNDEF-month-07-past", None, "date_month")])
     out = resolve_dates(tx, ARTICLES)
     assert out.loc[0, "value"] == "XXXX-07" and pd.isna(out.loc[0, "date"])
+
+
+def test_a_year_in_the_text_cannot_place_a_weekday():
+    """No publication date, the last date in the text is a year: 'on Sunday' stays unknown, not a fake day."""
+    from pipeline.timex import find_timexes
+    text = "Moscow intervened in the Syrian civil war in 2015. HTS captured Damascus on Sunday."
+    values = {t["text"]: t["value"] for t in find_timexes(text, None)}
+    assert values["2015"] == "2015"
+    assert values["Sunday"].startswith("XXXX")
