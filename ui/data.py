@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline.build import BuildResult
 from pipeline.write import read_table, sibling
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,12 +26,9 @@ ACTOR_FILES = sorted((ROOT / "pipeline" / "resources").glob("actors*.yaml")) + [
 
 
 @dataclass
-class Tables:
-    events: pd.DataFrame
-    evidence: pd.DataFrame
-    articles: pd.DataFrame
-    problems: list[str] = field(default_factory=list)
-    summary: str = ""
+class Tables(BuildResult):
+    """A build's tables, with when it was made and from what (for the briefing footnote)."""
+
     built_at: str = ""
     source: str = ""
 
@@ -65,15 +63,18 @@ def load(src: str) -> Tables:
                 if col in table:
                     table[col] = pd.to_numeric(table[col], errors="coerce").astype("Int64")
             table["caption"] = table["caption"].astype(str).str.lower().isin(["true", "1"])
-        return Tables(events, evidence, articles, [], f"{len(events)} events read from {path.name}", now, src)
+        return Tables(events, evidence, articles, [], f"{len(events)} events read from {path.name}",
+                      built_at=now, source=src)
     from pipeline import gazetteer
     from pipeline.build import build
     from ui import charts
 
     if not path.is_dir():
         from pipeline.schema import ARTICLES, EVENTS, EVIDENCE, empty
-        return Tables(empty(EVENTS), empty(EVIDENCE), empty(ARTICLES), [f"{src}: no such folder"], "", now, src)
+        return Tables(empty(EVENTS), empty(EVIDENCE), empty(ARTICLES), [f"{src}: no such folder"],
+                      built_at=now, source=src)
     gazetteer.forget_loaded()  # the fingerprint changed: actor files may have too
     charts.gazetteer.cache_clear()
     result = build(path)
-    return Tables(result.events, result.evidence, result.articles, result.problems, result.summary, now, src)
+    return Tables(result.events, result.evidence, result.articles, result.problems, result.summary,
+                  result.stats, built_at=now, source=src)
