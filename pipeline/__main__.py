@@ -33,6 +33,7 @@ def _progress_bar(stream=sys.stderr):
 
 def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
+    from pipeline.gazetteer import GazetteerError
     from pipeline.schema import ARTICLES
     from pipeline.write import sibling, write_table, write_text
 
@@ -42,7 +43,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() not in (".csv", ".parquet"):
         print(f"error: --out must end in .csv or .parquet, got {args.out}", file=sys.stderr)
         return 2
-    result = build(args.articles, progress=_progress_bar(), workers=args.workers, actor_files=args.actors)
+    try:
+        result = build(args.articles, progress=_progress_bar(), workers=args.workers, actor_files=args.actors)
+    except (GazetteerError, OSError) as err:  # a broken or missing actor file: say which, build nothing
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     write_table(result.events, args.out)
     write_table(result.evidence, sibling(args.out, "evidence"))
     write_table(result.articles[list(ARTICLES)], sibling(args.out, "articles"))

@@ -149,3 +149,13 @@ def test_publication_date_inferred_from_the_body_not_from_captions(tmp_path):
     friday = result.evidence[result.evidence["date_text"] == "Friday"]
     assert len(friday) and friday.iloc[0]["date_basis"] == "inferred"
     assert friday.iloc[0]["date"] == "2024-11-29"
+
+
+def test_cli_names_a_broken_actor_file(tmp_path, capsys):
+    bad = tmp_path / "actors.yaml"
+    bad.write_text("people:\n  - {name: Jane Doe, affiliation: Atlantis}\n", encoding="utf-8")
+    out = tmp_path / "events.csv"
+    assert main(["build", "--articles", str(ARTICLES), "--out", str(out), "--actors", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "actors.yaml" in err and "Jane Doe" in err and "Atlantis" in err
+    assert not out.exists()
