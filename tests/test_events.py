@@ -139,3 +139,13 @@ def test_title_drops_dates_and_leading_connectors():
 ])
 def test_title_drops_wire_datelines(text, title):
     assert make_title(text, [], [], 0) == title
+
+
+def test_an_article_about_another_war():
+    text = "Army chief Gen. Abdel Fattah al-Burhan vowed on Tuesday to retake the city."
+    ev = extract_events(*_frames(text, [("Tuesday", "2023-12-19", "day")],
+                                 [("Abdel Fattah al-Burhan", "Abdel Fattah al-Burhan", "person", "SAF")],
+                                 published="2023-12-21"))
+    row = ev.iloc[0]
+    assert (row.event_type, row.date, row.actors) == ("THREATEN", "2023-12-19", "SAF")
+    assert row.title == "Army chief Gen. Abdel Fattah al-Burhan vowed to retake the city"
