@@ -219,7 +219,7 @@ def _draw_packed(fig: go.Figure, view: pd.DataFrame, first: pd.Series, colors: d
 
 
 def _add_marks(fig: go.Figure, group: pd.DataFrame, y: pd.Series, color: str, name: str, legend: bool,
-               yaxis: str = "y") -> None:
+               yaxis: str = "y", span_style: tuple[int, float] = (7, 0.55)) -> None:
     """Points for day events, horizontal bars for spans, both in one legend group."""
     pts, spans = group[~group["_span"]], group[group["_span"]]
     y_pts, y_spans = y[~group["_span"]], y[group["_span"]]
@@ -230,8 +230,8 @@ def _add_marks(fig: go.Figure, group: pd.DataFrame, y: pd.Series, color: str, na
         xs[0::3], xs[1::3], xs[2::3] = spans["_start"].to_numpy(), (spans["_end"] + pd.Timedelta(days=1)).to_numpy(), None
         ys[0::3], ys[1::3], ys[2::3] = y_spans.to_numpy(), y_spans.to_numpy(), None
         # SVG, not WebGL: WebGL line segments with gaps are drawn against an unreversed axis.
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 7},
-                                   opacity=0.55, hoverinfo="skip", yaxis=yaxis, legendgroup=name, showlegend=False,
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": span_style[0]},
+                                   opacity=span_style[1], hoverinfo="skip", yaxis=yaxis, legendgroup=name, showlegend=False,
                                    name=name, meta="span"))
         mid = spans["_start"] + (spans["_end"] + pd.Timedelta(days=1) - spans["_start"]) / 2
         fig.add_trace(go.Scattergl(x=mid, y=y_spans, mode="markers", marker={"color": color, "size": 9, "opacity": 0},
@@ -291,7 +291,8 @@ def actor_tracks(view: pd.DataFrame, order=(), people: bool = False, max_tracks:
         marks["_hover"] = hover_texts(marks)
         _add_connectors(fig, marks)
         for name, group in marks.groupby("_track", sort=False):
-            _add_marks(fig, group, group["_y"], colors[name], name, legend=False)
+            # Thin, faint spans: on a track they sit under the day events, not over them.
+            _add_marks(fig, group, group["_y"], colors[name], name, legend=False, span_style=(4, 0.3))
     ticks = [f"<span style='color:{colors[n]}'>{escape(n if affiliation(n) is None else '↳ ' + n.rsplit(' (', 1)[0])}</span>"
              for n in names]
     fig.update_yaxes(tickvals=list(range(len(names))), ticktext=ticks, range=[len(names) - 0.5, -0.5],
