@@ -13,8 +13,10 @@ repaired, with a one-line message "<file>: <what happened>; <what we did>"
 in `problems`. A missing publication date stays <NA>; `resolve.infer_published`
 infers it later from the dates in the text.
 
-No network: trafilatura and htmldate get the page as a string and no URL, so
-neither ever fetches anything.
+Web pages go through `pipeline.webpage.extract_html` (main text, title, site,
+URL and the publication date with a note on which source gave it). No network:
+trafilatura and htmldate get the page as a string and no URL, so neither ever
+fetches anything.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.schema import ARTICLES
+from pipeline.webpage import extract_html
 
 SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html"}
 MANIFEST = "manifest.csv"
@@ -89,36 +92,6 @@ def decode(raw: bytes) -> tuple[str, str | None]:
 def normalize_newlines(text: str) -> str:
     """'\\r\\n' and lone '\\r' become '\\n', so every line split agrees on offsets."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def extract_html(html: str) -> dict:
-    """Main text and metadata of a saved web page: dict(text, title, published, url, source).
-
-    trafilatura keeps the article body and drops navigation and comments
-    (favoring precision); htmldate reads the original publication date from the
-    page's markup only (no extensive text search, which picks up any date).
-    Missing values are None.
-    """
-    import trafilatura  # imported here: loading it costs ~0.5 s, plain-text builds never need it
-    from htmldate import find_date
-
-    doc = trafilatura.bare_extraction(
-        html, include_comments=False, favor_precision=True, include_tables=False,
-        with_metadata=True, deduplicate=False,
-    )
-    try:
-        published = find_date(html, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
-    except Exception:  # htmldate raises on markup it cannot parse; a missing date is fine
-        published = None
-    if doc is None:
-        return {"text": "", "title": None, "published": published, "url": None, "source": None}
-    return {
-        "text": normalize_newlines(doc.text or "").strip("\n"),
-        "title": doc.title or None,
-        "published": published,
-        "url": doc.url or None,
-        "source": doc.sitename or None,
-    }
 
 
 def read_manifest_text(text: str) -> tuple[pd.DataFrame, list[str]]:
@@ -220,12 +193,12 @@ def make_article(name: str, raw: bytes, entry: dict | None) -> tuple[dict | None
         problems.append(f"{name}: {len(text):,} characters, over the {MAX_CHARS:,} cap; kept the first {len(kept):,}")
         text = kept
     entry = entry or {}
-    published, basis = entry.get("published"), "missing"
+    published, basis, note = entry.get("published"), "missing", entry.get("published_note")
     if published:
         estimated = (entry.get("published_note") or "").lower().startswith("estimated")
         basis = "manifest (estimated)" if estimated else "manifest"
     elif page.get("published"):
-        published, basis = page["published"], "page metadata"
+        published, basis, note = page["published"], "page metadata", page.get("published_note")
     row = {
         "article": name,
         "title": entry.get("title") or page.get("title"),
@@ -233,7 +206,7 @@ def make_article(name: str, raw: bytes, entry: dict | None) -> tuple[dict | None
         "url": entry.get("url") or page.get("url"),
         "published": published,
         "published_basis": basis,
-        "published_note": entry.get("published_note"),
+        "published_note": note,
         "format": fmt,
         "text": text,
     }
