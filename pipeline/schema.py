@@ -73,7 +73,7 @@ ARTICLES: dict[str, tuple[str, str]] = {
     "url": ("string", "URL from the manifest or the page."),
     "published": ("string", "Publication date used to resolve relative dates, YYYY-MM-DD."),
     "published_basis": ("string", "Where the publication date came from: manifest, page metadata, inferred from text, or missing."),
-    "published_note": ("string", "Free-text note on the publication date (from the manifest)."),
+    "published_note": ("string", "Note on the publication date: the manifest's note, or which page metadata gave it."),
     "format": ("string", "txt or html."),
     "text": ("string", "The article's text (for web pages, the extracted text); all offsets point into it."),
 }
