@@ -156,9 +156,23 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
         look_back = p is not None and p.get("op") == "MINUS"
         if row["type"] in ("DATE", "TIME") and value_span(res.value) is not None and not look_back:
             ref = (res.value, text)
-            if "-Q" in res.value and not (p and p.get("unit") == "year"):
+            if "-Q" in res.value and not (p and p.get("unit") == "year") and _reported(res.value, quarter, dct_day):
                 quarter = ref  # the quarter a report is about, not a year-ago one
     return out
+
+
+def _reported(value: str, quarter: tuple[str, str] | None, dct: date | None) -> bool:
+    """Whether quarter `value` replaces `quarter` as the one a report is about.
+
+    An earnings report is about its latest ended quarter: "a flat second
+    quarter" named after "third-quarter net" is background, and a quarter
+    not yet ended at publication ("expects a gain in the fourth quarter") is
+    an outlook.
+    """
+    if quarter is None:
+        return True
+    ended = dct is None or value_span(value)[1] <= dct
+    return ended and value > quarter[0]
 
 
 _ORDER = ("day", "week", "month", "quarter", "year", "decade", "century")
@@ -166,7 +180,7 @@ _ORDER = ("day", "week", "month", "quarter", "year", "decade", "century")
 
 def _needs(p: dict) -> str:
     """How precise an anchor must be to fill placeholder `p` (a weekday needs a day)."""
-    if p["kind"] in ("weekday", "weekend"):
+    if p["kind"] in ("weekday", "weekend") or p["time"]:  # "the next morning" after "in 1990": no day
         return "day"
     if p["kind"] == "unit":
         return p["unit"]

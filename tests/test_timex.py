@@ -97,6 +97,21 @@ CASES = [
     ("The league fought on throughout the 470s BC.", "2009-12-19", "the 470s BC", "BC047"),
     ("The city was founded in the 9th century BC.", "2009-12-19", "the 9th century BC", "BC08"),
     ("The last war (149 B.C to 146 B.C) destroyed the city.", "2009-12-19", "149 B.C", "BC0149"),
+    ("The revolt lasted from 499 to 493 BC.", "2009-12-19", "493 BC", "BC0493"),
+    # a year written once after two months; parts of day of a date or of the text's last day
+    ("The armies clashed in August and September 1914.", "2009-12-19", "August", "1914-08"),
+    ("Losses between March and April 1918 were heavy.", "2009-12-19", "March", "1918-03"),
+    ("Troops marched on the night of April 18, 1775.", "2009-12-19", "the night of April 18, 1775",
+     "1775-04-18TNI"),
+    ("The president was shot on April 14, 1865, and died early the next morning.", "2009-12-19",
+     "early the next morning", "1865-04-15TMO"),
+    ("The fortress fell on July 14, 1789. That afternoon the crowd grew.", "2009-12-19", "That afternoon",
+     "1789-07-14TAF"),
+    # earnings reports: the latest period is the latest quarter, and the year-ago
+    # period is a year before the quarter reported, not before background quarters
+    ("Sales in the latest period rose 13%.", "1989-11-02", "the latest period", "1989-Q3"),
+    ("Third-quarter net rose. After a flat second quarter, costs fell from the year-earlier period.",
+     "1989-11-01", "the year-earlier period", "1988-Q3"),
 ]
 
 
@@ -112,6 +127,7 @@ def test_sentence(text, dct, expr, value):
     "We march on.", "She sat down.", "Sun Microsystems said so.", "Theresa May said so.",
     "It came second in the vote.", "A 9-year-old boy was rescued.", "They joined the annual March for Life.",
     "Foreign Minister Jan Kavan signed.", "The party daily Granma wrote so.",
+    "The quarter-to-quarter comparison improved.",
 ])
 def test_look_alikes(text):
     assert find_timexes(text, "2024-12-10") == []
@@ -144,6 +160,12 @@ _WAR_1941 = ("The war began on June 22, 1941. Kiev fell on September 19, 1941. T
 def test_narrative_dates_count_from_the_text(text, expected):
     found = _values(text, "2009-12-19")
     assert {k: found.get(k) for k in expected} == expected
+
+
+def test_part_of_day_needs_a_day_to_count_from():
+    """'the next morning' after a bare year is no day of that year (not '1990TMO')."""
+    found = _values("He was arrested in 1990 and appeared in court the next morning.", "2000-02-24")
+    assert found["the next morning"] == "XXXX-XX-XXTMO"
 
 
 def test_tag_timexes_uses_article_offsets():
