@@ -96,3 +96,23 @@ def test_briefing_figure_has_title_subtitle_and_footnote(seed_events):
                        "Sources: 5 articles")
     assert fig.layout.title.text == "Events" and "Russia" in fig.layout.title.subtitle.text
     assert any("Sources" in a.text for a in fig.layout.annotations)
+
+
+def test_rows_past_the_cap_are_shared_or_dropped_without_blocking_later_items():
+    import numpy as np
+    starts, ends = np.array([0.0, 0.0, 0.0, 5.0]), np.array([4.0, 4.0, 9.0, 6.0])
+    rows, shared = charts.pack_rows(starts, ends, max_rows=2)
+    assert list(rows) == [0, 1, 0, 1] and list(shared) == [False, False, True, False]
+    # A dropped item takes no room: the fourth item fits in row 0 again.
+    rows, shared = charts.pack_rows(starts, ends, max_rows=2, drop=True)
+    assert list(shared) == [False, False, True, False] and rows[3] == 0
+
+
+def test_highlights_over_aggregated_counts_spread_over_the_whole_span():
+    from synthetic import make_events
+    events, evidence, _ = make_events(6000, seed=3)
+    view = filters.apply(filters.prepare(events, evidence), Filters())
+    fig = charts.timeline(view, aggregate_above=1000)
+    marks = [x for t in fig.data if t.meta == "point" for x in t.x]
+    span = view["_end"].max() - view["_start"].min()
+    assert max(pd.to_datetime(marks)) - min(pd.to_datetime(marks)) > span / 2

@@ -23,8 +23,8 @@ def _app(monkeypatch, folder=None, **params):
 
 def _count(at) -> tuple[int, int]:
     text = " ".join(h.proto.body for h in at.get("html"))
-    shown, total = re.search(r"<b>(\d+) of (\d+) events</b>", text).groups()
-    return int(shown), int(total)
+    shown, total = re.search(r"<b>([\d,]+) of ([\d,]+) events</b>", text).groups()
+    return int(shown.replace(",", "")), int(total.replace(",", ""))
 
 
 def _figure(at) -> dict:

@@ -100,12 +100,14 @@ def _to_ts(days: float) -> pd.Timestamp:
     return pd.Timestamp(int(days * 86_400e9))
 
 
-def pack_rows(starts: np.ndarray, ends: np.ndarray, max_rows: int) -> tuple[np.ndarray, np.ndarray]:
+def pack_rows(starts: np.ndarray, ends: np.ndarray, max_rows: int,
+              drop: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Greedy interval packing: each item goes to the first row free at its start.
 
     Items must be sorted by start. Past `max_rows` an item shares the row that
     frees up first (flagged in the second array), so 20,000 events stay in a
-    readable band instead of a tower.
+    readable band instead of a tower. With `drop`, such items take no room
+    (the caller leaves them out).
     """
     row_end = np.full(max_rows, -np.inf)
     used = 0
@@ -119,7 +121,9 @@ def pack_rows(starts: np.ndarray, ends: np.ndarray, max_rows: int) -> tuple[np.n
             r, used = used, used + 1
         else:
             r, shared[i] = int(np.argmin(row_end)), True
-        rows[i], row_end[r] = r, max(row_end[r], e)
+        rows[i] = r
+        if not (drop and shared[i]):
+            row_end[r] = max(row_end[r], e)
     return rows, shared
 
 
@@ -144,7 +148,7 @@ def _short(title: str, n: int = 42) -> str:
     return title if len(title) <= n else title[: n - 1].rstrip() + "…"
 
 
-def timeline(view: pd.DataFrame, label_k: int = 12, width_px: int = 1400, max_rows: int = 28,
+def timeline(view: pd.DataFrame, label_k: int = 12, width_px: int = 1000, max_rows: int = 28,
              aggregate_above: int = AGGREGATE_ABOVE) -> go.Figure:
     """All filtered events over time: day events as points, coarser or ranged dates as spans.
 
@@ -168,7 +172,7 @@ def timeline(view: pd.DataFrame, label_k: int = 12, width_px: int = 1400, max_ro
     slice_ = pd.cut(_days(ranked["_start"]), 12, labels=False)
     top = ranked.groupby(slice_, sort=False).head(TOP_IN_AGGREGATE // 12 + 1)
     top = top.assign(_span_lo=view["_start"].min(), _span_hi=view["_end"].max())
-    n_rows = _draw_packed(fig, top, first, colors, label_k, width_px, 8, "y2", drop_shared=True)
+    n_rows = _draw_packed(fig, top, first, colors, len(top), width_px, 8, "y2", drop_shared=True)
     fig.update_layout(yaxis={"domain": [0, 0.58], "title": f"events per {unit}"},
                       yaxis2={"domain": [0.62, 1], "visible": False, "range": [n_rows - 0.4, -0.6]})
     fig.update_xaxes(type="date")
@@ -193,7 +197,7 @@ def _draw_packed(fig: go.Figure, view: pd.DataFrame, first: pd.Series, colors: d
     ext1 = np.where(is_label & right, end + text_days, end + 10 * days_per_px)
     order = np.argsort(ext0, kind="stable")
     rows, shared = np.empty(len(view), dtype=int), np.empty(len(view), dtype=bool)
-    rows[order], shared[order] = pack_rows(ext0[order], ext1[order], max_rows)
+    rows[order], shared[order] = pack_rows(ext0[order], ext1[order], max_rows, drop_shared)
     if drop_shared:  # a strip of highlights shows only what fits
         keep = ~shared
         view, rows, right, ext0, ext1 = view[keep], rows[keep], right[keep], ext0[keep], ext1[keep]
@@ -210,8 +214,11 @@ def _draw_packed(fig: go.Figure, view: pd.DataFrame, first: pd.Series, colors: d
     for actor, group in view.groupby(first.loc[view.index], sort=False):
         _add_marks(fig, group, group["_row"], colors[actor], actor, legend=not aggregated, yaxis=yaxis)
     for side, part in view[view["_is_label"]].groupby("_right"):
+        # A point is drawn at noon of its day: its label starts there, not a half-day away.
+        noon = part["_start"] + pd.Timedelta(hours=12)
+        x = np.where(part["_span"], part["_end"] + pd.Timedelta(days=1) if side else part["_start"], noon)
         fig.add_trace(go.Scatter(
-            x=part["_end"] + pd.Timedelta(days=1) if side else part["_start"], y=part["_row"], yaxis=yaxis,
+            x=x, y=part["_row"], yaxis=yaxis,
             text=[" " + escape(s) + " " for s in part["_label"]], mode="text", hoverinfo="skip", showlegend=False,
             textposition="middle right" if side else "middle left", textfont={"size": 12}, name="labels"))
     fig.update_xaxes(type="date")

@@ -63,7 +63,7 @@ def _text(value) -> str:
 
 def count_line(shown: int, total: int, description: str) -> str:
     """'N of M events' with the active filters (escaped: a shared link can carry any search text)."""
-    return f"<div style='font-size:1.05rem'><b>{shown} of {total} events</b> · {escape(description)}</div>"
+    return f"<div style='font-size:1.05rem'><b>{shown:,} of {total:,} events</b> · {escape(description)}</div>"
 
 
 def event_header(event) -> str:
