@@ -104,3 +104,18 @@ def test_briefing_mode_titles_the_chart(monkeypatch):
     layout = _figure(at)["layout"]
     assert layout["title"]["text"] and "Russia" in layout["title"]["subtitle"]["text"]
     assert any("Sources" in a["text"] for a in layout["annotations"])
+
+
+def test_a_failing_build_is_a_problem_on_the_page_not_a_crash(monkeypatch, tmp_path):
+    import pipeline.build
+
+    def broken(*args, **kwargs):
+        raise ValueError("actors.yaml: palette is missing")
+
+    monkeypatch.setattr(pipeline.build, "build", broken)
+    (tmp_path / "one.txt").write_text("Russia met Iran on Sunday.", encoding="utf-8")
+    at = _app(monkeypatch, folder=tmp_path)
+    assert not at.exception
+    assert _count(at) == (0, 0)
+    problems = " ".join(t.value for t in at.text)
+    assert "build failed" in problems and "palette is missing" in problems

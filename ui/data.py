@@ -69,12 +69,17 @@ def load(src: str) -> Tables:
     from pipeline.build import build
     from ui import charts
 
+    from pipeline.schema import ARTICLES, EVENTS, EVIDENCE, empty
+
     if not path.is_dir():
-        from pipeline.schema import ARTICLES, EVENTS, EVIDENCE, empty
         return Tables(empty(EVENTS), empty(EVIDENCE), empty(ARTICLES), [f"{src}: no such folder"],
                       built_at=now, source=src)
     gazetteer.forget_loaded()  # the fingerprint changed: actor files may have too
     charts.gazetteer.cache_clear()
-    result = build(path)
+    try:
+        result = build(path)
+    except Exception as exc:  # noqa: BLE001 - e.g. a broken actors.yaml: the page opens and says so
+        return Tables(empty(EVENTS), empty(EVIDENCE), empty(ARTICLES), [f"build failed: {exc}"],
+                      "build failed", built_at=now, source=src)
     return Tables(result.events, result.evidence, result.articles, result.problems, result.summary,
                   result.stats, built_at=now, source=src)
