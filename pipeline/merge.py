@@ -59,8 +59,16 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             i = parent[i]
         return i
 
+    # The same sentence on the same date (a wire story reprinted) is one event at once;
+    # only distinct sentences are compared pairwise.
+    first_copy: dict[tuple, int] = {}
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
+        key = (r["date"], r["date_end"], r["event_type"], " ".join(r["evidence"].lower().split()))
+        if key in first_copy:
+            parent[i] = first_copy[key]
+            continue
+        first_copy[key] = i
         blocks[(r["date"], r["date_end"], r["quad_class"])].append(i)
     for idx in blocks.values():
         for a, i in enumerate(idx):

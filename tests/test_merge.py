@@ -101,3 +101,10 @@ def test_a_different_act_sharing_only_states_stays_separate():
                   "Russia;Syria")
     events, _ = merge_events(pd.DataFrame(FALL + [alert]))
     assert len(events) == 2
+
+
+def test_a_reprinted_wire_story_is_one_event_with_every_copy_as_evidence():
+    copies = [_cand(f"{k}.txt", "HTS captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS",
+                    "Damascus") for k in range(50)]
+    events, evidence = merge_events(pd.DataFrame(copies))
+    assert len(events) == 1 and events.iloc[0].sources == 50 and len(evidence) == 50
