@@ -174,7 +174,7 @@ def test_tag_timexes_uses_article_offsets():
     df = tag_timexes(sentences)
     assert list(df.columns) == ["article", "sentence_id", "start", "end", "text", "type", "value", "mod", "rule"]
     row = df.iloc[0]
-    assert (row["start"], row["end"], row["value"], row["rule"]) == (125, 131, "UNDEF-weekday-7-none", "date_weekday")
+    assert (row["start"], row["end"], row["value"], row["rule"]) == (125, 131, "UNDEF-weekday-7-past", "date_weekday")
 
 
 def test_cli_prints_json_lines(tmp_path, capsys):
@@ -198,3 +198,10 @@ def test_tag_timexes_keeps_matches_inside_sentences():
     df = tag_timexes(sentences)
     rows = list(zip(df["article"], df["sentence_id"], df["start"], df["end"], df["text"]))
     assert rows == [("a.txt", 0, 15, 18, "May"), ("a.txt", 1, 43, 49, "Friday"), ("b.txt", 0, 5, 11, "Monday")]
+
+
+def test_irregular_past_verbs_put_a_month_in_the_past():
+    """'withdrew ... in February', written in December: last February, not the coming one."""
+    from pipeline.timex import find_timexes
+    text = "Ukrainian forces withdrew from the eastern town of Avdiivka in February after months of fighting."
+    assert {t["text"]: t["value"] for t in find_timexes(text, "2023-12-15")}["February"] == "2023-02"
