@@ -29,8 +29,8 @@ PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "y
 _QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 _PREP_BEFORE = re.compile(r"(?:\b(?:on|in|at|since|by|during|from|until|as of|of|earlier|later)\s+)$", re.I)
-# Wire-service datelines: "ADDIS ABABA, Ethiopia_ ", "BEIRUT (AP) — ".
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w .]*?)?\s*(?:\([A-Za-z ]+\))?\s*(?:_|—|–|--)\s*")
+# Wire-service datelines, with their date: "ADDIS ABABA, Ethiopia_ ", "DOHA, Nov 27 (Reuters) - ".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n_—–]{0,40}?)?\s*(?:\([A-Za-z ]+\))?\s*(?:_|—|–|--|-)\s+")
 _LEAD = re.compile(r"^(?:[\s,;:–—-]+|(?:meanwhile|however|additionally|moreover|also|then|and|but|so)\b[\s,]*)+", re.I)
 TITLE_MAX = 90
 #: An act cue further than this many characters from every date is not what the date is about.
@@ -196,7 +196,8 @@ def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], 
         speaker = min(after, key=lambda m: m["start"])["name"] if after else None
         if speaker:
             return _shorten(f"{speaker}: “{quote.group(1).strip(' ,.')}”")
-    out, last = [], 0
+    dateline = _DATELINE.match(text)
+    out, last = [], dateline.end() if dateline else 0
     for a, b in sorted(date_spans):
         if a < last:
             continue
@@ -206,7 +207,7 @@ def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], 
     out.append(text[last:])
     title = _PAREN.sub("", "".join(out))
     title = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", title))
-    title = _LEAD.sub("", _DATELINE.sub("", title.strip())).strip(" ,;:.")
+    title = _LEAD.sub("", title.strip()).strip(" ,;:.")
     return _shorten(title[:1].upper() + title[1:]) if title else text[:TITLE_MAX]
 
 

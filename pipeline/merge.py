@@ -27,7 +27,7 @@ MIN_ENTITY_OVERLAP = 0.25
 #: participants and no conflicting places are one event, if they are the same kind of
 #: act or name the same person or place. Others need this content-word similarity
 #: too (0-100): one day's statements by the same people are rarely one statement.
-MIN_TEXT_SIMILARITY = 70
+MIN_TEXT_SIMILARITY = 60
 BASIS_RANK = {"explicit": 0, "relative to publication": 1, "relative to text": 2, "inferred": 3, "caption": 4}
 CERTAINTY_RANK = {"asserted": 0, "attributed": 1, "hedged": 2, "future": 3, "negated": 4}
 _STOP = frozenset(
@@ -80,7 +80,7 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 ti, tj = rows[i]["event_type"], rows[j]["event_type"]
                 # Acts merge when they are the same kind of act, or name the same person or place.
                 acts = "STATEMENT" not in (ti, tj) and (ti == tj or bool(specific[i] & specific[j]))
-                if _same_event(entities[i], entities[j], acts, lambda: fuzz.token_set_ratio(content(i), content(j))):
+                if _same_event(entities[i], entities[j], acts, lambda: fuzz.token_sort_ratio(content(i), content(j))):
                     parent[find(i)] = find(j)
 
     clusters: dict[int, list[dict]] = defaultdict(list)

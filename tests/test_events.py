@@ -135,6 +135,11 @@ def test_title_drops_dates_and_leading_connectors():
     ("ADDIS ABABA, Ethiopia_ The Organization of African Unity said it would investigate.",
      "The Organization of African Unity said it would investigate"),
     ("BEIRUT (AP) — Israeli jets struck the city.", "Israeli jets struck the city"),
+    ("DOHA, Nov 27 (Reuters) - Israel and Hamas agreed to extend their truce.",
+     "Israel and Hamas agreed to extend their truce"),
+    ("KYIV, Ukraine (Reuters) - Russia launched more than 100 drones at Kyiv.",
+     "Russia launched more than 100 drones at Kyiv"),
+    ("NATO-led forces moved north.", "NATO-led forces moved north"),
     ("HTS captured Damascus.", "HTS captured Damascus"),
 ])
 def test_title_drops_wire_datelines(text, title):

@@ -108,3 +108,12 @@ def test_a_reprinted_wire_story_is_one_event_with_every_copy_as_evidence():
                     "Damascus") for k in range(50)]
     events, evidence = merge_events(pd.DataFrame(copies))
     assert len(events) == 1 and events.iloc[0].sources == 50 and len(evidence) == 50
+
+
+def test_a_release_is_not_the_truce_deal_that_mentions_releases():
+    deal = _cand("gaza.txt", "Israel and Hamas agreed on Monday to extend their four-day truce in Gaza by two more days, "
+                 "mediator Qatar said, as more hostages and Palestinian prisoners were expected to be released.",
+                 "AGREE", "verbal cooperation", "Israel;Hamas;Qatar;Palestine", "Gaza")
+    release = _cand("gaza.txt", "Hamas released 11 Israeli hostages on Monday evening, the Israeli military said.",
+                    "CONCEDE", "verbal cooperation", "Hamas;Israel")
+    assert len(merge_events(pd.DataFrame([deal, release]))[0]) == 2
