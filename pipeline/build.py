@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipeline import actors, clean, events, ingest, merge, resolve, sentences, timex
 from pipeline.gazetteer import load_gazetteer
-from pipeline.schema import ARTICLES, conform
+from pipeline.schema import ARTICLES, conform, empty
 
 CHUNK_SIZE = 100
 _WARM_UP = pd.DataFrame([{
@@ -43,8 +43,9 @@ def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, p
     blocks = clean.mark_blocks(articles)                                 # 2. body / caption / boilerplate
     sents = sentences.split_sentences(articles, blocks)                  # 3. sentences with offsets
     tagged = timex.tag_timexes(sents)                                    # 4. temporal expressions
-    in_body = _in_body(tagged, sents)                                    #    (never from a photo caption)
-    articles = resolve.infer_published(tagged[in_body], articles)        # 5. publication date if missing,
+    captions = events.sentence_keys(sents[sents["caption"].astype(bool)])  # never inferred from a caption:
+    body_dates = events.select_sentences(tagged, captions, inside=False)
+    articles = resolve.infer_published(body_dates, articles)             # 5. publication date if missing,
     tagged = resolve.resolve_dates(tagged, articles)                     #    then relative dates resolved
     sents = sents.assign(ref_date=_reference_dates(sents, tagged, articles))
     names = actors.match_actors(sents, gazetteer)                        # 6. actors, people, places
@@ -52,14 +53,6 @@ def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, p
     counts = {"sentences": len(sents), "timexes": len(tagged), "mentions": len(names),
               "undated": _undated(tagged, articles)}
     return cands, articles, counts
-
-
-def _in_body(tagged: pd.DataFrame, sents: pd.DataFrame) -> pd.Series:
-    """True for temporal expressions outside photo captions."""
-    captions = set(zip(sents.loc[sents["caption"].astype(bool), "article"],
-                       sents.loc[sents["caption"].astype(bool), "sentence_id"]))
-    return pd.Series([k not in captions for k in zip(tagged["article"], tagged["sentence_id"])],
-                     index=tagged.index, dtype=bool)
 
 
 def _undated(tagged: pd.DataFrame, articles: pd.DataFrame) -> list[str]:
@@ -147,8 +140,8 @@ def build(
 
     if progress:
         progress(done, done)  # skipped files were counted in the total: close the bar at 100%
-    cands = pd.concat(all_cands, ignore_index=True) if all_cands else events.extract_events(*_empty_inputs())
-    arts = pd.concat(all_articles, ignore_index=True) if all_articles else _empty_articles()
+    cands = pd.concat(all_cands, ignore_index=True) if all_cands else pd.DataFrame(columns=events.CANDIDATE_COLUMNS)
+    arts = pd.concat(all_articles, ignore_index=True) if all_articles else empty(ARTICLES)
     ev, evidence = merge.merge_events(cands)                             # 8. one row per real-world event
     seconds = time.perf_counter() - started
     stats = {"articles": len(arts), "candidates": len(cands), "events": len(ev),
@@ -161,14 +154,3 @@ def build(
     )
     return BuildResult(ev, evidence, conform(arts, ARTICLES), problems, summary, stats)
 
-
-def _empty_articles() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="string") for c in ARTICLES})
-
-
-def _empty_inputs():
-    s = pd.DataFrame(columns=["article", "sentence_id", "start", "end", "text", "caption"])
-    t = pd.DataFrame(columns=["article", "sentence_id", "start", "end", "text", "type", "value", "date",
-                              "date_end", "precision", "date_basis", "date_note", "rule"])
-    m = pd.DataFrame(columns=["article", "sentence_id", "start", "end", "text", "name", "kind", "affiliation"])
-    return s, t, m, _empty_articles()

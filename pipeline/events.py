@@ -52,7 +52,7 @@ def extract_events(
     named = mentions[mentions["kind"].isin(["actor", "person"])]
     # Only sentences with both a date and an actor can hold an event: select them before
     # turning rows into Python objects, which is where the time goes.
-    keys = _keys(dated) & _keys(named)
+    keys = sentence_keys(dated) & sentence_keys(named)
     if not keys:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     by_sentence_dates = _group(dated, keys)
@@ -60,7 +60,7 @@ def extract_events(
     published = dict(zip(articles["article"].tolist(), articles["published"].tolist()))
 
     rows = []
-    for s in records(_select(sentences, keys)):
+    for s in records(select_sentences(sentences, keys)):
         key = (s["article"], s["sentence_id"])
         row = _event_from_sentence(s, by_sentence_dates[key], by_sentence_names[key], published.get(s["article"]),
                                    lexicon, certainty)
@@ -77,17 +77,19 @@ def records(df: pd.DataFrame) -> list[dict]:
     return [dict(zip(cols, values)) for values in zip(*lists)]
 
 
-def _keys(df: pd.DataFrame) -> set[tuple]:
+def sentence_keys(df: pd.DataFrame) -> set[tuple]:
+    """The (article, sentence_id) pairs present in a sentence-level table."""
     return set(zip(df["article"].tolist(), df["sentence_id"].tolist()))
 
 
-def _select(df: pd.DataFrame, keys: set[tuple]) -> pd.DataFrame:
-    return df[[k in keys for k in zip(df["article"].tolist(), df["sentence_id"].tolist())]]
+def select_sentences(df: pd.DataFrame, keys: set[tuple], inside: bool = True) -> pd.DataFrame:
+    """Rows whose (article, sentence_id) is in `keys` (or, with inside=False, is not)."""
+    return df[[(k in keys) == inside for k in zip(df["article"].tolist(), df["sentence_id"].tolist())]]
 
 
 def _group(df: pd.DataFrame, keys: set[tuple]) -> dict[tuple, list[dict]]:
     grouped: dict[tuple, list[dict]] = defaultdict(list)
-    for r in records(_select(df, keys)):
+    for r in records(select_sentences(df, keys)):
         grouped[(r["article"], r["sentence_id"])].append(r)
     return grouped
 

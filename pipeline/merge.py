@@ -30,6 +30,7 @@ MIN_ENTITY_OVERLAP = 0.25
 MIN_TEXT_SIMILARITY = 60
 BASIS_RANK = {"explicit": 0, "relative to publication": 1, "relative to text": 2, "inferred": 3, "caption": 4}
 CERTAINTY_RANK = {"asserted": 0, "attributed": 1, "hedged": 2, "future": 3, "negated": 4}
+_AFFILIATION = re.compile(r" \(.*\)$")
 _STOP = frozenset(
     "a an the of in on at to for from by with and or but that this these those it its is are was were be been has "
     "have had as which who whom whose their his her they he she we our us said says say told also not no".split()
@@ -44,7 +45,7 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     entities = [_entities(r) for r in rows]
     places = [set(_names(r["locations"])) for r in rows]
     # People and places pin an act down; states alone do not (Russia and Syria are in half the news).
-    specific = [places[i] | {re.sub(r" \(.*\)$", "", p) for p in _names(r["people"])} for i, r in enumerate(rows)]
+    specific = [places[i] | {_person(p) for p in _names(r["people"])} for i, r in enumerate(rows)]
     words: dict[int, str] = {}  # content words, only for the pairs that need them
 
     def content(i: int) -> str:
@@ -114,7 +115,12 @@ def _rank(r: dict) -> tuple:
 
 
 def _entities(r: dict) -> set[str]:
-    return {re.sub(r" \(.*\)$", "", n) for col in ("actors", "people", "locations") for n in _names(r[col])}
+    return {_person(n) for col in ("actors", "people", "locations") for n in _names(r[col])}
+
+
+def _person(name: str) -> str:
+    """'Mikhail Bogdanov (Russia)' -> 'Mikhail Bogdanov' (other names pass unchanged)."""
+    return _AFFILIATION.sub("", name)
 
 
 def _content(text: str) -> str:
