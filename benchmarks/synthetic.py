@@ -8,6 +8,7 @@ provenance view can cut the paragraph out exactly as it would for real data.
 
     python benchmarks/synthetic.py 20000 /tmp/synthetic   # writes three parquet files
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,29 +20,57 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pipeline import schema  # noqa: E402
+from pipeline import schema
 
-ACTORS = ("Russia", "Iran", "Turkey", "Syria", "HTS", "Qatar", "United States", "Israel",
-          "Hezbollah", "Ukraine", "European Union", "Saudi Arabia", "SDF", "Jordan")
+ACTORS = (
+    "Russia",
+    "Iran",
+    "Turkey",
+    "Syria",
+    "HTS",
+    "Qatar",
+    "United States",
+    "Israel",
+    "Hezbollah",
+    "Ukraine",
+    "European Union",
+    "Saudi Arabia",
+    "SDF",
+    "Jordan",
+)
 # Activity weights so tracks have an obvious order, like real coverage.
 WEIGHTS = np.array([14, 10, 9, 12, 8, 4, 7, 6, 5, 3, 2, 2, 3, 1], dtype=float)
-PEOPLE = ("Vladimir Putin (Russia)", "Mikhail Bogdanov (Russia)", "Sergei Lavrov (Russia)",
-          "Abbas Araghchi (Iran)", "Hakan Fidan (Turkey)", "Bashar al-Assad (Syria)",
-          "Abu Mohammed al-Jolani (HTS)", "Antony Blinken (United States)")
+PEOPLE = (
+    "Vladimir Putin (Russia)",
+    "Mikhail Bogdanov (Russia)",
+    "Sergei Lavrov (Russia)",
+    "Abbas Araghchi (Iran)",
+    "Hakan Fidan (Turkey)",
+    "Bashar al-Assad (Syria)",
+    "Abu Mohammed al-Jolani (HTS)",
+    "Antony Blinken (United States)",
+)
 PLACES = ("Damascus", "Doha", "Moscow", "Tartus", "Khmeimim", "Aleppo", "Ankara", "Tehran")
 # (event_type, quad_class, verb phrase)
-TYPES = (("CONSULT", "verbal cooperation", "held talks with"),
-         ("AGREE", "verbal cooperation", "agreed with"),
-         ("STATEMENT", "neutral", "issued a statement on"),
-         ("AID", "material cooperation", "sent aid to"),
-         ("ACCUSE", "verbal conflict", "accused"),
-         ("THREATEN", "verbal conflict", "warned"),
-         ("ASSAULT", "material conflict", "struck positions of"),
-         ("RETREAT", "material conflict", "withdrew forces from"))
+TYPES = (
+    ("CONSULT", "verbal cooperation", "held talks with"),
+    ("AGREE", "verbal cooperation", "agreed with"),
+    ("STATEMENT", "neutral", "issued a statement on"),
+    ("AID", "material cooperation", "sent aid to"),
+    ("ACCUSE", "verbal conflict", "accused"),
+    ("THREATEN", "verbal conflict", "warned"),
+    ("ASSAULT", "material conflict", "struck positions of"),
+    ("RETREAT", "material conflict", "withdrew forces from"),
+)
 # precision -> (share of events, date_text pattern); day is most common, like news.
-PRECISIONS = {"day": (0.62, "on {weekday}"), "week": (0.06, "last week"),
-              "month": (0.14, "in {month}"), "season": (0.04, "this winter"),
-              "year": (0.10, "in {year}"), "range": (0.04, "from {d0} to {d1}")}
+PRECISIONS = {
+    "day": (0.62, "on {weekday}"),
+    "week": (0.06, "last week"),
+    "month": (0.14, "in {month}"),
+    "season": (0.04, "this winter"),
+    "year": (0.10, "in {year}"),
+    "range": (0.04, "from {d0} to {d1}"),
+}
 SOURCES = ("AFP", "Reuters", "Al Jazeera", "TASS", "The Times of Israel", "Anadolu", "Al-Monitor")
 START = date(2024, 1, 1)
 DAYS = 420
@@ -101,25 +130,63 @@ def make_events(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
         if caption:
             sentence = f"Photo: officials of {actors[0]} in {place} {date_text}."
         basis = "relative to publication" if date_text.startswith(("on ", "last")) else "explicit"
-        note = f"'{date_text}', relative to publication {pub.isoformat()}" if basis != "explicit" else f"'{date_text}' as written"
+        note = (
+            f"'{date_text}', relative to publication {pub.isoformat()}"
+            if basis != "explicit"
+            else f"'{date_text}' as written"
+        )
         event_id = hashlib.sha1(f"{seed}-{i}".encode()).hexdigest()[:12]
         for a in arts:
             para = f"Report {i} from {place}. {sentence} Officials gave no further details."
             paragraphs[a].append(para)
-            evidence.append({"event_id": event_id, "article": a, "para": len(paragraphs[a]) - 1,
-                             "offset": len(f"Report {i} from {place}. "), "evidence": sentence,
-                             "published": published[a].isoformat(), "date": start.isoformat(),
-                             "date_end": end.isoformat(), "precision": precision, "timex": timex,
-                             "date_text": date_text, "date_basis": basis, "date_note": note,
-                             "event_type": etype, "actors": ";".join(actors), "people": ";".join(people),
-                             "locations": place, "certainty": certainty, "caption": caption,
-                             "trigger": verb.split()[0], "rule": "synthetic"})
-        events.append({"event_id": event_id, "date": start.isoformat(), "date_end": end.isoformat(),
-                       "precision": precision, "timex": timex, "date_text": date_text, "date_basis": basis,
-                       "date_note": note, "title": sentence[:80], "evidence": sentence, "event_type": etype,
-                       "quad_class": quad, "actors": ";".join(actors), "people": ";".join(people),
-                       "locations": place, "certainty": certainty, "caption": caption, "sources": len(arts),
-                       "arts": arts})
+            evidence.append(
+                {
+                    "event_id": event_id,
+                    "article": a,
+                    "para": len(paragraphs[a]) - 1,
+                    "offset": len(f"Report {i} from {place}. "),
+                    "evidence": sentence,
+                    "published": published[a].isoformat(),
+                    "date": start.isoformat(),
+                    "date_end": end.isoformat(),
+                    "precision": precision,
+                    "timex": timex,
+                    "date_text": date_text,
+                    "date_basis": basis,
+                    "date_note": note,
+                    "event_type": etype,
+                    "actors": ";".join(actors),
+                    "people": ";".join(people),
+                    "locations": place,
+                    "certainty": certainty,
+                    "caption": caption,
+                    "trigger": verb.split()[0],
+                    "rule": "synthetic",
+                }
+            )
+        events.append(
+            {
+                "event_id": event_id,
+                "date": start.isoformat(),
+                "date_end": end.isoformat(),
+                "precision": precision,
+                "timex": timex,
+                "date_text": date_text,
+                "date_basis": basis,
+                "date_note": note,
+                "title": sentence[:80],
+                "evidence": sentence,
+                "event_type": etype,
+                "quad_class": quad,
+                "actors": ";".join(actors),
+                "people": ";".join(people),
+                "locations": place,
+                "certainty": certainty,
+                "caption": caption,
+                "sources": len(arts),
+                "arts": arts,
+            }
+        )
     return _assemble(events, evidence, paragraphs, published, rng)
 
 
@@ -145,14 +212,24 @@ def _assemble(events, evidence, paragraphs, published, rng):
     events["articles"] = [";".join(names[a] for a in arts) for arts in events.pop("arts")]
     for col in ("article", "published", "char_start", "char_end"):
         events[col] = events["event_id"].map(first[col])
-    articles = pd.DataFrame({
-        "article": names, "title": [f"Synthetic report {i}" for i in range(len(names))],
-        "source": [SOURCES[int(x)] for x in rng.integers(0, len(SOURCES), len(names))],
-        "url": [f"https://example.org/news/{i}" for i in range(len(names))],
-        "published": [d.isoformat() for d in published], "published_basis": "manifest",
-        "published_note": "", "format": "txt", "text": texts})
-    return (schema.conform(events, schema.EVENTS), schema.conform(ev, schema.EVIDENCE),
-            schema.conform(articles, schema.ARTICLES))
+    articles = pd.DataFrame(
+        {
+            "article": names,
+            "title": [f"Synthetic report {i}" for i in range(len(names))],
+            "source": [SOURCES[int(x)] for x in rng.integers(0, len(SOURCES), len(names))],
+            "url": [f"https://example.org/news/{i}" for i in range(len(names))],
+            "published": [d.isoformat() for d in published],
+            "published_basis": "manifest",
+            "published_note": "",
+            "format": "txt",
+            "text": texts,
+        }
+    )
+    return (
+        schema.conform(events, schema.EVENTS),
+        schema.conform(ev, schema.EVIDENCE),
+        schema.conform(articles, schema.ARTICLES),
+    )
 
 
 def write_tables(folder: Path, n: int, seed: int = 0) -> Path:

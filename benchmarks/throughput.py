@@ -9,6 +9,7 @@ table from it with 1 and 2 worker processes, and runs dateparser's
 runs in a fresh process so its peak memory (max RSS, workers included) is its
 own. Peak memory should stay flat as N grows: the build streams articles.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,8 +58,13 @@ def run_build(folder: Path, workers: int) -> dict:
     started = time.perf_counter()
     result = build(folder, workers=workers, keep_text=False)
     seconds = time.perf_counter() - started
-    return {"articles": result.stats["articles"], "events": result.stats["events"], "seconds": seconds,
-            "per_second": result.stats["articles"] / seconds, "peak_mb": _peak_mb()}
+    return {
+        "articles": result.stats["articles"],
+        "events": result.stats["events"],
+        "seconds": seconds,
+        "per_second": result.stats["articles"] / seconds,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def run_search_dates(folder: Path, limit: int) -> dict:
@@ -102,7 +108,7 @@ def main(argv=None) -> int:
     docs = read_timeml(args.paths)
     size_kb = sum(len(t) for _, _, t in docs) / len(docs) / 1024
     print(f"corpus: {len(docs)} documents, {size_kb:.1f} KB of text each on average")
-    print(f"| system | articles | workers | articles/s | peak memory (MB) |\n|---|---|---|---|---|")
+    print("| system | articles | workers | articles/s | peak memory (MB) |\n|---|---|---|---|---|")
     first = None
     for copies in args.copies:
         with tempfile.TemporaryDirectory() as tmp:
@@ -110,14 +116,20 @@ def main(argv=None) -> int:
             for w in args.workers:
                 r = _measure("--_build", tmp, str(w))
                 first = first or r
-                print(f"| pipeline (full build) | {r['articles']} | {w} | {r['per_second']:,.0f} | {r['peak_mb']} |",
-                      flush=True)
+                print(
+                    f"| pipeline (full build) | {r['articles']} | {w} | {r['per_second']:,.0f} | {r['peak_mb']} |",
+                    flush=True,
+                )
             if copies == args.copies[0] and not args.no_search_dates:
                 r = _measure("--_search_dates", tmp, str(len(docs)))
-                print(f"| dateparser search_dates only | {r['articles']} | 1 | {r['per_second']:,.1f} | {r['peak_mb']} |",
-                      flush=True)
-    print(f"\nreproduce: python benchmarks/throughput.py {' '.join(map(str, args.paths))} "
-          f"--copies {' '.join(map(str, args.copies))}")
+                print(
+                    f"| dateparser search_dates only | {r['articles']} | 1 | {r['per_second']:,.1f} | {r['peak_mb']} |",
+                    flush=True,
+                )
+    print(
+        f"\nreproduce: python benchmarks/throughput.py {' '.join(map(str, args.paths))} "
+        f"--copies {' '.join(map(str, args.copies))}"
+    )
     return 0
 
 

@@ -15,11 +15,12 @@ scored with the same definitions (TempEval-3):
   DATE/TIME alone (gold and system both restricted to DATE and TIME);
 - docs/s: documents per second of the system's own run (HeidelTime in one JVM).
 """
+
 from __future__ import annotations
 
 import argparse
-import json
 import html
+import json
 import os
 import re
 import sys
@@ -45,10 +46,10 @@ def read_timeml(path: Path) -> dict:
     m = _DCT.search(raw)
     dct = m.group(1).replace("-", "") if m else None
     dct = f"{dct[:4]}-{dct[4:6]}-{dct[6:8]}" if dct else None
-    body = raw[raw.index("<TEXT>") + 6: raw.index("</TEXT>")]
+    body = raw[raw.index("<TEXT>") + 6 : raw.index("</TEXT>")]
     out, gold, open_timex, pos, length = [], [], None, 0, 0
     for tag in _TAG.finditer(body):
-        piece = html.unescape(body[pos:tag.start()])
+        piece = html.unescape(body[pos : tag.start()])
         out.append(piece)
         length += len(piece)
         pos = tag.end()
@@ -64,7 +65,7 @@ def read_timeml(path: Path) -> dict:
     out.append(html.unescape(body[pos:]))
     text = "".join(out)
     for g in gold:
-        g["text"] = text[g["start"]:g["end"]]
+        g["text"] = text[g["start"] : g["end"]]
         g.setdefault("value", "")
         g.setdefault("type", "DATE")
     return {"name": path.name, "dct": dct, "text": text, "gold": gold}
@@ -106,8 +107,9 @@ class Score:
         self.c["gold"] += len(gold)
         self.c["sys"] += len(system)
         self.c["relaxed"] += len(pairs)
-        self.c["strict"] += sum(gold[g]["start"] == system[s]["start"] and gold[g]["end"] == system[s]["end"]
-                                for g, s in pairs)
+        self.c["strict"] += sum(
+            gold[g]["start"] == system[s]["start"] and gold[g]["end"] == system[s]["end"] for g, s in pairs
+        )
         self.c["value"] += sum(gold[g]["value"] == system[s]["value"] for g, s in pairs)
         dt = ("DATE", "TIME")
         gd = [g for g in gold if g["type"] in dt]
@@ -145,8 +147,11 @@ def collect_errors(errors: Counter, examples: dict, doc: dict, system: list[dict
         if g["value"] != s["value"]:
             key = ("wrong value", _shape(g["text"]), s.get("rule", ""))
             errors[key] += 1
-            examples.setdefault(key, f"{g['text']!r}: gold {g['value']} ours {s['value']} "
-                                     f"(span {s['text']!r}, dct {doc['dct']}, {doc['name']})")
+            examples.setdefault(
+                key,
+                f"{g['text']!r}: gold {g['value']} ours {s['value']} "
+                f"(span {s['text']!r}, dct {doc['dct']}, {doc['name']})",
+            )
         elif (g["start"], g["end"]) != (s["start"], s["end"]):
             key = ("span", f"{_shape(g['text'])} / {_shape(s['text'])}", s.get("rule", ""))
             errors[key] += 1
@@ -162,6 +167,7 @@ def run_ours(docs: list[dict]) -> tuple[list[list[dict]], float]:
 
 def run_heideltime(docs: list[dict]) -> tuple[list[list[dict]], float]:
     import heideltime  # benchmarks/heideltime.py: another helper's wrapper, run in its own venv
+
     t0 = time.perf_counter()
     outs: list[list[dict] | None] = [None] * len(docs)
     for kind in ("news", "narratives"):
@@ -189,14 +195,26 @@ def _heideltime_wanted(flag: bool) -> bool:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="+", help="TimeML files or folders; each is scored as one corpus")
-    ap.add_argument("--errors", type=int, default=0, metavar="N",
-                    help="print our N most frequent error patterns (missed, spurious, wrong value, span)")
-    ap.add_argument("--heideltime", action="store_true",
-                    help="also run HeidelTime (default: when benchmarks/heideltime.py says it is available)")
+    ap.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print our N most frequent error patterns (missed, spurious, wrong value, span)",
+    )
+    ap.add_argument(
+        "--heideltime",
+        action="store_true",
+        help="also run HeidelTime (default: when benchmarks/heideltime.py says it is available)",
+    )
     ap.add_argument("--no-heideltime", action="store_true", help="score only pipeline.timex")
-    ap.add_argument("--floor", type=Path, metavar="JSON",
-                    help="fail (exit 1) when our F1 on a corpus drops below the floor recorded in this file "
-                         "({corpus: {metric: value}}; metrics: strict, relaxed, value, value_dt)")
+    ap.add_argument(
+        "--floor",
+        type=Path,
+        metavar="JSON",
+        help="fail (exit 1) when our F1 on a corpus drops below the floor recorded in this file "
+        "({corpus: {metric: value}}; metrics: strict, relaxed, value, value_dt)",
+    )
     args = ap.parse_args(argv)
     systems = [("pipeline.timex", run_ours)]
     if not args.no_heideltime and _heideltime_wanted(args.heideltime):
@@ -212,13 +230,27 @@ def main(argv: list[str] | None = None) -> int:
                 pairs = score.add(doc["gold"], out)
                 if args.errors and name == "pipeline.timex":
                     collect_errors(errors, examples, doc, out, pairs)
-            rows.append((name, corpus, len(docs), score.f1("strict"), score.f1("relaxed"), score.f1("value"),
-                         score.f1("value_dt", "_dt"), len(docs) / seconds if seconds else float("inf")))
+            rows.append(
+                (
+                    name,
+                    corpus,
+                    len(docs),
+                    score.f1("strict"),
+                    score.f1("relaxed"),
+                    score.f1("value"),
+                    score.f1("value_dt", "_dt"),
+                    len(docs) / seconds if seconds else float("inf"),
+                )
+            )
     print("| system | corpus | docs | span F1 strict | span F1 relaxed | value F1 all | value F1 DATE/TIME | docs/s |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for name, corpus, n, strict, relaxed, value, value_dt, speed in sorted(rows, key=lambda r: (r[1], r[0] != "pipeline.timex")):
+    for name, corpus, n, strict, relaxed, value, value_dt, speed in sorted(
+        rows, key=lambda r: (r[1], r[0] != "pipeline.timex")
+    ):
         speed_text = f"{speed:.0f}" if speed >= 10 else f"{speed:.2f}"
-        print(f"| {name} | {corpus} | {n} | {strict:.1f} | {relaxed:.1f} | {value:.1f} | {value_dt:.1f} | {speed_text} |")
+        print(
+            f"| {name} | {corpus} | {n} | {strict:.1f} | {relaxed:.1f} | {value:.1f} | {value_dt:.1f} | {speed_text} |"
+        )
     if args.errors:
         print(f"\nTop {args.errors} error patterns of pipeline.timex (digits shown as 9):")
         for (kind, shape, extra), n in errors.most_common(args.errors):

@@ -1,4 +1,5 @@
 """Command line: `python -m pipeline build` and `python -m pipeline timex`."""
+
 from __future__ import annotations
 
 import argparse
@@ -83,8 +84,13 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES, help="folder of articles (default: %(default)s)")
     b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output .csv or .parquet (default: %(default)s)")
     b.add_argument("--workers", type=int, default=1, help="worker processes (default: %(default)s)")
-    b.add_argument("--actors", action="append", default=[], metavar="YAML",
-                   help="extra actor file merged into the built-in gazetteer (repeatable)")
+    b.add_argument(
+        "--actors",
+        action="append",
+        default=[],
+        metavar="YAML",
+        help="extra actor file merged into the built-in gazetteer (repeatable)",
+    )
     b.set_defaults(func=cmd_build)
     t = sub.add_parser(
         "timex",

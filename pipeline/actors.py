@@ -20,6 +20,7 @@ A capital is read from its neighbours, by the words in actors.yaml's
   4. an action/speech word after ("said", "announced")   -> the state (metonym)
   5. otherwise (no locative preposition)                 -> the state (metonym)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,17 @@ import pandas as pd
 from pipeline.gazetteer import Gazetteer, Sense, fold, load_gazetteer
 
 COLUMNS = ("article", "sentence_id", "start", "end", "text", "name", "kind", "affiliation", "source")
-_DTYPES = {"article": "string", "sentence_id": "Int64", "start": "Int64", "end": "Int64", "text": "string",
-           "name": "string", "kind": "string", "affiliation": "string", "source": "string"}
+_DTYPES = {
+    "article": "string",
+    "sentence_id": "Int64",
+    "start": "Int64",
+    "end": "Int64",
+    "text": "string",
+    "name": "string",
+    "kind": "string",
+    "affiliation": "string",
+    "source": "string",
+}
 _PREV_WORD = re.compile(r"(\w+)\s+(?:the\s+)?\Z")  # "at the Doha Forum" reads past "the"
 _NEXT_WORDS = re.compile(r"(?:'s?)?\s*,?\s*(\w+)(?:\s+(\w+))?(?:\s+(\w+))?")
 
@@ -41,8 +51,9 @@ def match_actors(sentences: pd.DataFrame, gazetteer: Gazetteer | None = None) ->
     gazetteer = gazetteer or load_gazetteer()
     out: dict[str, list] = {c: [] for c in COLUMNS}
     refs = sentences["ref_date"] if "ref_date" in sentences.columns else [None] * len(sentences)
-    for article, sid, s_start, text, ref in zip(sentences["article"], sentences["sentence_id"],
-                                                sentences["start"], sentences["text"], refs):
+    for article, sid, s_start, text, ref in zip(
+        sentences["article"], sentences["sentence_id"], sentences["start"], sentences["text"], refs
+    ):
         ref = str(ref)[:10] if isinstance(ref, (str, dt.date)) and not pd.isna(ref) and str(ref) else None
         for start, end, name, kind, affiliation, source in find_mentions(text, gazetteer, ref):
             out["article"].append(article)

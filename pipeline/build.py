@@ -4,15 +4,16 @@ Articles are processed in chunks, optionally in worker processes, so memory
 stays flat as the corpus grows: only candidate events (small) and, when asked
 for, the article texts are kept. Merging needs every candidate and runs last.
 """
+
 from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -21,11 +22,21 @@ from pipeline.gazetteer import load_gazetteer
 from pipeline.schema import ARTICLES, conform, empty
 
 CHUNK_SIZE = 100
-_WARM_UP = pd.DataFrame([{
-    "article": "warm-up.txt", "title": None, "source": None, "url": None, "published": "2024-12-08",
-    "published_basis": "manifest", "published_note": None, "format": "txt",
-    "text": "Officials in Kyiv said on Sunday that Russia attacked the city last week.",
-}])
+_WARM_UP = pd.DataFrame(
+    [
+        {
+            "article": "warm-up.txt",
+            "title": None,
+            "source": None,
+            "url": None,
+            "published": "2024-12-08",
+            "published_basis": "manifest",
+            "published_note": None,
+            "format": "txt",
+            "text": "Officials in Kyiv said on Sunday that Russia attacked the city last week.",
+        }
+    ]
+)
 
 
 @dataclass
@@ -40,18 +51,22 @@ class BuildResult:
 
 def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Stages 2-7 on one chunk of articles: returns (candidate events, articles, counts)."""
-    blocks = clean.mark_blocks(articles)                                 # 2. body / caption / boilerplate
-    sents = sentences.split_sentences(articles, blocks)                  # 3. sentences with offsets
-    tagged = timex.tag_timexes(sents)                                    # 4. temporal expressions
+    blocks = clean.mark_blocks(articles)  # 2. body / caption / boilerplate
+    sents = sentences.split_sentences(articles, blocks)  # 3. sentences with offsets
+    tagged = timex.tag_timexes(sents)  # 4. temporal expressions
     captions = events.sentence_keys(sents[sents["caption"].astype(bool)])  # never inferred from a caption:
     body_dates = events.select_sentences(tagged, captions, inside=False)
-    articles = resolve.infer_published(body_dates, articles)             # 5. publication date if missing,
-    tagged = resolve.resolve_dates(tagged, articles)                     #    then relative dates resolved
+    articles = resolve.infer_published(body_dates, articles)  # 5. publication date if missing,
+    tagged = resolve.resolve_dates(tagged, articles)  #    then relative dates resolved
     sents = sents.assign(ref_date=_reference_dates(sents, tagged, articles))
-    names = actors.match_actors(sents, gazetteer)                        # 6. actors, people, places
-    cands = events.extract_events(sents, tagged, names, articles)        # 7. candidate events
-    counts = {"sentences": len(sents), "timexes": len(tagged), "mentions": len(names),
-              "undated": _undated(tagged, articles)}
+    names = actors.match_actors(sents, gazetteer)  # 6. actors, people, places
+    cands = events.extract_events(sents, tagged, names, articles)  # 7. candidate events
+    counts = {
+        "sentences": len(sents),
+        "timexes": len(tagged),
+        "mentions": len(names),
+        "undated": _undated(tagged, articles),
+    }
     return cands, articles, counts
 
 
@@ -63,8 +78,10 @@ def _undated(tagged: pd.DataFrame, articles: pd.DataFrame) -> list[str]:
     for art, published in zip(articles["article"], articles["published"]):
         if art in unplaced and pd.isna(published):
             used = "only its explicit dates are used" if art in dated else "it contributes no events"
-            out.append(f"{art}: relative dates ('on Sunday') but no publication date to count from; "
-                       f"add it to manifest.csv; {used}")
+            out.append(
+                f"{art}: relative dates ('on Sunday') but no publication date to count from; "
+                f"add it to manifest.csv; {used}"
+            )
         elif art not in dated:
             out.append(f"{art}: no dates found; it contributes no events")
     return out
@@ -142,15 +159,20 @@ def build(
         progress(done, done)  # skipped files were counted in the total: close the bar at 100%
     cands = pd.concat(all_cands, ignore_index=True) if all_cands else pd.DataFrame(columns=events.CANDIDATE_COLUMNS)
     arts = pd.concat(all_articles, ignore_index=True) if all_articles else empty(ARTICLES)
-    ev, evidence = merge.merge_events(cands)                             # 8. one row per real-world event
+    ev, evidence = merge.merge_events(cands)  # 8. one row per real-world event
     seconds = time.perf_counter() - started
-    stats = {"articles": len(arts), "candidates": len(cands), "events": len(ev),
-             "multi_source": int((ev["sources"] > 1).sum()) if len(ev) else 0,
-             "problems": len(problems), "seconds": round(seconds, 3), **totals}
+    stats = {
+        "articles": len(arts),
+        "candidates": len(cands),
+        "events": len(ev),
+        "multi_source": int((ev["sources"] > 1).sum()) if len(ev) else 0,
+        "problems": len(problems),
+        "seconds": round(seconds, 3),
+        **totals,
+    }
     summary = (
         f"{stats['events']} events ({stats['multi_source']} reported by 2+ articles) from {stats['articles']} articles, "
         f"{stats['sentences']} sentences, {stats['timexes']} temporal expressions in {seconds:.1f} s; "
         f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
     )
     return BuildResult(ev, evidence, conform(arts, ARTICLES), problems, summary, stats)
-

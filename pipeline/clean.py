@@ -12,6 +12,7 @@ reason that caught it. Photo captions are kept as 'caption': they often date
 real events, but the dashboard hides them by default. The patterns live in
 `resources/boilerplate.yaml`.
 """
+
 from __future__ import annotations
 
 import re
@@ -73,8 +74,7 @@ def _compile_reasons(section: dict, key: str, template: str) -> tuple[tuple[str,
     if not isinstance(section, dict) or not section:
         raise ValueError(f"{RESOURCE.name}: '{key}' must map reasons to lists of patterns")
     return tuple(
-        (reason, re.compile(template.format(_alternation(pats, f"{key}.{reason}"))))
-        for reason, pats in section.items()
+        (reason, re.compile(template.format(_alternation(pats, f"{key}.{reason}")))) for reason, pats in section.items()
     )
 
 
@@ -232,5 +232,12 @@ def mark_blocks(articles: pd.DataFrame, rules: Rules | None = None) -> pd.DataFr
             rows["kind"].append(kind)
             rows["reason"].append(reason or pd.NA)
     return pd.DataFrame(rows).astype(
-        {"article": "string", "block_id": "int64", "start": "int64", "end": "int64", "kind": "string", "reason": "string"}
+        {
+            "article": "string",
+            "block_id": "int64",
+            "start": "int64",
+            "end": "int64",
+            "kind": "string",
+            "reason": "string",
+        }
     )

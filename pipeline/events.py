@@ -10,6 +10,7 @@ published). Writes one row per event sentence with the EVIDENCE columns of
 An event needs all three: a resolved date (DATE or TIME, not a duration), at
 least one actor or person, and a cue from `resources/event_types.yaml`.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,13 +18,33 @@ from collections import defaultdict
 
 import pandas as pd
 
-from pipeline.lexicon import (CertaintyLexicon, EventLexicon, Phrases, load_certainty_lexicon, load_event_lexicon,
-                              tokens)
+from pipeline.lexicon import CertaintyLexicon, EventLexicon, Phrases, load_certainty_lexicon, load_event_lexicon, tokens
 
 CANDIDATE_COLUMNS = [
-    "article", "sentence_id", "char_start", "char_end", "evidence", "caption", "published",
-    "date", "date_end", "precision", "timex", "date_text", "date_basis", "date_note", "rule",
-    "event_type", "quad_class", "trigger", "actors", "people", "locations", "certainty", "title", "cue_distance",
+    "article",
+    "sentence_id",
+    "char_start",
+    "char_end",
+    "evidence",
+    "caption",
+    "published",
+    "date",
+    "date_end",
+    "precision",
+    "timex",
+    "date_text",
+    "date_basis",
+    "date_note",
+    "rule",
+    "event_type",
+    "quad_class",
+    "trigger",
+    "actors",
+    "people",
+    "locations",
+    "certainty",
+    "title",
+    "cue_distance",
 ]
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5, "century": 6}
 _QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
@@ -62,8 +83,9 @@ def extract_events(
     rows = []
     for s in records(select_sentences(sentences, keys)):
         key = (s["article"], s["sentence_id"])
-        row = _event_from_sentence(s, by_sentence_dates[key], by_sentence_names[key], published.get(s["article"]),
-                                   lexicon, certainty)
+        row = _event_from_sentence(
+            s, by_sentence_dates[key], by_sentence_names[key], published.get(s["article"]), lexicon, certainty
+        )
         if row is not None:
             rows.append(row)
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
@@ -72,8 +94,9 @@ def extract_events(
 def records(df: pd.DataFrame) -> list[dict]:
     """Rows as dicts of plain Python values (missing -> None); much faster than DataFrame.to_dict."""
     cols = list(df.columns)
-    lists = [df[c].tolist() if not df[c].hasnans else df[c].astype(object).where(df[c].notna(), None).tolist()
-             for c in cols]
+    lists = [
+        df[c].tolist() if not df[c].hasnans else df[c].astype(object).where(df[c].notna(), None).tolist() for c in cols
+    ]
     return [dict(zip(cols, values)) for values in zip(*lists)]
 
 
@@ -117,14 +140,29 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty) -> dict
     if not actors and not people:
         return None
     return {
-        "article": s["article"], "sentence_id": s["sentence_id"], "char_start": s["start"], "char_end": s["end"],
-        "evidence": text, "caption": bool(s["caption"]), "published": published,
-        "date": best["date"], "date_end": best["date_end"], "precision": best["precision"], "timex": best["value"],
-        "date_text": best["text"], "date_basis": "caption" if s["caption"] else best["date_basis"],
-        "date_note": best["date_note"], "rule": best["rule"],
-        "event_type": etype, "quad_class": lexicon.quad[etype], "trigger": trigger,
-        "actors": ";".join(actors), "people": ";".join(people), "locations": ";".join(locations),
-        "certainty": mark, "title": make_title(text, spans, names, offset),
+        "article": s["article"],
+        "sentence_id": s["sentence_id"],
+        "char_start": s["start"],
+        "char_end": s["end"],
+        "evidence": text,
+        "caption": bool(s["caption"]),
+        "published": published,
+        "date": best["date"],
+        "date_end": best["date_end"],
+        "precision": best["precision"],
+        "timex": best["value"],
+        "date_text": best["text"],
+        "date_basis": "caption" if s["caption"] else best["date_basis"],
+        "date_note": best["date_note"],
+        "rule": best["rule"],
+        "event_type": etype,
+        "quad_class": lexicon.quad[etype],
+        "trigger": trigger,
+        "actors": ";".join(actors),
+        "people": ";".join(people),
+        "locations": ";".join(locations),
+        "certainty": mark,
+        "title": make_title(text, spans, names, offset),
         "cue_distance": _distance(char_pos, [(best["start"] - offset, best["end"] - offset)]),
     }
 
@@ -141,7 +179,7 @@ def find_cues(toks: list[tuple[str, int, int]], lexicon: EventLexicon) -> list[t
             i += 1
             continue
         for n in range(min(lexicon.longest, len(words) - i), 0, -1):
-            hit = lexicon.cues.get(tuple(words[i:i + n]))
+            hit = lexicon.cues.get(tuple(words[i : i + n]))
             if hit:
                 found.append((hit[0], toks[i][1], i, hit[1]))
                 i += n

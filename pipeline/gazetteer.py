@@ -13,6 +13,7 @@ then package names, then capitals/demonyms, then countrynames. Inside one
 package source an alias claimed by two countries ("Congolese") is ambiguous
 and dropped (listed in `Gazetteer.notes`); inside the YAML it is an error.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,8 +32,13 @@ RESOURCES = Path(__file__).parent / "resources"
 ACTORS_YAML = RESOURCES / "actors.yaml"
 CAPITALS_CSV = RESOURCES / "capitals_demonyms.csv"
 CATEGORIES = ("country", "organization", "armed group", "person", "location")
-_KIND = {"country": "actor", "organization": "actor", "armed group": "actor",
-         "person": "person", "location": "location"}
+_KIND = {
+    "country": "actor",
+    "organization": "actor",
+    "armed group": "actor",
+    "person": "person",
+    "location": "location",
+}
 _APOSTROPHES = "\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032"
 _HYPHENS = "\u2010\u2011\u2012"
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -74,6 +80,7 @@ def fold(text: str) -> str:
 @dataclass(frozen=True)
 class Sense:
     """One meaning of one alias: which entry it names, when, and where the mapping comes from."""
+
     alias: str
     name: str
     source: str
@@ -115,6 +122,7 @@ class Gazetteer:
     def automaton(self):
         """The Aho-Corasick automaton over every folded alias, built once per gazetteer."""
         import ahocorasick
+
         automaton = ahocorasick.Automaton()
         for key, senses in self.senses.items():
             automaton.add_word(key, (len(key), tuple(senses), tuple(s.upper for s in senses)))
@@ -123,6 +131,7 @@ class Gazetteer:
 
 
 # --- loading ---------------------------------------------------------------
+
 
 def load_gazetteer(extra_paths=()) -> Gazetteer:
     """Build the gazetteer from the packages, actors.yaml and any extra YAML files (merged in order)."""
@@ -162,9 +171,15 @@ def _load(extra_paths: tuple[str, ...]) -> Gazetteer:
             raise GazetteerError(f"palette: {color!r} is not a '#rrggbb' color")
     if not palette:
         raise GazetteerError(f"{ACTORS_YAML.name}: palette is missing")
-    return Gazetteer(entries, senses, frozenset(rule.get("location_after", ())),
-                     frozenset(rule.get("locative_before", ())),
-                     frozenset(rule.get("actor_after", ())), tuple(c.lower() for c in palette), notes)
+    return Gazetteer(
+        entries,
+        senses,
+        frozenset(rule.get("location_after", ())),
+        frozenset(rule.get("locative_before", ())),
+        frozenset(rule.get("actor_after", ())),
+        tuple(c.lower() for c in palette),
+        notes,
+    )
 
 
 def _read_yaml(path: Path) -> dict:
@@ -174,8 +189,16 @@ def _read_yaml(path: Path) -> dict:
         raise GazetteerError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(doc, dict):
         raise GazetteerError(f"{path.name}: the top level must be a mapping")
-    allowed = {"palette", "capital_rule", "exclude_aliases", "ignore_phrases", "countries", "actors", "people",
-               "locations"}
+    allowed = {
+        "palette",
+        "capital_rule",
+        "exclude_aliases",
+        "ignore_phrases",
+        "countries",
+        "actors",
+        "people",
+        "locations",
+    }
     unknown = set(doc) - allowed
     if unknown:
         raise GazetteerError(f"{path.name}: unknown section(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -205,8 +228,14 @@ def _aliases(raw, name: str, source: str, where: str) -> list[Sense]:
             unknown = set(item) - {"text", "valid_from", "valid_to", "capital"}
             if unknown:
                 raise GazetteerError(f"{where}: alias {item['text']!r}: unknown key(s) {sorted(unknown)}")
-            sense = Sense(item["text"], name, source, _date(item.get("valid_from"), where),
-                          _date(item.get("valid_to"), where), item.get("capital"))
+            sense = Sense(
+                item["text"],
+                name,
+                source,
+                _date(item.get("valid_from"), where),
+                _date(item.get("valid_to"), where),
+                item.get("capital"),
+            )
             if sense.valid_from and sense.valid_to and sense.valid_from > sense.valid_to:
                 raise GazetteerError(f"{where}: alias {sense.alias!r}: valid_from is after valid_to")
             out.append(sense)
@@ -237,6 +266,7 @@ def _add_countries(entries: dict[str, Entry], tiers: list[list[Sense]], docs) ->
     import countrynames.data
     import pycountry
     from babel import Locale
+
     cldr = Locale("en").territories
     overrides: dict[str, dict] = {}
     for fname, doc in docs:
@@ -248,7 +278,9 @@ def _add_countries(entries: dict[str, Entry], tiers: list[list[Sense]], docs) ->
     countries.update({c.alpha_4: c for c in pycountry.historic_countries})
     unknown = set(overrides) - set(countries)
     if unknown:
-        raise GazetteerError(f"countries: unknown code(s) {sorted(unknown)} (use ISO alpha-2 or pycountry historic alpha-4)")
+        raise GazetteerError(
+            f"countries: unknown code(s) {sorted(unknown)} (use ISO alpha-2 or pycountry historic alpha-4)"
+        )
     capitals = _read_capitals(set(countries))
     for code, country in countries.items():
         names = _country_names(code, country, cldr)
@@ -264,7 +296,9 @@ def _add_countries(entries: dict[str, Entry], tiers: list[list[Sense]], docs) ->
         tiers[1] += [Sense(n, name, source) for n in names if n != name]
         tiers[0].append(Sense(name, name, source))
         if spec:
-            tiers[0] += _aliases(spec.get("aliases"), name, f"{spec['_file']}:{code}", f"{spec['_file']}: countries: {code}")[1:]
+            tiers[0] += _aliases(
+                spec.get("aliases"), name, f"{spec['_file']}:{code}", f"{spec['_file']}: countries: {code}"
+            )[1:]
         capital, demonyms = capitals.get(code, ([], []))
         for cap in capital:
             entries.setdefault(cap, Entry(cap, "location", f"{CAPITALS_CSV.name}:{code} capital"))
@@ -272,8 +306,10 @@ def _add_countries(entries: dict[str, Entry], tiers: list[list[Sense]], docs) ->
         for dem in demonyms:
             plural = [dem + "s"] if dem[-1] in "naiou" else []
             tiers[2] += [Sense(d, name, f"{CAPITALS_CSV.name}:{code} demonym") for d in [dem, *plural]]
-        tiers[3] += [Sense(a, name, f"countrynames:{code}") for a in _english_like(
-            countrynames.data.DATA.get(code, []), names + demonyms)]
+        tiers[3] += [
+            Sense(a, name, f"countrynames:{code}")
+            for a in _english_like(countrynames.data.DATA.get(code, []), names + demonyms)
+        ]
 
 
 def _english_like(aliases: list[str], names: list[str]) -> list[str]:
@@ -290,12 +326,17 @@ def _english_like(aliases: list[str], names: list[str]) -> list[str]:
     kept = []
     for alias in aliases:
         letters = [c for c in alias if c.isalpha()]
-        if (len(letters) < 4 or not alias[0].isupper() or alias.isupper()
-                or any("LATIN" not in unicodedata.name(c, "") for c in letters)):
+        if (
+            len(letters) < 4
+            or not alias[0].isupper()
+            or alias.isupper()
+            or any("LATIN" not in unicodedata.name(c, "") for c in letters)
+        ):
             continue
         alias_words = [fold(w) for w in re.findall(r"\w+", alias)]
-        if words.intersection(alias_words) or (len(alias_words) == 1 and len(alias_words[0]) >= 6
-                                                           and alias_words[0][:4] in prefixes):
+        if words.intersection(alias_words) or (
+            len(alias_words) == 1 and len(alias_words[0]) >= 6 and alias_words[0][:4] in prefixes
+        ):
             kept.append(alias)
     return kept
 
@@ -349,8 +390,10 @@ def _add_curated(entries: dict[str, Entry], senses: list[Sense], fname: str, doc
 def _check_affiliations(entries: dict[str, Entry], docs) -> None:
     for name, entry in entries.items():
         if entry.affiliation and (entry.affiliation not in entries or entries[entry.affiliation].kind != "actor"):
-            raise GazetteerError(f"{entry.source.split(':')[0]}: people: {name!r}: affiliation "
-                                 f"{entry.affiliation!r} is not a known actor (a country, organization or armed group)")
+            raise GazetteerError(
+                f"{entry.source.split(':')[0]}: people: {name!r}: affiliation "
+                f"{entry.affiliation!r} is not a known actor (a country, organization or armed group)"
+            )
 
 
 def _overlap(a: Sense, b: Sense) -> bool:
@@ -368,17 +411,21 @@ def _merge_tiers(tiers: list[list[Sense]], excluded: set[str], notes: list[str])
             if key in claimed or (level > 0 and key in excluded):
                 continue
             group = grouped.setdefault(key, [])
-            if any(s.name == sense.name and s.valid_from == sense.valid_from and s.valid_to == sense.valid_to
-                   for s in group):
+            if any(
+                s.name == sense.name and s.valid_from == sense.valid_from and s.valid_to == sense.valid_to
+                for s in group
+            ):
                 continue
             group.append(sense)
         for key, group in grouped.items():
-            clash = [(a, b) for i, a in enumerate(group) for b in group[i + 1:] if a.name != b.name and _overlap(a, b)]
+            clash = [(a, b) for i, a in enumerate(group) for b in group[i + 1 :] if a.name != b.name and _overlap(a, b)]
             if clash and level == 0:
                 a, b = clash[0]
-                raise GazetteerError(f"{b.source.split(':')[0]}: alias {a.alias!r} maps to both {a.name!r} "
-                                     f"({a.source}) and {b.name!r} ({b.source}) in overlapping periods; "
-                                     "give them valid_from/valid_to or remove one")
+                raise GazetteerError(
+                    f"{b.source.split(':')[0]}: alias {a.alias!r} maps to both {a.name!r} "
+                    f"({a.source}) and {b.name!r} ({b.source}) in overlapping periods; "
+                    "give them valid_from/valid_to or remove one"
+                )
             if clash:
                 notes.append(f"ambiguous alias {group[0].alias!r} dropped: {sorted({s.name for s in group})}")
                 continue
@@ -387,6 +434,7 @@ def _merge_tiers(tiers: list[list[Sense]], excluded: set[str], notes: list[str])
 
 
 # --- what the dashboard needs ------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _default() -> Gazetteer:

@@ -18,6 +18,7 @@ URL and the publication date with a note on which source gave it). No network:
 trafilatura and htmldate get the page as a string and no URL, so neither ever
 fetches anything.
 """
+
 from __future__ import annotations
 
 import csv
@@ -56,6 +57,7 @@ _PROSE = re.compile(r"(?:\w+[^\w\n]+){3,}\w+[^\n.!?]*[.!?]")
 
 
 # --- pure parts -------------------------------------------------------------------
+
 
 def binary_reason(raw: bytes) -> str | None:
     """Why `raw` looks like a binary file rather than text, or None if it looks like text."""
@@ -133,7 +135,9 @@ def parse_manifest(df: pd.DataFrame) -> tuple[dict[str, dict], list[str]]:
     if df.empty and not len(df.columns):
         return {}, []
     if "file" not in df.columns:
-        return {}, [f"{MANIFEST}: no 'file' column (columns: {', '.join(map(str, df.columns))}); treated every file as unlisted"]
+        return {}, [
+            f"{MANIFEST}: no 'file' column (columns: {', '.join(map(str, df.columns))}); treated every file as unlisted"
+        ]
     problems: list[str] = []
     entries: dict[str, dict] = {}
     for record in df.to_dict("records"):
@@ -144,10 +148,13 @@ def parse_manifest(df: pd.DataFrame) -> tuple[dict[str, dict], list[str]]:
         if name in entries:
             problems.append(f"{MANIFEST}: {name} is listed twice; kept the first row")
             continue
-        entry = {c: (str(record.get(c)).strip() or None) if record.get(c) is not None else None
-                 for c in MANIFEST_COLUMNS[1:]}
+        entry = {
+            c: (str(record.get(c)).strip() or None) if record.get(c) is not None else None for c in MANIFEST_COLUMNS[1:]
+        }
         if entry["published"] and not _valid_date(entry["published"]):
-            problems.append(f"{name}: manifest date {entry['published']!r} is not a YYYY-MM-DD date; left published empty")
+            problems.append(
+                f"{name}: manifest date {entry['published']!r} is not a YYYY-MM-DD date; left published empty"
+            )
             entry["published"] = None
         entries[name] = entry
     return entries, problems
@@ -221,6 +228,7 @@ def to_frame(rows: list[dict]) -> pd.DataFrame:
 
 # --- file I/O ---------------------------------------------------------------------
 
+
 def _read_manifest(folder: Path) -> tuple[dict[str, dict], list[str]]:
     path = folder / MANIFEST
     if not path.is_file():
@@ -257,12 +265,13 @@ def iter_articles(folder: Path, chunk_size: int = 500) -> Iterator[tuple[pd.Data
             names.add(path.name)
         else:
             problems.append(f"{path.name}: not an article type (.txt, .html, .htm); ignored")
-    problems += [f"{name}: listed in {MANIFEST} but not in the folder; skipped its row"
-                 for name in entries if name not in names]
+    problems += [
+        f"{name}: listed in {MANIFEST} but not in the folder; skipped its row" for name in entries if name not in names
+    ]
     seen: dict[str, str] = {}
     for i in range(0, max(len(files), 1), chunk_size):
         rows = []
-        for path in files[i:i + chunk_size]:
+        for path in files[i : i + chunk_size]:
             try:
                 raw = path.read_bytes()
             except OSError as err:

@@ -4,6 +4,7 @@ The word lists live in `resources/event_types.yaml` and
 `resources/certainty.yaml` so an analyst can extend them without touching
 code; this module turns them into token-tuple lookups.
 """
+
 from __future__ import annotations
 
 import functools
@@ -66,7 +67,7 @@ class Phrases(frozenset):
         return self
 
     def starts_at(self, words: list[str], j: int) -> bool:
-        return words[j] in self.first_words and any(tuple(words[j:j + n]) in self for n in self.lengths)
+        return words[j] in self.first_words and any(tuple(words[j : j + n]) in self for n in self.lengths)
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,9 @@ def load_event_lexicon(path: Path = RESOURCES / "event_types.yaml") -> EventLexi
                 cues.setdefault(v, (etype, cue.lstrip("=")))
     if "STATEMENT" not in quad:
         raise LexiconError(f"{path}: a STATEMENT type is required (the fallback for what is only said)")
-    return EventLexicon(cues=cues, quad=quad, longest=max(len(k) for k in cues),
-                        first_words=frozenset(k[0] for k in cues))
+    return EventLexicon(
+        cues=cues, quad=quad, longest=max(len(k) for k in cues), first_words=frozenset(k[0] for k in cues)
+    )
 
 
 @functools.lru_cache(maxsize=4)

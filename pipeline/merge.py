@@ -8,6 +8,7 @@ report of talks on the same day are never one event), then linked when they
 name the same participants and say similar things. Linked candidates form one
 event; its representative evidence is the most precise, most explicit report.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,8 +33,59 @@ BASIS_RANK = {"explicit": 0, "relative to publication": 1, "relative to text": 2
 CERTAINTY_RANK = {"asserted": 0, "attributed": 1, "hedged": 2, "future": 3, "negated": 4}
 _AFFILIATION = re.compile(r" \(.*\)$")
 _STOP = frozenset(
-    "a an the of in on at to for from by with and or but that this these those it its is are was were be been has "
-    "have had as which who whom whose their his her they he she we our us said says say told also not no".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "as",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "their",
+        "his",
+        "her",
+        "they",
+        "he",
+        "she",
+        "we",
+        "our",
+        "us",
+        "said",
+        "says",
+        "say",
+        "told",
+        "also",
+        "not",
+        "no",
+    ]
 )
 
 
@@ -52,6 +104,7 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         if i not in words:
             words[i] = _content(rows[i]["evidence"])
         return words[i]
+
     parent = list(range(len(rows)))
 
     def find(i: int) -> int:
@@ -73,7 +126,7 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         blocks[(r["date"], r["date_end"], r["quad_class"])].append(i)
     for idx in blocks.values():
         for a, i in enumerate(idx):
-            for j in idx[a + 1:]:
+            for j in idx[a + 1 :]:
                 if find(i) == find(j):
                     continue
                 if places[i] and places[j] and not places[i] & places[j]:
@@ -139,7 +192,9 @@ def _names(cell) -> list[str]:
 
 def _event_id(rep) -> str:
     """Stable across rebuilds: the same representative report gives the same id."""
-    key = "|".join([str(rep["date"]), str(rep["event_type"]), str(rep["article"]), " ".join(str(rep["evidence"]).split())])
+    key = "|".join(
+        [str(rep["date"]), str(rep["event_type"]), str(rep["article"]), " ".join(str(rep["evidence"]).split())]
+    )
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 

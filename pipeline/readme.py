@@ -1,4 +1,5 @@
 """Refresh the README's column tables from `pipeline.schema`: `python -m pipeline.readme`."""
+
 import re
 from pathlib import Path
 
@@ -9,6 +10,10 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 if __name__ == "__main__":
     text = README.read_text(encoding="utf-8")
     for marker, table in (("events", EVENTS), ("evidence", EVIDENCE)):
-        text = re.sub(rf"(<!-- columns:{marker} -->\n).*?(<!-- /columns -->)",
-                      lambda m: m.group(1) + markdown_table(table) + "\n" + m.group(2), text, flags=re.S)
+        text = re.sub(
+            rf"(<!-- columns:{marker} -->\n).*?(<!-- /columns -->)",
+            lambda m: m.group(1) + markdown_table(table) + "\n" + m.group(2),
+            text,
+            flags=re.S,
+        )
     README.write_text(text, encoding="utf-8")

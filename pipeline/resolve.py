@@ -11,6 +11,7 @@ publication date is a narrative (a history of a war): there they count from
 the last date mentioned before them. Expressions that name an earlier date
 ("the following year", "that day") always count from the text's last date.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,15 +20,24 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from pipeline.timex_values import (add_months, format_unit, nth_weekday, parse_placeholder, precision_of,
-                                   resolve_month, resolve_season, resolve_weekday, unknown_value,
-                                   value_span)
+from pipeline.timex_values import (
+    add_months,
+    format_unit,
+    nth_weekday,
+    parse_placeholder,
+    precision_of,
+    resolve_month,
+    resolve_season,
+    resolve_weekday,
+    unknown_value,
+    value_span,
+)
 
-__all__ = ["resolve_dates", "infer_published", "value_span", "resolve_values", "Resolution"]
+__all__ = ["Resolution", "infer_published", "resolve_dates", "resolve_values", "value_span"]
 
 NARRATIVE_NEAR_YEARS = 2  # explicit dates this close to the DCT are news-like
 NARRATIVE_NEAR_SHARE = 0.75  # ... and a narrative has fewer than this share of them
-NARRATIVE_MIN_DATES = 4   # fewer explicit dates than this: too little evidence, treat as news
+NARRATIVE_MIN_DATES = 4  # fewer explicit dates than this: too little evidence, treat as news
 
 
 _YEAR_VALUE = re.compile(r"\d{4}")
@@ -46,10 +56,13 @@ def _is_narrative(rows: list[dict], dct: date | None) -> bool:
     """A history (dates far before its DCT), not news: then the text's dates anchor."""
     if dct is None:
         return True
-    years = [int(r["value"][:4]) for r in rows
-             if r["type"] in ("DATE", "TIME") and _YEAR_VALUE.match(r["value"])]
-    deictic = sum(1 for r in rows if (parse_placeholder(r["value"]) or {}).get("kind") in ("weekday", "weekend")
-                  or r["value"].startswith(("UNDEF-last-", "UNDEF-this-day", "UNDEF-next-")))
+    years = [int(r["value"][:4]) for r in rows if r["type"] in ("DATE", "TIME") and _YEAR_VALUE.match(r["value"])]
+    deictic = sum(
+        1
+        for r in rows
+        if (parse_placeholder(r["value"]) or {}).get("kind") in ("weekday", "weekend")
+        or r["value"].startswith(("UNDEF-last-", "UNDEF-this-day", "UNDEF-next-"))
+    )
     # News recalls history ("Since 2015") but dates its own events by weekday
     # or near publication; a history does neither, and has many dates.
     if len(years) < NARRATIVE_MIN_DATES or deictic * 5 >= len(years):
@@ -117,8 +130,9 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
         value, text = row["value"], row["text"]
         p = parse_placeholder(value)
         if p is None:
-            res = Resolution(value, "explicit" if value[:1].isdigit() or value.startswith("BC") else None,
-                             f"'{text}' as written")
+            res = Resolution(
+                value, "explicit" if value[:1].isdigit() or value.startswith("BC") else None, f"'{text}' as written"
+            )
         else:
             ref_span = value_span(ref[0]) if ref else None
             use_text = ref_span is not None and (p["kind"] == "ref" or p.get("dir") == "ref" or narrative)
@@ -221,8 +235,14 @@ def resolve_dates(timexes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
             if span:
                 dates[i], ends[i], precs[i] = span[0].isoformat(), span[1].isoformat(), span[2]
     out = df.copy()
-    for col, vals in (("value", value), ("date", dates), ("date_end", ends), ("precision", precs),
-                      ("date_basis", bases), ("date_note", notes)):
+    for col, vals in (
+        ("value", value),
+        ("date", dates),
+        ("date_end", ends),
+        ("precision", precs),
+        ("date_basis", bases),
+        ("date_note", notes),
+    ):
         out[col] = pd.array(vals, dtype="string")
     return out
 

@@ -1,28 +1,47 @@
-"""The output tables: every column's name, dtype and meaning, in one place.
+"""Every table's columns, output and intermediate: name, dtype and meaning, in one place.
 
-The writer orders and casts columns from here, the tests check the tables
-against it, and a test keeps the README's column list in step with it.
+The stages build their tables from here (`from_columns`), the writer orders
+and casts columns from here, the tests check the tables against it, and a
+test keeps the README's column list in step with it. Value lists (precisions,
+certainty marks, ...) are defined once; the rank tables derive from them.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
 #: Allowed values of the categorical columns, so writer, tests and UI agree.
-PRECISIONS = ("day", "week", "month", "season", "quarter", "year", "decade", "century")
+#: Date precisions from finest to coarsest; a season and a quarter are equally coarse.
+PRECISION_LEVELS = (("day",), ("week",), ("month",), ("season", "quarter"), ("year",), ("decade",), ("century",))
+PRECISIONS = tuple(p for level in PRECISION_LEVELS for p in level)
 DATE_BASES = ("explicit", "relative to publication", "relative to text", "inferred", "caption")
 CERTAINTIES = ("asserted", "attributed", "hedged", "future", "negated")
 QUAD_CLASSES = ("neutral", "verbal cooperation", "material cooperation", "verbal conflict", "material conflict")
+#: How an event's date was found, most direct first (a merged event shows its most direct report).
+BASIS_ORDER = ("explicit", "relative to publication", "relative to text", "inferred", "caption")
+
+#: Finer precision first: rank 0 is a day.
+PRECISION_RANK = {p: rank for rank, level in enumerate(PRECISION_LEVELS) for p in level}
+#: Most certain first.
+CERTAINTY_RANK = {c: i for i, c in enumerate(CERTAINTIES)}
+BASIS_RANK = {b: i for i, b in enumerate(BASIS_ORDER)}
 
 # name -> (dtype, meaning). Order is the column order of the written table.
 EVENTS: dict[str, tuple[str, str]] = {
-    "event_id": ("string", "Stable id: a hash of date, event type, actors and the first evidence's text; same input, same id."),
+    "event_id": (
+        "string",
+        "Stable id: a hash of date, event type, actors and the first evidence's text; same input, same id.",
+    ),
     "date": ("string", "Start of the event's date as YYYY-MM-DD (first day of the month/year for coarser precision)."),
     "date_end": ("string", "Last day the date can mean, YYYY-MM-DD (same as `date` for day precision)."),
     "precision": ("string", "How exact the date is: " + ", ".join(PRECISIONS) + "."),
     "timex": ("string", "The normalized TIMEX3 value, e.g. 2024-12-08, 2024-12, 2024-W50, 2015."),
     "date_text": ("string", "The date as written in the evidence, e.g. 'last Tuesday'."),
     "date_basis": ("string", "How the date was resolved: " + ", ".join(DATE_BASES) + "."),
-    "date_note": ("string", "One line explaining the date, e.g. \"'last Tuesday', relative to publication 2025-02-02\"."),
+    "date_note": (
+        "string",
+        "One line explaining the date, e.g. \"'last Tuesday', relative to publication 2025-02-02\".",
+    ),
     "title": ("string", "A short title cut from the evidence sentence."),
     "evidence": ("string", "The sentence that states the event (from the first source)."),
     "event_type": ("string", "PLOVER event type (AGREE, CONSULT, ..., ASSAULT, or STATEMENT)."),
@@ -31,7 +50,10 @@ EVENTS: dict[str, tuple[str, str]] = {
     "people": ("string", "Named persons involved, as 'Name (Affiliation)', ';'-joined."),
     "locations": ("string", "Places named in the evidence (cities, bases), ';'-joined."),
     "certainty": ("string", "How the source states it: " + ", ".join(CERTAINTIES) + "."),
-    "caption": ("boolean", "True when every evidence sentence is a photo caption (hidden by default in the dashboard)."),
+    "caption": (
+        "boolean",
+        "True when every evidence sentence is a photo caption (hidden by default in the dashboard).",
+    ),
     "sources": ("Int64", "Number of distinct articles that report the event."),
     "articles": ("string", "The reporting articles' files, ';'-joined."),
     "article": ("string", "The file of the first (representative) evidence."),
@@ -72,13 +94,108 @@ ARTICLES: dict[str, tuple[str, str]] = {
     "source": ("string", "Publisher from the manifest or the page."),
     "url": ("string", "URL from the manifest or the page."),
     "published": ("string", "Publication date used to resolve relative dates, YYYY-MM-DD."),
-    "published_basis": ("string", "Where the publication date came from: manifest, page metadata, inferred from text, or missing."),
+    "published_basis": (
+        "string",
+        "Where the publication date came from: manifest, page metadata, inferred from text, or missing.",
+    ),
     "published_note": ("string", "Note on the publication date: the manifest's note, or which page metadata gave it."),
     "format": ("string", "txt or html."),
     "text": ("string", "The article's text (for web pages, the extracted text); all offsets point into it."),
 }
 
+# --- intermediate tables: what each stage hands to the next ------------------
+
+# Stage 2 (clean): every non-empty line of an article, marked; the text itself is never changed.
+BLOCKS: dict[str, tuple[str, str]] = {
+    "article": ("string", "File name of the article."),
+    "block_id": ("int64", "Position of the line in the article, from 0."),
+    "start": ("int64", "Start offset of the trimmed line in the article's text."),
+    "end": ("int64", "End offset (exclusive)."),
+    "kind": ("string", "body, caption or boilerplate."),
+    "reason": ("string", "Which boilerplate or caption pattern marked it (empty for body)."),
+}
+
+# Stage 3 (sentences): body and caption sentences with article offsets.
+SENTENCES: dict[str, tuple[str, str]] = {
+    "article": ("string", "File name of the article."),
+    "sentence_id": ("int64", "Position of the sentence in the article, from 0."),
+    "start": ("int64", "Start offset in the article's text."),
+    "end": ("int64", "End offset (exclusive)."),
+    "text": ("string", "The sentence: the article's text between start and end."),
+    "caption": ("bool", "True when the sentence is in a photo caption."),
+}
+
+# Stage 4 (timex): temporal expressions; stage 5 (resolve) adds RESOLVED's columns.
+TIMEXES: dict[str, tuple[str, str]] = {
+    "article": ("string", "File name of the article."),
+    "sentence_id": ("Int64", "The sentence the expression is in."),
+    "start": ("Int64", "Start offset in the article's text."),
+    "end": ("Int64", "End offset (exclusive)."),
+    "text": ("string", "The expression as written."),
+    "type": ("string", "TIMEX3 type: DATE, TIME, DURATION or SET."),
+    "value": ("string", "TIMEX3 value, or a placeholder ('UNDEF-weekday-2-last') until stage 5 fills it."),
+    "mod": ("string", "TIMEX3 mod: START, END, APPROX, ... (empty when none)."),
+    "rule": ("string", "Id of the rule in resources/timex/<lang>/rules.yaml that produced it."),
+}
+RESOLVED: dict[str, tuple[str, str]] = {
+    **TIMEXES,
+    "date": ("string", "First day the value can mean, YYYY-MM-DD (DATE and TIME only)."),
+    "date_end": ("string", "Last day the value can mean, YYYY-MM-DD."),
+    "precision": ("string", "How exact the value is: " + ", ".join(PRECISIONS) + "."),
+    "date_basis": ("string", "How the value was resolved: " + ", ".join(DATE_BASES) + "."),
+    "date_note": ("string", "One line explaining the value."),
+}
+
+# Stage 6 (actors): every actor, person or place named in a sentence.
+MENTIONS: dict[str, tuple[str, str]] = {
+    "article": ("string", "File name of the article."),
+    "sentence_id": ("Int64", "The sentence the name is in."),
+    "start": ("Int64", "Start offset in the article's text."),
+    "end": ("Int64", "End offset (exclusive)."),
+    "text": ("string", "The name as written."),
+    "name": ("string", "Canonical name (one track in the dashboard)."),
+    "kind": ("string", "actor, person or location."),
+    "affiliation": ("string", "A person's state or organization (empty for others)."),
+    "source": ("string", "The gazetteer entry or rule that recognized it (for tracing)."),
+}
+
+# Stage 7 (events): one candidate per event found in a sentence, before merging.
+CANDIDATES: dict[str, tuple[str, str]] = {
+    "article": EVIDENCE["article"],
+    "sentence_id": ("int64", "The sentence that states the event."),
+    "char_start": EVIDENCE["char_start"],
+    "char_end": EVIDENCE["char_end"],
+    "evidence": EVIDENCE["evidence"],
+    "caption": EVIDENCE["caption"],
+    "published": EVIDENCE["published"],
+    "date": EVIDENCE["date"],
+    "date_end": EVIDENCE["date_end"],
+    "precision": EVIDENCE["precision"],
+    "timex": EVIDENCE["timex"],
+    "date_text": EVIDENCE["date_text"],
+    "date_basis": EVIDENCE["date_basis"],
+    "date_note": EVIDENCE["date_note"],
+    "rule": EVIDENCE["rule"],
+    "event_type": EVIDENCE["event_type"],
+    "quad_class": EVENTS["quad_class"],
+    "trigger": EVIDENCE["trigger"],
+    "actors": EVIDENCE["actors"],
+    "people": EVIDENCE["people"],
+    "locations": EVIDENCE["locations"],
+    "certainty": EVIDENCE["certainty"],
+    "title": EVENTS["title"],
+    "cue_distance": ("Int64", "Characters between the event cue and its date (nearer is more direct)."),
+}
+
 TABLES = {"events": EVENTS, "evidence": EVIDENCE, "articles": ARTICLES}
+INTERMEDIATE = {
+    "blocks": BLOCKS,
+    "sentences": SENTENCES,
+    "timexes": TIMEXES,
+    "resolved": RESOLVED,
+    "mentions": MENTIONS,
+    "candidates": CANDIDATES,
+}
 
 
 def empty(table: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -99,3 +216,34 @@ def markdown_table(table: dict[str, tuple[str, str]]) -> str:
     lines = ["| column | type | meaning |", "|---|---|---|"]
     lines += [f"| `{name}` | {dtype} | {meaning.replace('|', '/')} |" for name, (dtype, meaning) in table.items()]
     return "\n".join(lines)
+
+
+def new_columns(table: dict[str, tuple[str, str]]) -> dict[str, list]:
+    """One empty list per column: what a stage appends its rows to before `from_columns`."""
+    return {name: [] for name in table}
+
+
+def from_columns(columns: dict[str, list], table: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """The frame of a table from per-column lists (the one builder every stage uses)."""
+    return pd.DataFrame(
+        {
+            name: pd.Series(columns[name], dtype=dtype) if len(columns[name]) else pd.Series(dtype=dtype)
+            for name, (dtype, _) in table.items()
+        }
+    )
+
+
+# --- "Name (Affiliation)": how a person is written in the people columns ------
+
+
+def person_label(name: str, affiliation: str | None) -> str:
+    """'Mikhail Bogdanov', 'Russia' -> 'Mikhail Bogdanov (Russia)'; no affiliation, the name alone."""
+    return f"{name} ({affiliation})" if affiliation else name
+
+
+def split_person(label: str) -> tuple[str, str | None]:
+    """'Mikhail Bogdanov (Russia)' -> ('Mikhail Bogdanov', 'Russia'); an actor's name -> (name, None)."""
+    if label.endswith(")") and " (" in label:
+        cut = label.rindex(" (")
+        return label[:cut], label[cut + 2 : -1]
+    return label, None

@@ -12,6 +12,7 @@ splits it makes after news abbreviations are undone by the rules in
 `resources/sentence_abbreviations.yaml`, and a photo credit in brackets that it
 splits off a caption is put back on it.
 """
+
 from __future__ import annotations
 
 import re
@@ -99,7 +100,7 @@ def split_text(text: str, rules: MergeRules | None = None) -> list[tuple[int, in
             continue
         start = at + (len(piece) - len(piece.lstrip()))
         end = start + len(stripped)
-        if spans and _should_merge(text[spans[-1][0]:spans[-1][1]], stripped, rules):
+        if spans and _should_merge(text[spans[-1][0] : spans[-1][1]], stripped, rules):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
@@ -129,5 +130,12 @@ def split_sentences(articles: pd.DataFrame, blocks: pd.DataFrame, rules: MergeRu
             rows["text"].append(block[s:e])
             rows["caption"].append(kind == "caption")
     return pd.DataFrame(rows).astype(
-        {"article": "string", "sentence_id": "int64", "start": "int64", "end": "int64", "text": "string", "caption": "bool"}
+        {
+            "article": "string",
+            "sentence_id": "int64",
+            "start": "int64",
+            "end": "int64",
+            "text": "string",
+            "caption": "bool",
+        }
     )

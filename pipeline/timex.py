@@ -12,6 +12,7 @@ adds the sentence's tense (so "in March" is the next March in "elections will
 be held in March") and offers the string-level API `find_timexes` and the
 command line `python -m pipeline.timex --dct YYYY-MM-DD FILE`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,8 +78,15 @@ def scan(text: str, lang: str = "en", removed: list | None = None) -> list[Candi
 
 
 def _as_dict(c: Candidate, text: str) -> dict:
-    return {"start": c.start, "end": c.end, "text": text[c.start:c.end], "type": c.type,
-            "value": c.value, "mod": c.mod or None, "rule": c.rule}
+    return {
+        "start": c.start,
+        "end": c.end,
+        "text": text[c.start : c.end],
+        "type": c.type,
+        "value": c.value,
+        "mod": c.mod or None,
+        "rule": c.rule,
+    }
 
 
 def find_timexes(text: str, dct: str | None, lang: str = "en") -> list[dict]:
@@ -104,8 +112,9 @@ def _article_texts(sentences: pd.DataFrame):
     Yields (article, text, base offset, sentence starts, sentence ids).
     """
     current, parts, starts, ids, base, pos = None, [], [], [], 0, 0
-    for article, sid, start, text in zip(sentences["article"], sentences["sentence_id"],
-                                         sentences["start"], sentences["text"]):
+    for article, sid, start, text in zip(
+        sentences["article"], sentences["sentence_id"], sentences["start"], sentences["text"]
+    ):
         if article != current or start < pos:  # a new article, or sentences out of order
             if current is not None:
                 yield current, "".join(parts), base, starts, ids
@@ -129,15 +138,25 @@ def tag_timexes(sentences: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             cols["sentence_id"].append(ids[i])
             cols["start"].append(base + c.start)
             cols["end"].append(base + c.end)
-            cols["text"].append(text[c.start:c.end])
+            cols["text"].append(text[c.start : c.end])
             cols["type"].append(c.type)
             cols["value"].append(c.value)
             cols["mod"].append(c.mod or None)
             cols["rule"].append(c.rule)
     df = pd.DataFrame(cols)
-    return df.astype({"article": "string", "sentence_id": "Int64", "start": "Int64", "end": "Int64",
-                      "text": "string", "type": "string", "value": "string", "mod": "string",
-                      "rule": "string"})
+    return df.astype(
+        {
+            "article": "string",
+            "sentence_id": "Int64",
+            "start": "Int64",
+            "end": "Int64",
+            "text": "string",
+            "type": "string",
+            "value": "string",
+            "mod": "string",
+            "rule": "string",
+        }
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,14 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline.timex",
         description="Find dates and times in a UTF-8 text file and print one JSON object per "
-                    "expression: start and end (character offsets into the file's text), text, "
-                    "type (DATE, TIME, DURATION, SET), value (ISO-TimeML TIMEX3, e.g. 2024-12-08, "
-                    "2024-W50, P3D) and mod (START, END, APPROX, ... when present).",
+        "expression: start and end (character offsets into the file's text), text, "
+        "type (DATE, TIME, DURATION, SET), value (ISO-TimeML TIMEX3, e.g. 2024-12-08, "
+        "2024-W50, P3D) and mod (START, END, APPROX, ... when present).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="example:\n  python -m pipeline.timex --dct 2024-12-08 data/articles/000_1f2452ad623888d7.txt\n\n"
-               "Relative expressions ('last Tuesday', 'in July') are resolved against --dct,\n"
-               "the publication date; without it they keep unknown digits (XXXX-07).\n"
-               "Rules live in pipeline/resources/timex/en/; --rules shows which one fired.")
+        "Relative expressions ('last Tuesday', 'in July') are resolved against --dct,\n"
+        "the publication date; without it they keep unknown digits (XXXX-07).\n"
+        "Rules live in pipeline/resources/timex/en/; --rules shows which one fired.",
+    )
     parser.add_argument("file", help="text file to read ('-' reads standard input)")
     parser.add_argument("--dct", help="publication date YYYY-MM-DD used to resolve relative dates")
     parser.add_argument("--rules", action="store_true", help="also print the id of the rule that found each expression")

@@ -2,10 +2,12 @@
 
 Each takes the rule set (for its normalization tables) and a matched string.
 """
+
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipeline.timex_rules import Ruleset

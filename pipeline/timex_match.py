@@ -4,12 +4,13 @@ The compiled alternation of `pipeline.timex_rules` is tried only where the
 text has a trigger word or a digit (resources/timex/<lang>/words.yaml), at the
 trigger or at up to four prefix words before it; the longest match wins.
 """
+
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from pipeline.timex_filters import BUILTIN_FILTERS
 from pipeline.timex_rules import FIELD, Ruleset
@@ -18,6 +19,7 @@ from pipeline.timex_rules import FIELD, Ruleset
 @dataclass(frozen=True)
 class Candidate:
     """A rule match: offsets into the scanned text, value may be a placeholder."""
+
     start: int
     end: int
     type: str
@@ -31,7 +33,7 @@ def _pieces(template: str) -> tuple:
     """A value template split once into literal text and (name, filter, default) fields."""
     out, pos = [], 0
     for m in FIELD.finditer(template):
-        out.append(template[pos:m.start()])
+        out.append(template[pos : m.start()])
         out.append(m.groups())
         pos = m.end()
     out.append(template[pos:])
@@ -63,7 +65,9 @@ def render(rs: Ruleset, template: str, groups: Callable[[str], str | None], tens
 
 # Digit runs that can start a date: not inside a larger number ($3.5, 1,200,
 # 10%), and of 1, 2 or 4 digits unless a 3-digit year of an era or decade.
-_DIGITS = re.compile(r"\d(?<![$€£.,:/\d]\d)(?:\d\d\d|\d?|\d\d(?=\s*B\.?C|0?s|\s*(?:-|–|to)\s*\d{1,4}\s*B\.?C))(?![\d%]|[.,]\d|\s%)")  # \d first: fast scan
+_DIGITS = re.compile(
+    r"\d(?<![$€£.,:/\d]\d)(?:\d\d\d|\d?|\d\d(?=\s*B\.?C|0?s|\s*(?:-|–|to)\s*\d{1,4}\s*B\.?C))(?![\d%]|[.,]\d|\s%)"
+)  # \d first: fast scan
 _BEFORE_START = frozenset(" \t\n\r\f\v-'’\u00a0")
 _PREV_WORD = re.compile(r"(?<![\w])([^\W\d_]+|\d+)\.?['’]?[\s\-]{1,3}['’]?\Z")
 
@@ -147,8 +151,17 @@ def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, remo
     if rule.parts:
         for group, value, rtype, mod in rule.parts:
             s, e = m.span(prefix + group)
-            out.append(Candidate(s, e, rtype, render(rs, value, groups, tense_at),
-                                 render(rs, mod, groups, tense_at), rule.id))
+            out.append(
+                Candidate(s, e, rtype, render(rs, value, groups, tense_at), render(rs, mod, groups, tense_at), rule.id)
+            )
     else:
-        out.append(Candidate(m.start(), m.end(), rule.type, render(rs, rule.value, groups, tense_at),
-                             render(rs, rule.mod, groups, tense_at), rule.id))
+        out.append(
+            Candidate(
+                m.start(),
+                m.end(),
+                rule.type,
+                render(rs, rule.value, groups, tense_at),
+                render(rs, rule.mod, groups, tense_at),
+                rule.id,
+            )
+        )

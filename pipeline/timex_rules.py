@@ -24,17 +24,18 @@ All rules compile into one alternation (per possible first character, see
 wins, so negative rules come first. `pipeline.timex_match` runs it.
 Everything is validated at load with errors that name the file and rule.
 """
+
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from re import _constants as C
+from re import _parser
 
 import ahocorasick
 import yaml
-from re import _constants as C
-from re import _parser
 
 from pipeline.timex_filters import BUILTIN_FILTERS
 
@@ -235,8 +236,9 @@ def load_rules(lang: str = "en") -> Ruleset:
     for w in triggers:
         automaton.add_word(w, len(w))
     automaton.make_automaton()
-    return Ruleset(lang, lower, rules, regex, expanded, {r.id: r for r in rules}, automaton,
-                   frozenset(prefixes), by_char)
+    return Ruleset(
+        lang, lower, rules, regex, expanded, {r.id: r for r in rules}, automaton, frozenset(prefixes), by_char
+    )
 
 
 def _alternation(alternatives: list[str]) -> re.Pattern:

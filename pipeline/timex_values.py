@@ -4,6 +4,7 @@
 precision 'month'); `parse_placeholder` reads the "UNDEF-..." values the rules
 emit (grammar documented at the top of resources/timex/en/rules.yaml).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -18,7 +19,10 @@ AHEAD_MONTHS = 4
 SEASON_ORDER = ("SP", "SU", "FA", "WI")  # within a year; its winter runs into the next
 _TIME = r"(?P<time>T(?:\d\d(?::\d\d)?|MO|AF|EV|NI|DT))?"
 _PLACEHOLDER = [
-    ("unit", re.compile(r"UNDEF-(?P<dir>this|last|next)-(?P<unit>[a-z]+)(?:-(?P<op>PLUS|MINUS)-(?P<n>[\dX.]+))?" + _TIME)),
+    (
+        "unit",
+        re.compile(r"UNDEF-(?P<dir>this|last|next)-(?P<unit>[a-z]+)(?:-(?P<op>PLUS|MINUS)-(?P<n>[\dX.]+))?" + _TIME),
+    ),
     ("ref", re.compile(r"UNDEF-ref-(?P<unit>[a-z]+)-(?P<op>PLUS|MINUS)-(?P<n>[\dX.]+)" + _TIME)),
     ("weekday", re.compile(r"UNDEF-weekday-(?P<day>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
     ("month", re.compile(r"UNDEF-month-(?P<month>\d\d)(?:-(?P<day>\d\d))?-(?P<dir>[a-z]+)" + _TIME)),

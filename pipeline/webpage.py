@@ -28,6 +28,7 @@ Rule, in order (the winner is named in `published_note`):
 trafilatura's own metadata date is not a fourth source: it is htmldate with the
 extensive search (and today as the latest date), so it adds no evidence.
 """
+
 from __future__ import annotations
 
 import copy
@@ -65,14 +66,18 @@ def extract_html(html: str) -> dict:
     import trafilatura  # imported here: loading it costs ~0.5 s, plain-text builds never need it
 
     doc = trafilatura.bare_extraction(
-        html, include_comments=False, favor_precision=True, include_tables=False,
-        with_metadata=True, deduplicate=False, prune_xpath=_TEASERS,
+        html,
+        include_comments=False,
+        favor_precision=True,
+        include_tables=False,
+        with_metadata=True,
+        deduplicate=False,
+        prune_xpath=_TEASERS,
     )
     text = (doc.text or "") if doc is not None else ""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     published, note = choose_published(html, text)
-    page = {"text": text, "title": None, "published": published, "published_note": note,
-            "url": None, "source": None}
+    page = {"text": text, "title": None, "published": published, "published_note": note, "url": None, "source": None}
     if doc is not None:
         page.update(title=doc.title or None, url=doc.url or None, source=doc.sitename or None)
     return page
@@ -118,6 +123,7 @@ def _within(date: str, span: tuple[int, int] | None) -> bool:
 
 def _parse(html: str):
     import lxml.html
+
     try:
         return lxml.html.fromstring(html)
     except Exception:  # lxml raises on empty or unparsable documents; no date then
@@ -127,6 +133,7 @@ def _parse(html: str):
 def _declared_date(tree) -> str | None:
     """htmldate's reading of the page's publication declarations alone."""
     import lxml.html
+
     found = tree.xpath(_DECLARED)
     if not found:
         return None
@@ -139,8 +146,8 @@ def _declared_date(tree) -> str | None:
 
 def _find_date(page, extensive_search: bool = False, **bounds) -> str | None:
     from htmldate import find_date
+
     try:
-        return find_date(page, original_date=True, extensive_search=extensive_search,
-                         outputformat=_FORMAT, **bounds)
+        return find_date(page, original_date=True, extensive_search=extensive_search, outputformat=_FORMAT, **bounds)
     except Exception:  # htmldate raises on markup it cannot parse; a missing date is fine
         return None

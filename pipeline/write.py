@@ -4,6 +4,7 @@ Each table is written to a temporary file in the target folder and moved into
 place with `os.replace`, so a crash or a full disk never leaves a half-written
 table for the dashboard to read.
 """
+
 from __future__ import annotations
 
 import os

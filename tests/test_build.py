@@ -1,7 +1,7 @@
 """End to end on the shipped corpus (data/articles) and on a folder of bad input."""
+
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from pipeline.__main__ import main
@@ -23,10 +23,15 @@ def _names(cell) -> set[str]:
 
 def _find(events, date, *, actors=(), locations=(), people=()):
     rows = events[events["date"] == date]
+
     def has(cell, wanted):  # "Hmeimim" finds "Hmeimim Air Base"
         return all(any(w in name for name in _names(cell)) for w in wanted)
-    return rows[rows.apply(lambda r: set(actors) <= _names(r.actors) and has(r.locations, locations)
-                           and has(r.people, people), axis=1)]
+
+    return rows[
+        rows.apply(
+            lambda r: set(actors) <= _names(r.actors) and has(r.locations, locations) and has(r.people, people), axis=1
+        )
+    ]
 
 
 def test_doha_forum_talks_of_russia_iran_turkey(seeds):
@@ -81,7 +86,7 @@ def test_every_value_is_in_its_vocabulary(seeds):
 def test_evidence_offsets_point_into_the_article_text(seeds):
     texts = dict(zip(seeds.articles["article"], seeds.articles["text"]))
     for row in seeds.evidence.itertuples():
-        assert texts[row.article][row.char_start:row.char_end] == row.evidence
+        assert texts[row.article][row.char_start : row.char_end] == row.evidence
 
 
 def test_event_ids_are_stable_across_rebuilds(seeds):
@@ -111,18 +116,24 @@ def test_bad_input_is_reported_and_the_rest_is_built(tmp_path):
     (tmp_path / "a_good.txt").write_bytes(good)
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    (tmp_path / "latin1.txt").write_bytes("Le Kremlin a déclaré dimanche 8 décembre 2024 que la Russie…".encode("cp1252"))
+    (tmp_path / "latin1.txt").write_bytes(
+        "Le Kremlin a déclaré dimanche 8 décembre 2024 que la Russie…".encode("cp1252")
+    )
     (tmp_path / "copy.txt").write_bytes(good)
     (tmp_path / "nodates.txt").write_text("Russia and Iran are neighbours of the Caspian Sea.\n", encoding="utf-8")
     (tmp_path / "manifest.csv").write_text(
         'file,published\na_good.txt,2024-12-08\nmissing.txt,2024-12-01\nlatin1.txt,not a date\n"broken,row\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = build(tmp_path)
     joined = "\n".join(result.problems)
     for name in ("empty.txt", "image.txt", "copy.txt", "missing.txt", "nodates.txt", "latin1.txt"):
         assert name in joined, joined
     assert set(result.articles["article"]) >= {"a_good.txt", "latin1.txt", "nodates.txt"}
-    assert len(result.events) > 0 and set(result.events["articles"].str.split(";").explode()) <= {"a_good.txt", "latin1.txt"}
+    assert len(result.events) > 0 and set(result.events["articles"].str.split(";").explode()) <= {
+        "a_good.txt",
+        "latin1.txt",
+    }
 
 
 def test_empty_folder_gives_empty_tables(tmp_path):
@@ -142,7 +153,8 @@ def test_publication_date_inferred_from_the_body_not_from_captions(tmp_path):
         "Russian drones attacked Kharkiv on Dec. 3, 2024, officials said.\n\n"
         "Ukraine's foreign ministry condemned the attack on Friday.\n\n"
         "Firefighters work at a damaged building in Kharkiv, Ukraine, March 12, 2025 (AP Photo/Andrii Marienko)\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = build(tmp_path)
     art = result.articles.iloc[0]
     assert (art["published"], art["published_basis"]) == ("2024-12-03", "inferred from text")

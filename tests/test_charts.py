@@ -1,4 +1,5 @@
 """Figures as data: the right events on the right tracks, spans for coarse dates, stable colors."""
+
 import pandas as pd
 import pytest
 
@@ -36,8 +37,13 @@ def test_tracks_put_each_event_on_every_actor_and_join_them(seed_events):
     fig = charts.actor_tracks(view)
     names = list(fig.layout.yaxis.ticktext)
     tracks = charts.tracks_of(view)
-    on_tracks = {tracks[int(y)] for t in fig.data if t.customdata is not None
-                 for y, i in zip(t.y, t.customdata) if i == doha["event_id"]}
+    on_tracks = {
+        tracks[int(y)]
+        for t in fig.data
+        if t.customdata is not None
+        for y, i in zip(t.y, t.customdata)
+        if i == doha["event_id"]
+    }
     assert {"Russia", "Iran", "Turkey"} <= on_tracks
     connectors = [t for t in fig.data if t.meta == "connector"]
     assert connectors and len(names) == len(tracks)
@@ -62,6 +68,7 @@ def test_colors_are_stable_and_from_the_actor_data():
     b = charts.actor_colors(["Some New Militia", "Iran", "Russia"])
     assert a == b
     from pipeline.gazetteer import actor_color
+
     assert a["Russia"] == actor_color("Russia")
     assert charts.actor_colors(["Vladimir Putin (Russia)"])["Vladimir Putin (Russia)"] == a["Russia"]
 
@@ -76,6 +83,7 @@ def test_hover_shows_the_date_as_written_and_escapes(seed_events):
 
 def test_twenty_thousand_events_are_aggregated():
     from synthetic import make_events
+
     events, evidence, _ = make_events(20000, seed=2)
     view = filters.apply(filters.prepare(events, evidence), Filters(background=True, captions=True))
     fig = charts.timeline(view)
@@ -92,14 +100,16 @@ def test_empty_view_gives_an_empty_figure(seed_events, view_name):
 
 
 def test_briefing_figure_has_title_subtitle_and_footnote(seed_events):
-    fig = charts.brief(charts.timeline(filters.apply(seed_events, Filters())), "Events", "any of: Russia",
-                       "Sources: 5 articles")
+    fig = charts.brief(
+        charts.timeline(filters.apply(seed_events, Filters())), "Events", "any of: Russia", "Sources: 5 articles"
+    )
     assert fig.layout.title.text == "Events" and "Russia" in fig.layout.title.subtitle.text
     assert any("Sources" in a.text for a in fig.layout.annotations)
 
 
 def test_rows_past_the_cap_are_shared_or_dropped_without_blocking_later_items():
     import numpy as np
+
     starts, ends = np.array([0.0, 0.0, 0.0, 5.0]), np.array([4.0, 4.0, 9.0, 6.0])
     rows, shared = charts.pack_rows(starts, ends, max_rows=2)
     assert list(rows) == [0, 1, 0, 1] and list(shared) == [False, False, True, False]
@@ -110,6 +120,7 @@ def test_rows_past_the_cap_are_shared_or_dropped_without_blocking_later_items():
 
 def test_highlights_over_aggregated_counts_spread_over_the_whole_span():
     from synthetic import make_events
+
     events, evidence, _ = make_events(6000, seed=3)
     view = filters.apply(filters.prepare(events, evidence), Filters())
     fig = charts.timeline(view, aggregate_above=1000)

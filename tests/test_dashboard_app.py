@@ -1,9 +1,9 @@
 """The page driven through Streamlit's AppTest: widgets by key, the URL, the chart's figure JSON."""
+
 import json
 import re
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(Path(__file__).resolve().parents[1] / "dashboard.py")
@@ -81,8 +81,9 @@ def test_an_event_link_opens_its_sources(monkeypatch, seed_tables):
     at = _app(monkeypatch, event=event["event_id"])
     assert not at.exception
     bodies = [h.proto.body for h in at.get("html")]
-    assert sum("<mark" in b for b in bodies) == len(seed_tables.evidence[
-        seed_tables.evidence["event_id"] == event["event_id"]])
+    assert sum("<mark" in b for b in bodies) == len(
+        seed_tables.evidence[seed_tables.evidence["event_id"] == event["event_id"]]
+    )
 
 
 def test_article_markup_stays_text_in_the_page(monkeypatch, hostile_folder):
@@ -91,6 +92,7 @@ def test_article_markup_stays_text_in_the_page(monkeypatch, hostile_folder):
     table = built.dataframe[0].value
     assert len(table) == 1
     from ui import data
+
     event_id = data.load(str(hostile_folder)).events["event_id"].iloc[0]
     at = _app(monkeypatch, folder=hostile_folder, event=event_id)
     bodies = " ".join(h.proto.body for h in at.get("html"))

@@ -1,4 +1,5 @@
 """Provenance: the evidence highlighted in its paragraph, article text never rendered as markup."""
+
 from conftest import HOSTILE
 
 from ui import detail

@@ -1,4 +1,5 @@
 """Event cues, certainty, titles: real sentences from the seed articles."""
+
 import pandas as pd
 import pytest
 
@@ -8,43 +9,75 @@ from pipeline.lexicon import inflect, load_event_lexicon, tokens
 
 def _frames(text, dates, names, published="2024-12-08", caption=False):
     """One-sentence inputs: dates as (surface, date, precision), names as (surface, name, kind, affiliation)."""
-    sents = pd.DataFrame([{"article": "a.txt", "sentence_id": 0, "start": 100, "end": 100 + len(text),
-                           "text": text, "caption": caption}])
+    sents = pd.DataFrame(
+        [{"article": "a.txt", "sentence_id": 0, "start": 100, "end": 100 + len(text), "text": text, "caption": caption}]
+    )
     tx = []
     for surface, date, precision in dates:
         i = text.index(surface)
-        tx.append({"article": "a.txt", "sentence_id": 0, "start": 100 + i, "end": 100 + i + len(surface),
-                   "text": surface, "type": "DATE", "value": date, "date": date, "date_end": date,
-                   "precision": precision, "date_basis": "relative to publication",
-                   "date_note": f"'{surface}', relative to publication {published}", "rule": "test"})
+        tx.append(
+            {
+                "article": "a.txt",
+                "sentence_id": 0,
+                "start": 100 + i,
+                "end": 100 + i + len(surface),
+                "text": surface,
+                "type": "DATE",
+                "value": date,
+                "date": date,
+                "date_end": date,
+                "precision": precision,
+                "date_basis": "relative to publication",
+                "date_note": f"'{surface}', relative to publication {published}",
+                "rule": "test",
+            }
+        )
     ms = []
     for surface, name, kind, aff in names:
         i = text.index(surface)
-        ms.append({"article": "a.txt", "sentence_id": 0, "start": 100 + i, "end": 100 + i + len(surface),
-                   "text": surface, "name": name, "kind": kind, "affiliation": aff})
+        ms.append(
+            {
+                "article": "a.txt",
+                "sentence_id": 0,
+                "start": 100 + i,
+                "end": 100 + i + len(surface),
+                "text": surface,
+                "name": name,
+                "kind": kind,
+                "affiliation": aff,
+            }
+        )
     arts = pd.DataFrame([{"article": "a.txt", "published": published}])
     columns = ["article", "sentence_id", "start", "end", "text", "name", "kind", "affiliation"]
     return sents, pd.DataFrame(tx), pd.DataFrame(ms, columns=columns), arts
 
 
-@pytest.mark.parametrize("verb,forms", [
-    ("capture", {"captured", "captures", "capturing"}),
-    ("deny", {"denied", "denies"}),
-    ("attack", {"attacked", "attacking", "attacks"}),
-    ("stop", {"stopped", "stopping"}),
-])
+@pytest.mark.parametrize(
+    "verb,forms",
+    [
+        ("capture", {"captured", "captures", "capturing"}),
+        ("deny", {"denied", "denies"}),
+        ("attack", {"attacked", "attacking", "attacks"}),
+        ("stop", {"stopped", "stopping"}),
+    ],
+)
 def test_inflect(verb, forms):
     assert forms <= inflect(verb)
 
 
-@pytest.mark.parametrize("text,first_type", [
-    ("HTS captured Damascus on Sunday.", "ASSAULT"),
-    ("On Saturday, Russia held talks in Qatar with Assad ally Iran and opposition supporter Turkey.", "CONSULT"),
-    ("A delegation of Russian diplomats arrived in Damascus last Tuesday to discuss the future.", "CONSULT"),
-    ("Russia had facilitated the evacuation of about 400 troops from Damascus.", "COOPERATE"),
-    ("Moscow said Sunday that Russia’s two military facilities in Syria had been put on a state of high alert.",
-     "STATEMENT"),
-])
+@pytest.mark.parametrize(
+    "text,first_type",
+    [
+        ("HTS captured Damascus on Sunday.", "ASSAULT"),
+        ("On Saturday, Russia held talks in Qatar with Assad ally Iran and opposition supporter Turkey.", "CONSULT"),
+        ("A delegation of Russian diplomats arrived in Damascus last Tuesday to discuss the future.", "CONSULT"),
+        ("Russia had facilitated the evacuation of about 400 troops from Damascus.", "COOPERATE"),
+        (
+            "Moscow said Sunday that Russia’s two military facilities in Syria had been put on a state of high alert.",
+            "STATEMENT",
+        ),
+    ],
+)
 def test_find_cues_reading_order(text, first_type):
     cues = find_cues(tokens(text), load_event_lexicon())
     assert cues and cues[0][0] == first_type
@@ -52,32 +85,59 @@ def test_find_cues_reading_order(text, first_type):
 
 def test_capture_of_damascus_is_an_asserted_assault():
     text = "HTS captured Damascus on Sunday."
-    ev = extract_events(*_frames(text, [("Sunday", "2024-12-08", "day")],
-                                 [("HTS", "HTS", "actor", None), ("Damascus", "Damascus", "location", None)]))
+    ev = extract_events(
+        *_frames(
+            text,
+            [("Sunday", "2024-12-08", "day")],
+            [("HTS", "HTS", "actor", None), ("Damascus", "Damascus", "location", None)],
+        )
+    )
     row = ev.iloc[0]
     assert (row.event_type, row.quad_class, row.date, row.certainty) == (
-        "ASSAULT", "material conflict", "2024-12-08", "asserted")
+        "ASSAULT",
+        "material conflict",
+        "2024-12-08",
+        "asserted",
+    )
     assert row.actors == "HTS" and row.locations == "Damascus"
     assert row.title == "HTS captured Damascus"
     assert (row.char_start, row.char_end) == (100, 100 + len(text))
 
 
 def test_act_reported_through_a_speaker_is_attributed_and_picks_the_non_statement_cue():
-    text = ("On Dec. 15, the Financial Times, citing an HTS spokesperson, reported that Russia had facilitated "
-            "the evacuation of about 400 troops from Damascus in collaboration with the terrorist group.")
-    ev = extract_events(*_frames(text, [("Dec. 15", "2024-12-15", "day")],
-                                 [("HTS", "HTS", "actor", None), ("Russia", "Russia", "actor", None)],
-                                 published="2024-12-17"))
+    text = (
+        "On Dec. 15, the Financial Times, citing an HTS spokesperson, reported that Russia had facilitated "
+        "the evacuation of about 400 troops from Damascus in collaboration with the terrorist group."
+    )
+    ev = extract_events(
+        *_frames(
+            text,
+            [("Dec. 15", "2024-12-15", "day")],
+            [("HTS", "HTS", "actor", None), ("Russia", "Russia", "actor", None)],
+            published="2024-12-17",
+        )
+    )
     assert ev.iloc[0].event_type != "STATEMENT"
     assert ev.iloc[0].certainty == "attributed"
 
 
 def test_quoted_words_are_what_was_said():
-    text = ("“Our embassy has had meetings with them [HTS] to address various matters,” Bogdanov, who also acts "
-            "as the Kremlin’s special envoy for the Middle East and Africa, informed the press on Dec. 12.")
-    ev = extract_events(*_frames(text, [("Dec. 12", "2024-12-12", "day")],
-                                 [("HTS", "HTS", "actor", None), ("Bogdanov", "Mikhail Bogdanov", "person", "Russia"),
-                                  ("Kremlin", "Russia", "actor", None)], published="2024-12-17"))
+    text = (
+        "“Our embassy has had meetings with them [HTS] to address various matters,” Bogdanov, who also acts "
+        "as the Kremlin’s special envoy for the Middle East and Africa, informed the press on Dec. 12."
+    )
+    ev = extract_events(
+        *_frames(
+            text,
+            [("Dec. 12", "2024-12-12", "day")],
+            [
+                ("HTS", "HTS", "actor", None),
+                ("Bogdanov", "Mikhail Bogdanov", "person", "Russia"),
+                ("Kremlin", "Russia", "actor", None),
+            ],
+            published="2024-12-17",
+        )
+    )
     row = ev.iloc[0]
     assert row.event_type == "STATEMENT" and row.date == "2024-12-12"
     assert row.people == "Mikhail Bogdanov (Russia)"
@@ -85,28 +145,42 @@ def test_quoted_words_are_what_was_said():
     assert row.title.startswith("Mikhail Bogdanov: “Our embassy has had meetings")
 
 
-@pytest.mark.parametrize("text,mark", [
-    ("President Vladimir Putin has not yet commented on the events on Sunday.", "negated"),
-    ("As per a statement dated Dec. 16 on the Syrian presidency’s Telegram channel (source), Assad was reportedly "
-     "flown to Russia from the Hmeimim airbase on Dec. 8.", "hedged"),
-    ("Putin would agree to such demands on Sunday.", "future"),
-])
+@pytest.mark.parametrize(
+    "text,mark",
+    [
+        ("President Vladimir Putin has not yet commented on the events on Sunday.", "negated"),
+        (
+            "As per a statement dated Dec. 16 on the Syrian presidency’s Telegram channel (source), Assad was reportedly "
+            "flown to Russia from the Hmeimim airbase on Dec. 8.",
+            "hedged",
+        ),
+        ("Putin would agree to such demands on Sunday.", "future"),
+    ],
+)
 def test_certainty(text, mark):
     date = "Dec. 8" if "Dec. 8" in text else "Sunday"
-    names = [("Putin", "Vladimir Putin", "person", "Russia")] if "Putin" in text else [("Russia", "Russia", "actor", None)]
+    names = (
+        [("Putin", "Vladimir Putin", "person", "Russia")] if "Putin" in text else [("Russia", "Russia", "actor", None)]
+    )
     ev = extract_events(*_frames(text, [(date, "2024-12-08", "day")], names, published="2024-12-09"))
     assert ev.iloc[0].certainty == mark
 
 
 def test_no_event_after_publication_unless_planned():
     text = "Russia attacked Kharkiv on Friday."
-    ev = extract_events(*_frames(text, [("Friday", "2024-12-13", "day")], [("Russia", "Russia", "actor", None)],
-                                 published="2024-12-08"))
+    ev = extract_events(
+        *_frames(text, [("Friday", "2024-12-13", "day")], [("Russia", "Russia", "actor", None)], published="2024-12-08")
+    )
     assert ev.empty
     text = "Russia plans to hold talks with Turkey on Friday."
-    ev = extract_events(*_frames(text, [("Friday", "2024-12-13", "day")],
-                                 [("Russia", "Russia", "actor", None), ("Turkey", "Turkey", "actor", None)],
-                                 published="2024-12-08"))
+    ev = extract_events(
+        *_frames(
+            text,
+            [("Friday", "2024-12-13", "day")],
+            [("Russia", "Russia", "actor", None), ("Turkey", "Turkey", "actor", None)],
+            published="2024-12-08",
+        )
+    )
     assert ev.iloc[0].certainty == "future"
 
 
@@ -114,43 +188,68 @@ def test_sentence_without_actor_or_cue_is_not_an_event():
     text = "The situation remains fluid on Sunday."
     assert extract_events(*_frames(text, [("Sunday", "2024-12-08", "day")], [])).empty
     text = "Russia is a large country on Sunday."
-    assert extract_events(*_frames(text, [("Sunday", "2024-12-08", "day")], [("Russia", "Russia", "actor", None)])).empty
+    assert extract_events(
+        *_frames(text, [("Sunday", "2024-12-08", "day")], [("Russia", "Russia", "actor", None)])
+    ).empty
 
 
 def test_caption_events_say_so():
-    text = ("Syrian President Bashar Assad inspects the Russian Hmeimim air base in the province of Latakia, Syria, "
-            "June 27, 2017 (Syrian Presidency via AP)")
-    ev = extract_events(*_frames(text, [("June 27, 2017", "2017-06-27", "day")],
-                                 [("Bashar Assad", "Bashar al-Assad", "person", "Syria")], caption=True))
+    text = (
+        "Syrian President Bashar Assad inspects the Russian Hmeimim air base in the province of Latakia, Syria, "
+        "June 27, 2017 (Syrian Presidency via AP)"
+    )
+    ev = extract_events(
+        *_frames(
+            text,
+            [("June 27, 2017", "2017-06-27", "day")],
+            [("Bashar Assad", "Bashar al-Assad", "person", "Syria")],
+            caption=True,
+        )
+    )
     assert ev.empty or (ev.iloc[0].caption and ev.iloc[0].date_basis == "caption")
 
 
 def test_title_drops_dates_and_leading_connectors():
     text = "Meanwhile, Tehran said Sunday that only Syrians could determine the nation’s future path."
     assert make_title(text, [(text.index("Sunday"), text.index("Sunday") + 6)], [], 0) == (
-        "Tehran said that only Syrians could determine the nation’s future path")
+        "Tehran said that only Syrians could determine the nation’s future path"
+    )
 
 
-@pytest.mark.parametrize("text,title", [
-    ("ADDIS ABABA, Ethiopia_ The Organization of African Unity said it would investigate.",
-     "The Organization of African Unity said it would investigate"),
-    ("BEIRUT (AP) — Israeli jets struck the city.", "Israeli jets struck the city"),
-    ("DOHA, Nov 27 (Reuters) - Israel and Hamas agreed to extend their truce.",
-     "Israel and Hamas agreed to extend their truce"),
-    ("KYIV, Ukraine (Reuters) - Russia launched more than 100 drones at Kyiv.",
-     "Russia launched more than 100 drones at Kyiv"),
-    ("NATO-led forces moved north.", "NATO-led forces moved north"),
-    ("HTS captured Damascus.", "HTS captured Damascus"),
-])
+@pytest.mark.parametrize(
+    "text,title",
+    [
+        (
+            "ADDIS ABABA, Ethiopia_ The Organization of African Unity said it would investigate.",
+            "The Organization of African Unity said it would investigate",
+        ),
+        ("BEIRUT (AP) — Israeli jets struck the city.", "Israeli jets struck the city"),
+        (
+            "DOHA, Nov 27 (Reuters) - Israel and Hamas agreed to extend their truce.",
+            "Israel and Hamas agreed to extend their truce",
+        ),
+        (
+            "KYIV, Ukraine (Reuters) - Russia launched more than 100 drones at Kyiv.",
+            "Russia launched more than 100 drones at Kyiv",
+        ),
+        ("NATO-led forces moved north.", "NATO-led forces moved north"),
+        ("HTS captured Damascus.", "HTS captured Damascus"),
+    ],
+)
 def test_title_drops_wire_datelines(text, title):
     assert make_title(text, [], [], 0) == title
 
 
 def test_an_article_about_another_war():
     text = "Army chief Gen. Abdel Fattah al-Burhan vowed on Tuesday to retake the city."
-    ev = extract_events(*_frames(text, [("Tuesday", "2023-12-19", "day")],
-                                 [("Abdel Fattah al-Burhan", "Abdel Fattah al-Burhan", "person", "SAF")],
-                                 published="2023-12-21"))
+    ev = extract_events(
+        *_frames(
+            text,
+            [("Tuesday", "2023-12-19", "day")],
+            [("Abdel Fattah al-Burhan", "Abdel Fattah al-Burhan", "person", "SAF")],
+            published="2023-12-21",
+        )
+    )
     row = ev.iloc[0]
     assert (row.event_type, row.date, row.actors) == ("THREATEN", "2023-12-19", "SAF")
     assert row.title == "Army chief Gen. Abdel Fattah al-Burhan vowed to retake the city"

@@ -1,4 +1,5 @@
 """Briefing outputs: CSV safe for spreadsheets, TimelineJS precision, standalone HTML, PNG."""
+
 import csv
 import io
 import json
@@ -10,11 +11,18 @@ from ui import charts, exports, filters
 from ui.filters import Filters
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-    ("+1 555", "'+1 555"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tcmd", "'\tcmd"),
-    ("Russia", "Russia"), (3, 3),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1 555", "'+1 555"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("Russia", "Russia"),
+        (3, 3),
+    ],
+)
 def test_escape_formula(value, expected):
     assert exports.escape_formula(value) == expected
 

@@ -1,4 +1,5 @@
 """Sidebar filters as functions: the right events survive, an empty view says what to loosen."""
+
 from datetime import date
 
 import pandas as pd

@@ -1,4 +1,5 @@
 """Merging: the same event reported by several articles is one row, every source kept."""
+
 import pandas as pd
 
 from pipeline.events import CANDIDATE_COLUMNS
@@ -6,25 +7,71 @@ from pipeline.merge import merge_events
 from pipeline.schema import EVENTS, EVIDENCE
 
 
-def _cand(article, evidence, event_type, quad, actors, locations="", date="2024-12-08", people="",
-          precision="day", basis="relative to publication", certainty="asserted", start=0):
+def _cand(
+    article,
+    evidence,
+    event_type,
+    quad,
+    actors,
+    locations="",
+    date="2024-12-08",
+    people="",
+    precision="day",
+    basis="relative to publication",
+    certainty="asserted",
+    start=0,
+):
     row = dict.fromkeys(CANDIDATE_COLUMNS)
-    row.update(article=article, sentence_id=0, char_start=start, char_end=start + len(evidence), evidence=evidence,
-               caption=False, published="2024-12-10", date=date, date_end=date, precision=precision, timex=date,
-               date_text="on Sunday", date_basis=basis, date_note="'on Sunday', relative to publication",
-               rule="test", event_type=event_type, quad_class=quad, trigger="x", actors=actors, people=people,
-               locations=locations, certainty=certainty, title=evidence[:40])
+    row.update(
+        article=article,
+        sentence_id=0,
+        char_start=start,
+        char_end=start + len(evidence),
+        evidence=evidence,
+        caption=False,
+        published="2024-12-10",
+        date=date,
+        date_end=date,
+        precision=precision,
+        timex=date,
+        date_text="on Sunday",
+        date_basis=basis,
+        date_note="'on Sunday', relative to publication",
+        rule="test",
+        event_type=event_type,
+        quad_class=quad,
+        trigger="x",
+        actors=actors,
+        people=people,
+        locations=locations,
+        certainty=certainty,
+        title=evidence[:40],
+    )
     return row
 
 
 FALL = [
-    _cand("000.txt", "Islamist rebels declared on Sunday that they had ousted Assad after seizing control of Damascus.",
-          "COERCE", "material conflict", "Syria", "Damascus", people="Bashar al-Assad (Syria)"),
+    _cand(
+        "000.txt",
+        "Islamist rebels declared on Sunday that they had ousted Assad after seizing control of Damascus.",
+        "COERCE",
+        "material conflict",
+        "Syria",
+        "Damascus",
+        people="Bashar al-Assad (Syria)",
+    ),
     _cand("003.txt", "HTS captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS", "Damascus"),
-    _cand("001.txt", "Following the abrupt collapse of Assad’s government on Dec. 8 due to the advancement of armed "
-          "groups, notably the Hayat Tahrir al-Sham (HTS) terrorist organization, in Damascus and other key cities.",
-          "COERCE", "material conflict", "Syria;HTS", "Damascus", people="Bashar al-Assad (Syria)",
-          basis="relative to publication"),
+    _cand(
+        "001.txt",
+        "Following the abrupt collapse of Assad’s government on Dec. 8 due to the advancement of armed "
+        "groups, notably the Hayat Tahrir al-Sham (HTS) terrorist organization, in Damascus and other key cities.",
+        "COERCE",
+        "material conflict",
+        "Syria;HTS",
+        "Damascus",
+        people="Bashar al-Assad (Syria)",
+        basis="relative to publication",
+    ),
 ]
 
 
@@ -39,8 +86,13 @@ def test_three_reports_of_the_fall_of_damascus_are_one_event():
 
 
 def test_talks_on_the_same_day_stay_separate():
-    talks = _cand("003.txt", "On Sunday, Russia held talks in Qatar with Iran and Turkey.", "CONSULT",
-                  "verbal cooperation", "Russia;Qatar;Iran;Turkey")
+    talks = _cand(
+        "003.txt",
+        "On Sunday, Russia held talks in Qatar with Iran and Turkey.",
+        "CONSULT",
+        "verbal cooperation",
+        "Russia;Qatar;Iran;Turkey",
+    )
     events, _ = merge_events(pd.DataFrame(FALL + [talks]))
     assert len(events) == 2
 
@@ -54,8 +106,16 @@ def test_attacks_on_different_places_the_same_day_stay_separate():
 
 def test_different_dates_never_merge():
     a = _cand("a.txt", "HTS captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS", "Damascus")
-    b = _cand("b.txt", "HTS captured Damascus in 2024.", "ASSAULT", "material conflict", "HTS", "Damascus",
-              date="2024-01-01", precision="year")
+    b = _cand(
+        "b.txt",
+        "HTS captured Damascus in 2024.",
+        "ASSAULT",
+        "material conflict",
+        "HTS",
+        "Damascus",
+        date="2024-01-01",
+        precision="year",
+    )
     assert len(merge_events(pd.DataFrame([a, b]))[0]) == 2
 
 
@@ -66,8 +126,15 @@ def test_event_ids_are_stable_and_order_independent():
 
 
 def test_representative_is_the_most_certain_precise_report():
-    hedged = _cand("a.txt", "HTS reportedly captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS",
-                   "Damascus", certainty="hedged")
+    hedged = _cand(
+        "a.txt",
+        "HTS reportedly captured Damascus on Sunday.",
+        "ASSAULT",
+        "material conflict",
+        "HTS",
+        "Damascus",
+        certainty="hedged",
+    )
     plain = _cand("b.txt", "HTS captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS", "Damascus")
     events, _ = merge_events(pd.DataFrame([hedged, plain]))
     assert events.iloc[0].article == "b.txt" and events.iloc[0].certainty == "asserted"
@@ -80,40 +147,82 @@ def test_no_candidates_gives_empty_tables_with_the_schema():
 
 
 def test_different_statements_the_same_day_stay_separate():
-    a = _cand("000.txt", "The Russian Embassy in Damascus told the state TASS news agency on Sunday that its staff were "
-              "“fine.”", "STATEMENT", "neutral", "Russia;TASS", "Damascus")
-    b = _cand("003.txt", "The Russian Foreign Ministry said on Sunday that “Russian military bases in Syria are in "
-              "heightened combat readiness.”", "STATEMENT", "neutral", "Russia;Syria")
+    a = _cand(
+        "000.txt",
+        "The Russian Embassy in Damascus told the state TASS news agency on Sunday that its staff were “fine.”",
+        "STATEMENT",
+        "neutral",
+        "Russia;TASS",
+        "Damascus",
+    )
+    b = _cand(
+        "003.txt",
+        "The Russian Foreign Ministry said on Sunday that “Russian military bases in Syria are in "
+        "heightened combat readiness.”",
+        "STATEMENT",
+        "neutral",
+        "Russia;Syria",
+    )
     assert len(merge_events(pd.DataFrame([a, b]))[0]) == 2
 
 
 def test_the_same_statement_in_two_articles_is_one_event():
-    a = _cand("000.txt", "The Russian Embassy in Damascus told the state TASS news agency on Sunday that its staff were "
-              "“fine.”", "STATEMENT", "neutral", "Russia;TASS", "Damascus")
-    b = _cand("003.txt", "The Russian embassy in Syria told The state news agency TASS said all employees were safe "
-              "after the offensive.", "STATEMENT", "neutral", "Russia;TASS;Syria")
+    a = _cand(
+        "000.txt",
+        "The Russian Embassy in Damascus told the state TASS news agency on Sunday that its staff were “fine.”",
+        "STATEMENT",
+        "neutral",
+        "Russia;TASS",
+        "Damascus",
+    )
+    b = _cand(
+        "003.txt",
+        "The Russian embassy in Syria told The state news agency TASS said all employees were safe "
+        "after the offensive.",
+        "STATEMENT",
+        "neutral",
+        "Russia;TASS;Syria",
+    )
     assert len(merge_events(pd.DataFrame([a, b]))[0]) == 1
 
 
 def test_a_different_act_sharing_only_states_stays_separate():
-    alert = _cand("000.txt", "Moscow said Sunday that Russia’s two military facilities in Syria had been put on a state "
-                  "of high alert, but played down an immediate risk to them.", "MOBILIZE", "material conflict",
-                  "Russia;Syria")
+    alert = _cand(
+        "000.txt",
+        "Moscow said Sunday that Russia’s two military facilities in Syria had been put on a state "
+        "of high alert, but played down an immediate risk to them.",
+        "MOBILIZE",
+        "material conflict",
+        "Russia;Syria",
+    )
     events, _ = merge_events(pd.DataFrame(FALL + [alert]))
     assert len(events) == 2
 
 
 def test_a_reprinted_wire_story_is_one_event_with_every_copy_as_evidence():
-    copies = [_cand(f"{k}.txt", "HTS captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS",
-                    "Damascus") for k in range(50)]
+    copies = [
+        _cand(f"{k}.txt", "HTS captured Damascus on Sunday.", "ASSAULT", "material conflict", "HTS", "Damascus")
+        for k in range(50)
+    ]
     events, evidence = merge_events(pd.DataFrame(copies))
     assert len(events) == 1 and events.iloc[0].sources == 50 and len(evidence) == 50
 
 
 def test_a_release_is_not_the_truce_deal_that_mentions_releases():
-    deal = _cand("gaza.txt", "Israel and Hamas agreed on Monday to extend their four-day truce in Gaza by two more days, "
-                 "mediator Qatar said, as more hostages and Palestinian prisoners were expected to be released.",
-                 "AGREE", "verbal cooperation", "Israel;Hamas;Qatar;Palestine", "Gaza")
-    release = _cand("gaza.txt", "Hamas released 11 Israeli hostages on Monday evening, the Israeli military said.",
-                    "CONCEDE", "verbal cooperation", "Hamas;Israel")
+    deal = _cand(
+        "gaza.txt",
+        "Israel and Hamas agreed on Monday to extend their four-day truce in Gaza by two more days, "
+        "mediator Qatar said, as more hostages and Palestinian prisoners were expected to be released.",
+        "AGREE",
+        "verbal cooperation",
+        "Israel;Hamas;Qatar;Palestine",
+        "Gaza",
+    )
+    release = _cand(
+        "gaza.txt",
+        "Hamas released 11 Israeli hostages on Monday evening, the Israeli military said.",
+        "CONCEDE",
+        "verbal cooperation",
+        "Hamas;Israel",
+    )
     assert len(merge_events(pd.DataFrame([deal, release]))[0]) == 2

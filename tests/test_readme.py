@@ -1,4 +1,5 @@
 """The README documents what the code does: every output column, the two commands."""
+
 import re
 from pathlib import Path
 

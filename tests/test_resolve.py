@@ -1,4 +1,5 @@
 """pipeline.resolve and value spans, with fixed publication dates."""
+
 from datetime import date
 
 import pandas as pd
@@ -7,19 +8,22 @@ import pytest
 from pipeline.resolve import infer_published, resolve_dates, value_span
 
 
-@pytest.mark.parametrize("value,start,end,precision", [
-    ("2024-12-08", "2024-12-08", "2024-12-08", "day"),
-    ("1998-02-13T14:00", "1998-02-13", "1998-02-13", "day"),
-    ("2024-12", "2024-12-01", "2024-12-31", "month"),
-    ("2024-02", "2024-02-01", "2024-02-29", "month"),
-    ("2024-W50", "2024-12-09", "2024-12-15", "week"),
-    ("2024-Q4", "2024-10-01", "2024-12-31", "quarter"),
-    ("2024-SU", "2024-06-01", "2024-08-31", "season"),
-    ("2024-WI", "2024-12-01", "2025-02-28", "season"),
-    ("2024", "2024-01-01", "2024-12-31", "year"),
-    ("201", "2010-01-01", "2019-12-31", "decade"),
-    ("20", "2000-01-01", "2099-12-31", "century"),
-])
+@pytest.mark.parametrize(
+    "value,start,end,precision",
+    [
+        ("2024-12-08", "2024-12-08", "2024-12-08", "day"),
+        ("1998-02-13T14:00", "1998-02-13", "1998-02-13", "day"),
+        ("2024-12", "2024-12-01", "2024-12-31", "month"),
+        ("2024-02", "2024-02-01", "2024-02-29", "month"),
+        ("2024-W50", "2024-12-09", "2024-12-15", "week"),
+        ("2024-Q4", "2024-10-01", "2024-12-31", "quarter"),
+        ("2024-SU", "2024-06-01", "2024-08-31", "season"),
+        ("2024-WI", "2024-12-01", "2025-02-28", "season"),
+        ("2024", "2024-01-01", "2024-12-31", "year"),
+        ("201", "2010-01-01", "2019-12-31", "decade"),
+        ("20", "2000-01-01", "2099-12-31", "century"),
+    ],
+)
 def test_value_span(value, start, end, precision):
     assert value_span(value) == (date.fromisoformat(start), date.fromisoformat(end), precision)
 
@@ -34,17 +38,24 @@ def _timexes(rows):
     return pd.DataFrame(rows, columns=cols)
 
 
-ARTICLES = pd.DataFrame({
-    "article": ["a.txt", "b.txt"], "published": ["2025-02-02", None],
-    "published_basis": ["manifest", "missing"], "published_note": [None, None]})
+ARTICLES = pd.DataFrame(
+    {
+        "article": ["a.txt", "b.txt"],
+        "published": ["2025-02-02", None],
+        "published_basis": ["manifest", "missing"],
+        "published_note": [None, None],
+    }
+)
 
 
 def test_resolve_dates_bases_and_notes():
-    tx = _timexes([
-        ("a.txt", 0, 40, 52, "last Tuesday", "DATE", "UNDEF-weekday-2-last", None, "date_weekday_rel"),
-        ("a.txt", 1, 80, 97, "December 8, 2024", "DATE", "2024-12-08", None, "date_mdy"),
-        ("a.txt", 2, 120, 127, "3 years", "DURATION", "P3Y", None, "duration"),
-    ])
+    tx = _timexes(
+        [
+            ("a.txt", 0, 40, 52, "last Tuesday", "DATE", "UNDEF-weekday-2-last", None, "date_weekday_rel"),
+            ("a.txt", 1, 80, 97, "December 8, 2024", "DATE", "2024-12-08", None, "date_mdy"),
+            ("a.txt", 2, 120, 127, "3 years", "DURATION", "P3Y", None, "duration"),
+        ]
+    )
     out = resolve_dates(tx, ARTICLES)
     assert list(out["value"]) == ["2025-01-28", "2024-12-08", "P3Y"]
     assert list(out["date_basis"])[:2] == ["relative to publication", "explicit"]
@@ -54,11 +65,13 @@ def test_resolve_dates_bases_and_notes():
 
 
 def test_infer_published_then_resolve_is_inferred():
-    tx = _timexes([
-        ("b.txt", 0, 0, 12, "Dec. 3, 2024", "DATE", "2024-12-03", None, "date_mdy"),
-        ("b.txt", 1, 30, 42, "Dec. 7, 2024", "DATE", "2024-12-07", None, "date_mdy"),
-        ("b.txt", 2, 50, 56, "Sunday", "DATE", "UNDEF-weekday-7-past", None, "date_weekday"),
-    ])
+    tx = _timexes(
+        [
+            ("b.txt", 0, 0, 12, "Dec. 3, 2024", "DATE", "2024-12-03", None, "date_mdy"),
+            ("b.txt", 1, 30, 42, "Dec. 7, 2024", "DATE", "2024-12-07", None, "date_mdy"),
+            ("b.txt", 2, 50, 56, "Sunday", "DATE", "UNDEF-weekday-7-past", None, "date_weekday"),
+        ]
+    )
     arts = infer_published(tx, ARTICLES)
     b = arts.set_index("article").loc["b.txt"]
     assert (b["published"], b["published_basis"]) == ("2024-12-07", "inferred from text")
@@ -76,6 +89,7 @@ def test_missing_publication_date_leaves_unknown_digits():
 def test_a_year_in_the_text_cannot_place_a_weekday():
     """No publication date, the last date in the text is a year: 'on Sunday' stays unknown, not a fake day."""
     from pipeline.timex import find_timexes
+
     text = "Moscow intervened in the Syrian civil war in 2015. HTS captured Damascus on Sunday."
     values = {t["text"]: t["value"] for t in find_timexes(text, None)}
     assert values["2015"] == "2015"

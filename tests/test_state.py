@@ -1,4 +1,5 @@
 """The URL holds the view: query parameters <-> widgets <-> filters."""
+
 from datetime import date
 
 from ui import state
@@ -7,10 +8,22 @@ OPTIONS = {"actors": ["Russia", "Iran", "HTS"], "event_types": ["CONSULT", "ASSA
 
 
 def test_round_trip_keeps_every_filter():
-    params = {"actor": ["Iran", "HTS"], "match": ["all of"], "type": ["ASSAULT"], "article": ["a.txt"],
-              "min_sources": ["2"], "q": ["Damascus"], "captions": ["1"], "background": ["1"], "people": ["1"],
-              "brief": ["1"], "from": ["2024-12-01"], "to": ["2024-12-31"], "view": ["Actor tracks"],
-              "event": ["abc123"]}
+    params = {
+        "actor": ["Iran", "HTS"],
+        "match": ["all of"],
+        "type": ["ASSAULT"],
+        "article": ["a.txt"],
+        "min_sources": ["2"],
+        "q": ["Damascus"],
+        "captions": ["1"],
+        "background": ["1"],
+        "people": ["1"],
+        "brief": ["1"],
+        "from": ["2024-12-01"],
+        "to": ["2024-12-31"],
+        "view": ["Actor tracks"],
+        "event": ["abc123"],
+    }
     values = state.widgets_from_params(params, OPTIONS)
     assert values["actors"] == ["Iran", "HTS"] and values["date_from"] == date(2024, 12, 1)
     back = state.params_from_widgets(values)
@@ -24,7 +37,15 @@ def test_defaults_make_an_empty_query():
 
 
 def test_bad_values_are_dropped_not_fatal():
-    values = state.widgets_from_params({"actor": ["Atlantis", "Iran"], "min_sources": ["many"], "from": ["soon"],
-                                        "view": ["3D"], "match": ["whatever"]}, OPTIONS)
+    values = state.widgets_from_params(
+        {
+            "actor": ["Atlantis", "Iran"],
+            "min_sources": ["many"],
+            "from": ["soon"],
+            "view": ["3D"],
+            "match": ["whatever"],
+        },
+        OPTIONS,
+    )
     assert values["actors"] == ["Iran"] and values["min_sources"] == 1 and values["date_from"] is None
     assert values["view"] == "Timeline" and values["actor_mode"] == "any of"

@@ -1,4 +1,5 @@
 """pipeline.timex: real sentences from the seed articles and error classes, fixed DCTs."""
+
 import json
 import subprocess
 import sys
@@ -16,20 +17,47 @@ def _values(text, dct):
 # (sentence, publication date, expression, expected TIMEX3 value)
 CASES = [
     # seed articles
-    ("Iran and Russia, once staunch allies of fallen Syrian leader Bashar al-Assad, appeared on Sunday to walk "
-     "a fine diplomatic line", "2024-12-08", "Sunday", "2024-12-08"),
-    ("It said it was also doing all it could to ensure the safety of Russian citizens in Syria, whom the embassy "
-     "on Friday advised to leave the country.", "2024-12-08", "Friday", "2024-12-06"),
+    (
+        "Iran and Russia, once staunch allies of fallen Syrian leader Bashar al-Assad, appeared on Sunday to walk "
+        "a fine diplomatic line",
+        "2024-12-08",
+        "Sunday",
+        "2024-12-08",
+    ),
+    (
+        "It said it was also doing all it could to ensure the safety of Russian citizens in Syria, whom the embassy "
+        "on Friday advised to leave the country.",
+        "2024-12-08",
+        "Friday",
+        "2024-12-06",
+    ),
     ("as declared by Kremlin spokesman Dmitry Peskov on Dec. 16 (source).", "2024-12-17", "Dec. 16", "2024-12-16"),
     ("Since 2015, Russia has provided significant military support to the former regime", "2024-12-17", "2015", "2015"),
-    ("wave flags in Syria's northwestern city of Idlib, on Aug. 20, 2021.", "2024-12-17", "Aug. 20, 2021", "2021-08-20"),
-    ("A delegation of Russian diplomats arrived in Damascus last Tuesday to discuss the future", "2025-02-02",
-     "last Tuesday", "2025-01-28"),
-    ("In July, Russian President Vladimir Putin held a meeting with Syria's former leader", "2024-12-10",
-     "July", "2024-07"),
+    (
+        "wave flags in Syria's northwestern city of Idlib, on Aug. 20, 2021.",
+        "2024-12-17",
+        "Aug. 20, 2021",
+        "2021-08-20",
+    ),
+    (
+        "A delegation of Russian diplomats arrived in Damascus last Tuesday to discuss the future",
+        "2025-02-02",
+        "last Tuesday",
+        "2025-01-28",
+    ),
+    (
+        "In July, Russian President Vladimir Putin held a meeting with Syria's former leader",
+        "2024-12-10",
+        "July",
+        "2024-07",
+    ),
     ("the sudden collapse of the Damascus government last week, as declared", "2024-12-17", "last week", "2024-W50"),
-    ("The Kremlin was largely silent on Sunday morning as Islamist-led rebels announced", "2024-12-08",
-     "Sunday morning", "2024-12-08TMO"),
+    (
+        "The Kremlin was largely silent on Sunday morning as Islamist-led rebels announced",
+        "2024-12-08",
+        "Sunday morning",
+        "2024-12-08TMO",
+    ),
     # error classes, sentences written for the test
     ("Elections will be held in March.", "2024-12-10", "March", "2025-03"),
     ("The company expects a profit in the fourth quarter.", "1989-10-26", "the fourth quarter", "1989-Q4"),
@@ -64,16 +92,23 @@ CASES = [
     ("Prices doubled several years ago.", "1998-02-13", "several years ago", "PAST_REF"),
     # tense: the cue nearest the date wins, a clause ends before closing quotes,
     # a participle after "be" is no past
-    ("The agency will take over the boy, who was found at sea in late November.", "2000-04-05",
-     "late November", "1999-11"),
-    ("Analysts said \"demand will weaken in the spring.\" Exports fell in December.", "1998-02-06",
-     "December", "1997-12"),
+    (
+        "The agency will take over the boy, who was found at sea in late November.",
+        "2000-04-05",
+        "late November",
+        "1999-11",
+    ),
+    (
+        'Analysts said "demand will weaken in the spring." Exports fell in December.',
+        "1998-02-06",
+        "December",
+        "1997-12",
+    ),
     ("A ceremony would still be held on April 24.", "1999-02-10", "April 24", "1999-04-24"),
     # months with a named year, weekends, look-backs with a modifier
     ("The rebels split in June last year.", "1998-02-19", "June last year", "1997-06"),
     ("The treaty was ratified in February this year.", "1998-12-03", "February this year", "1998-02"),
-    ("Officials confirmed over the weekend that a carrier had sailed.", "1990-08-13", "the weekend",
-     "1990-W32-WE"),
+    ("Officials confirmed over the weekend that a carrier had sailed.", "1990-08-13", "the weekend", "1990-W32-WE"),
     ("The vote will be held after the weekend.", "1990-08-13", "the weekend", "1990-W33-WE"),
     ("The border was closed nearly four years ago.", "1998-03-01", "nearly four years ago", "1994"),
     ("Investors sold shares after yesterday's announcement.", "1989-10-26", "yesterday", "1989-10-25"),
@@ -86,10 +121,18 @@ CASES = [
     # March after a preposition is the month; year-end; spoken years; later in the day
     ("The chairman resigned in March for health reasons.", "1989-11-02", "March", "1989-03"),
     ("The merger should close by year-end.", "1989-11-02", "year-end", "1989"),
-    ("The pledge to halve unemployment by the year two thousand was dropped.", "1998-02-05",
-     "the year two thousand", "2000"),
-    ("The minister landed on Tuesday. Later in the day he met the king.", "1998-02-13",
-     "Later in the day", "1998-02-10"),
+    (
+        "The pledge to halve unemployment by the year two thousand was dropped.",
+        "1998-02-05",
+        "the year two thousand",
+        "2000",
+    ),
+    (
+        "The minister landed on Tuesday. Later in the day he met the king.",
+        "1998-02-13",
+        "Later in the day",
+        "1998-02-10",
+    ),
     # the era written once after a range, BC months, seasons, decades, centuries
     ("The revolt lasted from 499 to 493 BC.", "2009-12-19", "499", "BC0499"),
     ("The army crossed the strait in April 480 BC.", "2009-12-19", "April 480 BC", "BC0480-04"),
@@ -101,17 +144,28 @@ CASES = [
     # a year written once after two months; parts of day of a date or of the text's last day
     ("The armies clashed in August and September 1914.", "2009-12-19", "August", "1914-08"),
     ("Losses between March and April 1918 were heavy.", "2009-12-19", "March", "1918-03"),
-    ("Troops marched on the night of April 18, 1775.", "2009-12-19", "the night of April 18, 1775",
-     "1775-04-18TNI"),
-    ("The president was shot on April 14, 1865, and died early the next morning.", "2009-12-19",
-     "early the next morning", "1865-04-15TMO"),
-    ("The fortress fell on July 14, 1789. That afternoon the crowd grew.", "2009-12-19", "That afternoon",
-     "1789-07-14TAF"),
+    ("Troops marched on the night of April 18, 1775.", "2009-12-19", "the night of April 18, 1775", "1775-04-18TNI"),
+    (
+        "The president was shot on April 14, 1865, and died early the next morning.",
+        "2009-12-19",
+        "early the next morning",
+        "1865-04-15TMO",
+    ),
+    (
+        "The fortress fell on July 14, 1789. That afternoon the crowd grew.",
+        "2009-12-19",
+        "That afternoon",
+        "1789-07-14TAF",
+    ),
     # earnings reports: the latest period is the latest quarter, and the year-ago
     # period is a year before the quarter reported, not before background quarters
     ("Sales in the latest period rose 13%.", "1989-11-02", "the latest period", "1989-Q3"),
-    ("Third-quarter net rose. After a flat second quarter, costs fell from the year-earlier period.",
-     "1989-11-01", "the year-earlier period", "1988-Q3"),
+    (
+        "Third-quarter net rose. After a flat second quarter, costs fell from the year-earlier period.",
+        "1989-11-01",
+        "the year-earlier period",
+        "1988-Q3",
+    ),
 ]
 
 
@@ -122,13 +176,22 @@ def test_sentence(text, dct, expr, value):
 
 
 # look-alikes: no timex at all, or none covering this word
-@pytest.mark.parametrize("text", [
-    "In an unexpected turn, it appears that Putin may have brokered a tacit understanding with HTS forces",
-    "We march on.", "She sat down.", "Sun Microsystems said so.", "Theresa May said so.",
-    "It came second in the vote.", "A 9-year-old boy was rescued.", "They joined the annual March for Life.",
-    "Foreign Minister Jan Kavan signed.", "The party daily Granma wrote so.",
-    "The quarter-to-quarter comparison improved.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In an unexpected turn, it appears that Putin may have brokered a tacit understanding with HTS forces",
+        "We march on.",
+        "She sat down.",
+        "Sun Microsystems said so.",
+        "Theresa May said so.",
+        "It came second in the vote.",
+        "A 9-year-old boy was rescued.",
+        "They joined the annual March for Life.",
+        "Foreign Minister Jan Kavan signed.",
+        "The party daily Granma wrote so.",
+        "The quarter-to-quarter comparison improved.",
+    ],
+)
 def test_look_alikes(text):
     assert find_timexes(text, "2024-12-10") == []
 
@@ -143,20 +206,30 @@ def test_mod_is_kept_and_span_includes_it():
     assert (t["text"], t["value"], t["mod"]) == ("early October", "1939-10", "START")
 
 
-_WAR_1941 = ("The war began on June 22, 1941. Kiev fell on September 19, 1941. The siege started on "
-             "September 8, 1941. By 1942 the front had moved. ")
+_WAR_1941 = (
+    "The war began on June 22, 1941. Kiev fell on September 19, 1941. The siege started on "
+    "September 8, 1941. By 1942 the front had moved. "
+)
 
 
 # A history (dates far from its publication date) counts from its own last date.
-@pytest.mark.parametrize("text,expected", [
-    ("On September 1, 1939, Germany attacked Poland. On September 17, 1939, the Soviets followed. "
-     "Warsaw fell on September 28, 1939. By 1940 it held Denmark. In April, it invaded "
-     "Norway. The following year it fell.", {"April": "1940-04", "The following year": "1941"}),
-    (_WAR_1941 + "In the summer the army attacked the Caucasus.", {"the summer": "1942-SU"}),
-    # a look back does not move the story's time
-    (_WAR_1941 + "Its general had fought there two decades earlier. In March the army attacked.",
-     {"two decades earlier": "1922", "March": "1942-03"}),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "On September 1, 1939, Germany attacked Poland. On September 17, 1939, the Soviets followed. "
+            "Warsaw fell on September 28, 1939. By 1940 it held Denmark. In April, it invaded "
+            "Norway. The following year it fell.",
+            {"April": "1940-04", "The following year": "1941"},
+        ),
+        (_WAR_1941 + "In the summer the army attacked the Caucasus.", {"the summer": "1942-SU"}),
+        # a look back does not move the story's time
+        (
+            _WAR_1941 + "Its general had fought there two decades earlier. In March the army attacked.",
+            {"two decades earlier": "1922", "March": "1942-03"},
+        ),
+    ],
+)
 def test_narrative_dates_count_from_the_text(text, expected):
     found = _values(text, "2009-12-19")
     assert {k: found.get(k) for k in expected} == expected
@@ -169,8 +242,16 @@ def test_part_of_day_needs_a_day_to_count_from():
 
 
 def test_tag_timexes_uses_article_offsets():
-    sentences = pd.DataFrame({"article": ["a.txt"], "sentence_id": [3], "start": [100],
-                              "end": [130], "text": ["HTS captured Damascus on Sunday."], "caption": [False]})
+    sentences = pd.DataFrame(
+        {
+            "article": ["a.txt"],
+            "sentence_id": [3],
+            "start": [100],
+            "end": [130],
+            "text": ["HTS captured Damascus on Sunday."],
+            "caption": [False],
+        }
+    )
     df = tag_timexes(sentences)
     assert list(df.columns) == ["article", "sentence_id", "start", "end", "text", "type", "value", "mod", "rule"]
     row = df.iloc[0]
@@ -192,9 +273,16 @@ def test_cli_module_help():
 
 def test_tag_timexes_keeps_matches_inside_sentences():
     text = "Talks ended in May. 15 people were hurt on Friday."
-    sentences = pd.DataFrame({"article": ["a.txt", "a.txt", "b.txt"], "sentence_id": [0, 1, 0],
-                              "start": [0, 20, 5], "end": [19, 50, 11],
-                              "text": [text[:19], text[20:], "Monday"], "caption": [False] * 3})
+    sentences = pd.DataFrame(
+        {
+            "article": ["a.txt", "a.txt", "b.txt"],
+            "sentence_id": [0, 1, 0],
+            "start": [0, 20, 5],
+            "end": [19, 50, 11],
+            "text": [text[:19], text[20:], "Monday"],
+            "caption": [False] * 3,
+        }
+    )
     df = tag_timexes(sentences)
     rows = list(zip(df["article"], df["sentence_id"], df["start"], df["end"], df["text"]))
     assert rows == [("a.txt", 0, 15, 18, "May"), ("a.txt", 1, 43, 49, "Friday"), ("b.txt", 0, 5, 11, "Monday")]
@@ -203,5 +291,6 @@ def test_tag_timexes_keeps_matches_inside_sentences():
 def test_irregular_past_verbs_put_a_month_in_the_past():
     """'withdrew ... in February', written in December: last February, not the coming one."""
     from pipeline.timex import find_timexes
+
     text = "Ukrainian forces withdrew from the eastern town of Avdiivka in February after months of fighting."
     assert {t["text"]: t["value"] for t in find_timexes(text, "2023-12-15")}["February"] == "2023-02"

@@ -1,4 +1,5 @@
 """Every rule's examples and counterexamples in resources/timex/en/rules.yaml run as tests."""
+
 import pytest
 
 from pipeline.timex import find_timexes, scan
@@ -48,6 +49,7 @@ def test_every_rule_has_an_example():
 
 def test_bad_rule_file_names_the_rule(tmp_path, monkeypatch):
     import pipeline.timex_rules as tr
+
     lang = tmp_path / "xx"
     lang.mkdir()
     (lang / "normalizations.yaml").write_text("month: {May: '05'}\n")

@@ -6,6 +6,7 @@ DataFrame -> go.Figure with no Streamlit in sight, so tests assert on figures.
 WebGL traces (Scattergl) keep 20,000 events responsive; labels go only to the
 most corroborated events and rows are packed so labels never overlap.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,12 +20,25 @@ import plotly.graph_objects as go
 from ui import density
 
 #: Fallback palette (colorblind-friendly, Okabe-Ito + Tableau) when the gazetteer has no color.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
-           "#7F3C8D", "#11A579", "#3969AC", "#E73F74", "#80BA5A", "#F2B701", "#008695")
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#8C564B",
+    "#7F3C8D",
+    "#11A579",
+    "#3969AC",
+    "#E73F74",
+    "#80BA5A",
+    "#F2B701",
+    "#008695",
+)
 NO_ACTOR = "#8C8C8C"
 #: Browser config: the modebar camera saves a 2x PNG even when kaleido is missing.
-CONFIG = {"displaylogo": False,
-          "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "timeline"}}
+CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "timeline"}}
 #: Above this many events in view, draw counts instead of one mark per event.
 AGGREGATE_ABOVE = 1500
 #: How many of the most corroborated events stay drawn one by one over the counts.
@@ -46,15 +60,16 @@ def gazetteer():
     """
     try:
         from pipeline.gazetteer import load_gazetteer
+
         return load_gazetteer()
-    except Exception:  # noqa: BLE001 - any gazetteer problem means "hash the names"
+    except Exception:
         return None
 
 
 def affiliation(name: str) -> str | None:
     """'Vladimir Putin (Russia)' -> 'Russia'; an actor has none."""
     if name.endswith(")") and " (" in name:
-        return name[name.rindex(" (") + 2:-1]
+        return name[name.rindex(" (") + 2 : -1]
     return None
 
 
@@ -70,9 +85,10 @@ def actor_colors(names) -> dict[str, str]:
         color = None
         if gaz is not None:
             from pipeline.gazetteer import actor_color
+
             try:
                 color = actor_color(key, gaz)
-            except Exception:  # noqa: BLE001 - a bad gazetteer entry must not break the chart
+            except Exception:
                 color = None
         out[name] = color or _hashed_color(key)
     return out
@@ -81,14 +97,21 @@ def actor_colors(names) -> dict[str, str]:
 def hover_texts(view: pd.DataFrame) -> list[str]:
     """Hover: title, the date as written and as resolved, actors, number of sources (escaped)."""
     out = []
-    for t, dt, d, de, p, a, s in zip(view["title"].fillna(""), view["date_text"].fillna(""),
-                                     view["date"].fillna(""), view["date_end"].fillna(""),
-                                     view["precision"].fillna(""), view["actors"].fillna(""),
-                                     view["sources"].fillna(1)):
+    for t, dt, d, de, p, a, s in zip(
+        view["title"].fillna(""),
+        view["date_text"].fillna(""),
+        view["date"].fillna(""),
+        view["date_end"].fillna(""),
+        view["precision"].fillna(""),
+        view["actors"].fillna(""),
+        view["sources"].fillna(1),
+    ):
         when = d if not de or de == d else f"{d} … {de}"
         written = f"'{escape(dt)}' → " if dt else ""
-        out.append(f"<b>{escape(t)}</b><br>{written}{when} ({escape(p)})<br>"
-                   f"{escape(a.replace(';', ', ')) or 'no actor'}<br>{int(s)} source{'s' * (int(s) != 1)}")
+        out.append(
+            f"<b>{escape(t)}</b><br>{written}{when} ({escape(p)})<br>"
+            f"{escape(a.replace(';', ', ')) or 'no actor'}<br>{int(s)} source{'s' * (int(s) != 1)}"
+        )
     return out
 
 
@@ -100,8 +123,7 @@ def _to_ts(days: float) -> pd.Timestamp:
     return pd.Timestamp(int(days * 86_400e9))
 
 
-def pack_rows(starts: np.ndarray, ends: np.ndarray, max_rows: int,
-              drop: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def pack_rows(starts: np.ndarray, ends: np.ndarray, max_rows: int, drop: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Greedy interval packing: each item goes to the first row free at its start.
 
     Items must be sorted by start. Past `max_rows` an item shares the row that
@@ -127,8 +149,9 @@ def pack_rows(starts: np.ndarray, ends: np.ndarray, max_rows: int,
     return rows, shared
 
 
-def clear_labels(rows: np.ndarray, ext0: np.ndarray, ext1: np.ndarray, mark0: np.ndarray, mark1: np.ndarray,
-                 is_label: np.ndarray) -> np.ndarray:
+def clear_labels(
+    rows: np.ndarray, ext0: np.ndarray, ext1: np.ndarray, mark0: np.ndarray, mark1: np.ndarray, is_label: np.ndarray
+) -> np.ndarray:
     """Keep a label only where no other event's mark sits on its row inside its extent."""
     keep = is_label.copy()
     for i in np.flatnonzero(is_label):
@@ -148,8 +171,13 @@ def _short(title: str, n: int = 42) -> str:
     return title if len(title) <= n else title[: n - 1].rstrip() + "…"
 
 
-def timeline(view: pd.DataFrame, label_k: int = 12, width_px: int = 1000, max_rows: int = 28,
-             aggregate_above: int = AGGREGATE_ABOVE) -> go.Figure:
+def timeline(
+    view: pd.DataFrame,
+    label_k: int = 12,
+    width_px: int = 1000,
+    max_rows: int = 28,
+    aggregate_above: int = AGGREGATE_ABOVE,
+) -> go.Figure:
     """All filtered events over time: day events as points, coarser or ranged dates as spans.
 
     Above `aggregate_above` events the chart shows counts per day/week/month
@@ -173,14 +201,25 @@ def timeline(view: pd.DataFrame, label_k: int = 12, width_px: int = 1000, max_ro
     top = ranked.groupby(slice_, sort=False).head(TOP_IN_AGGREGATE // 12 + 1)
     top = top.assign(_span_lo=view["_start"].min(), _span_hi=view["_end"].max())
     n_rows = _draw_packed(fig, top, first, colors, len(top), width_px, 8, "y2", drop_shared=True)
-    fig.update_layout(yaxis={"domain": [0, 0.58], "title": f"events per {unit}"},
-                      yaxis2={"domain": [0.62, 1], "visible": False, "range": [n_rows - 0.4, -0.6]})
+    fig.update_layout(
+        yaxis={"domain": [0, 0.58], "title": f"events per {unit}"},
+        yaxis2={"domain": [0.62, 1], "visible": False, "range": [n_rows - 0.4, -0.6]},
+    )
     fig.update_xaxes(type="date")
     return _style(fig, height=620)
 
 
-def _draw_packed(fig: go.Figure, view: pd.DataFrame, first: pd.Series, colors: dict[str, str], label_k: int,
-                 width_px: int, max_rows: int, yaxis: str, drop_shared: bool = False) -> int:
+def _draw_packed(
+    fig: go.Figure,
+    view: pd.DataFrame,
+    first: pd.Series,
+    colors: dict[str, str],
+    label_k: int,
+    width_px: int,
+    max_rows: int,
+    yaxis: str,
+    drop_shared: bool = False,
+) -> int:
     """Draw events on packed rows with labels for the top `label_k`; return the number of rows."""
     view = view.sort_values("_start")
     start, end = _days(view["_start"]), _days(view["_end"]) + 1  # a date covers its whole last day
@@ -217,16 +256,34 @@ def _draw_packed(fig: go.Figure, view: pd.DataFrame, first: pd.Series, colors: d
         # A point is drawn at noon of its day: its label starts there, not a half-day away.
         noon = part["_start"] + pd.Timedelta(hours=12)
         x = np.where(part["_span"], part["_end"] + pd.Timedelta(days=1) if side else part["_start"], noon)
-        fig.add_trace(go.Scatter(
-            x=x, y=part["_row"], yaxis=yaxis,
-            text=[" " + escape(s) + " " for s in part["_label"]], mode="text", hoverinfo="skip", showlegend=False,
-            textposition="middle right" if side else "middle left", textfont={"size": 12}, name="labels"))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=part["_row"],
+                yaxis=yaxis,
+                text=[" " + escape(s) + " " for s in part["_label"]],
+                mode="text",
+                hoverinfo="skip",
+                showlegend=False,
+                textposition="middle right" if side else "middle left",
+                textfont={"size": 12},
+                name="labels",
+            )
+        )
     fig.update_xaxes(type="date")
     return int(rows.max()) + 1
 
 
-def _add_marks(fig: go.Figure, group: pd.DataFrame, y: pd.Series, color: str, name: str, legend: bool,
-               yaxis: str = "y", span_style: tuple[int, float] = (7, 0.55)) -> None:
+def _add_marks(
+    fig: go.Figure,
+    group: pd.DataFrame,
+    y: pd.Series,
+    color: str,
+    name: str,
+    legend: bool,
+    yaxis: str = "y",
+    span_style: tuple[int, float] = (7, 0.55),
+) -> None:
     """Points for day events, horizontal bars for spans, both in one legend group."""
     pts, spans = group[~group["_span"]], group[group["_span"]]
     y_pts, y_spans = y[~group["_span"]], y[group["_span"]]
@@ -234,26 +291,72 @@ def _add_marks(fig: go.Figure, group: pd.DataFrame, y: pd.Series, color: str, na
         n = len(spans)
         xs = np.empty(3 * n, dtype=object)
         ys = np.empty(3 * n, dtype=object)
-        xs[0::3], xs[1::3], xs[2::3] = spans["_start"].to_numpy(), (spans["_end"] + pd.Timedelta(days=1)).to_numpy(), None
+        xs[0::3], xs[1::3], xs[2::3] = (
+            spans["_start"].to_numpy(),
+            (spans["_end"] + pd.Timedelta(days=1)).to_numpy(),
+            None,
+        )
         ys[0::3], ys[1::3], ys[2::3] = y_spans.to_numpy(), y_spans.to_numpy(), None
         # SVG, not WebGL: WebGL line segments with gaps are drawn against an unreversed axis.
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": span_style[0]},
-                                   opacity=span_style[1], hoverinfo="skip", yaxis=yaxis, legendgroup=name, showlegend=False,
-                                   name=name, meta="span"))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": color, "width": span_style[0]},
+                opacity=span_style[1],
+                hoverinfo="skip",
+                yaxis=yaxis,
+                legendgroup=name,
+                showlegend=False,
+                name=name,
+                meta="span",
+            )
+        )
         mid = spans["_start"] + (spans["_end"] + pd.Timedelta(days=1) - spans["_start"]) / 2
-        fig.add_trace(go.Scattergl(x=mid, y=y_spans, mode="markers", marker={"color": color, "size": 9, "opacity": 0},
-                                   hovertext=spans["_hover"], hoverinfo="text", legendgroup=name, yaxis=yaxis,
-                                   showlegend=False, name=name, customdata=spans["event_id"], meta="span-hover"))
-    fig.add_trace(go.Scattergl(x=pts["_start"] + pd.Timedelta(hours=12), y=y_pts, mode="markers",
-                               marker={"color": color, "size": 9, "line": {"width": 1, "color": "white"}},
-                               hovertext=pts["_hover"], hoverinfo="text", legendgroup=name, showlegend=legend, yaxis=yaxis,
-                               name=name, customdata=pts["event_id"], meta="point"))
+        fig.add_trace(
+            go.Scattergl(
+                x=mid,
+                y=y_spans,
+                mode="markers",
+                marker={"color": color, "size": 9, "opacity": 0},
+                hovertext=spans["_hover"],
+                hoverinfo="text",
+                legendgroup=name,
+                yaxis=yaxis,
+                showlegend=False,
+                name=name,
+                customdata=spans["event_id"],
+                meta="span-hover",
+            )
+        )
+    fig.add_trace(
+        go.Scattergl(
+            x=pts["_start"] + pd.Timedelta(hours=12),
+            y=y_pts,
+            mode="markers",
+            marker={"color": color, "size": 9, "line": {"width": 1, "color": "white"}},
+            hovertext=pts["_hover"],
+            hoverinfo="text",
+            legendgroup=name,
+            showlegend=legend,
+            yaxis=yaxis,
+            name=name,
+            customdata=pts["event_id"],
+            meta="point",
+        )
+    )
 
 
 def _style(fig: go.Figure, height: int) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 20, "r": 20, "t": 30, "b": 40}, font={"family": FONT, "size": 13},
-                      plot_bgcolor="white", hovermode="closest", legend={"orientation": "h", "y": 1.02, "x": 0,
-                                                                       "yanchor": "bottom"})
+    fig.update_layout(
+        height=height,
+        margin={"l": 20, "r": 20, "t": 30, "b": 40},
+        font={"family": FONT, "size": 13},
+        plot_bgcolor="white",
+        hovermode="closest",
+        legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
+    )
     fig.update_xaxes(showgrid=True, gridcolor="#ECECEC")
     return fig
 
@@ -277,8 +380,9 @@ def tracks_of(view: pd.DataFrame, order=(), people: bool = False, max_tracks: in
     return out + [p for p in persons if p not in out]
 
 
-def actor_tracks(view: pd.DataFrame, order=(), people: bool = False, max_tracks: int = 30,
-                 aggregate_above: int = AGGREGATE_ABOVE) -> go.Figure:
+def actor_tracks(
+    view: pd.DataFrame, order=(), people: bool = False, max_tracks: int = 30, aggregate_above: int = AGGREGATE_ABOVE
+) -> go.Figure:
     """One horizontal track per actor; each event marked on all its actors' tracks, joined by a line.
 
     Above `aggregate_above` events, each track shows bubbles of counts per bin instead.
@@ -300,10 +404,18 @@ def actor_tracks(view: pd.DataFrame, order=(), people: bool = False, max_tracks:
         for name, group in marks.groupby("_track", sort=False):
             # Thin, faint spans: on a track they sit under the day events, not over them.
             _add_marks(fig, group, group["_y"], colors[name], name, legend=False, span_style=(4, 0.3))
-    ticks = [f"<span style='color:{colors[n]}'>{escape(n if affiliation(n) is None else '↳ ' + n.rsplit(' (', 1)[0])}</span>"
-             for n in names]
-    fig.update_yaxes(tickvals=list(range(len(names))), ticktext=ticks, range=[len(names) - 0.5, -0.5],
-                     showgrid=True, gridcolor="#F2F2F2", zeroline=False)
+    ticks = [
+        f"<span style='color:{colors[n]}'>{escape(n if affiliation(n) is None else '↳ ' + n.rsplit(' (', 1)[0])}</span>"
+        for n in names
+    ]
+    fig.update_yaxes(
+        tickvals=list(range(len(names))),
+        ticktext=ticks,
+        range=[len(names) - 0.5, -0.5],
+        showgrid=True,
+        gridcolor="#F2F2F2",
+        zeroline=False,
+    )
     fig.update_xaxes(type="date")
     fig = _style(fig, height=120 + 30 * len(names))
     fig.update_layout(showlegend=False, margin={"l": 10})
@@ -322,8 +434,18 @@ def _add_connectors(fig: go.Figure, marks: pd.DataFrame) -> None:
     xs, yy = np.empty(3 * n, dtype=object), np.empty(3 * n, dtype=object)
     xs[0::3], xs[1::3], xs[2::3] = t.to_numpy(), t.to_numpy(), None
     yy[0::3], yy[1::3], yy[2::3] = ys["min"].to_numpy(), ys["max"].to_numpy(), None
-    fig.add_trace(go.Scatter(x=xs, y=yy, mode="lines", line={"color": "#9A9A9A", "width": 1},
-                               hoverinfo="skip", showlegend=False, name="same event", meta="connector"))
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=yy,
+            mode="lines",
+            line={"color": "#9A9A9A", "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+            name="same event",
+            meta="connector",
+        )
+    )
 
 
 def brief(fig: go.Figure, title: str, subtitle: str, footnote: str) -> go.Figure:
@@ -331,10 +453,31 @@ def brief(fig: go.Figure, title: str, subtitle: str, footnote: str) -> go.Figure
     fig = go.Figure(fig)
     height = max(fig.layout.height or 600, 620)
     fig.update_layout(
-        title={"text": escape(title), "subtitle": {"text": escape(subtitle), "font": {"size": 15, "color": "#555"}},
-               "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 26}},
-        font={"size": 15}, height=height, margin={"t": 110, "b": 90, "l": 30, "r": 30},
-        legend={"y": -0.08, "yanchor": "top", "orientation": "h", "x": 0})
-    fig.add_annotation(text=escape(footnote), xref="paper", yref="paper", x=0, y=-0.02, yshift=-60,
-                       xanchor="left", yanchor="top", showarrow=False, font={"size": 12, "color": "#666"}, align="left")
+        title={
+            "text": escape(title),
+            "subtitle": {"text": escape(subtitle), "font": {"size": 15, "color": "#555"}},
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.97,
+            "yanchor": "top",
+            "font": {"size": 26},
+        },
+        font={"size": 15},
+        height=height,
+        margin={"t": 110, "b": 90, "l": 30, "r": 30},
+        legend={"y": -0.08, "yanchor": "top", "orientation": "h", "x": 0},
+    )
+    fig.add_annotation(
+        text=escape(footnote),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.02,
+        yshift=-60,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 12, "color": "#666"},
+        align="left",
+    )
     return fig

@@ -6,6 +6,7 @@ equally by the bins its date range covers, so a month-precision event adds
 1/4 to each of four weeks instead of faking a spike on the 1st: uncertainty
 stays visible in the aggregate too. Reads `_start`, `_end` and a key column.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -52,8 +53,9 @@ def spread(frame: pd.DataFrame, key: str, unit: str) -> pd.DataFrame:
     return out.groupby([key, "bin"], sort=False, as_index=False)["weight"].sum()
 
 
-def add_count_bars(fig: go.Figure, view: pd.DataFrame, first_actor: pd.Series, colors: dict[str, str],
-                   unit: str, yaxis: str = "y") -> None:
+def add_count_bars(
+    fig: go.Figure, view: pd.DataFrame, first_actor: pd.Series, colors: dict[str, str], unit: str, yaxis: str = "y"
+) -> None:
     """Stacked bars of events per bin, one color per (first) actor."""
     counts = spread(view.assign(_key=first_actor), "_key", unit)
     order = counts.groupby("_key")["weight"].sum().sort_values(ascending=False).index
@@ -61,10 +63,20 @@ def add_count_bars(fig: go.Figure, view: pd.DataFrame, first_actor: pd.Series, c
     for actor in order:
         part = counts[counts["_key"] == actor]
         x = bin_start(part["bin"].to_numpy(), unit) + np.timedelta64(int(width_ms / 2), "ms")
-        fig.add_trace(go.Bar(x=x, y=part["weight"].round(2), width=width_ms, marker_color=colors[actor],
-                             name=actor, legendgroup=actor, yaxis=yaxis, meta="count",
-                             hovertemplate=f"<b>%{{fullData.name}}</b><br>{unit} of %{{x|%d %b %Y}}: "
-                                           "≈%{y:.0f} events<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=part["weight"].round(2),
+                width=width_ms,
+                marker_color=colors[actor],
+                name=actor,
+                legendgroup=actor,
+                yaxis=yaxis,
+                meta="count",
+                hovertemplate=f"<b>%{{fullData.name}}</b><br>{unit} of %{{x|%d %b %Y}}: "
+                "≈%{y:.0f} events<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack", bargap=0)
 
 
@@ -75,8 +87,15 @@ def add_track_bubbles(fig: go.Figure, marks: pd.DataFrame, colors: dict[str, str
     for track, part in counts.groupby("_track", sort=False):
         x = bin_start(part["bin"].to_numpy(), unit) + np.timedelta64(int(UNITS[unit] * 43_200_000), "ms")
         size = 4 + 22 * np.sqrt(part["weight"].to_numpy() / top)
-        fig.add_trace(go.Scattergl(
-            x=x, y=np.full(len(part), marks.loc[marks["_track"] == track, "_y"].iloc[0]), mode="markers",
-            marker={"color": colors[track], "size": size, "opacity": 0.75}, name=track, meta="bubble",
-            customdata=part["weight"].round(1),
-            hovertemplate=f"<b>{escape(track)}</b><br>{unit} of %{{x|%d %b %Y}}: ≈%{{customdata}} events<extra></extra>"))
+        fig.add_trace(
+            go.Scattergl(
+                x=x,
+                y=np.full(len(part), marks.loc[marks["_track"] == track, "_y"].iloc[0]),
+                mode="markers",
+                marker={"color": colors[track], "size": size, "opacity": 0.75},
+                name=track,
+                meta="bubble",
+                customdata=part["weight"].round(1),
+                hovertemplate=f"<b>{escape(track)}</b><br>{unit} of %{{x|%d %b %Y}}: ≈%{{customdata}} events<extra></extra>",
+            )
+        )

@@ -4,6 +4,7 @@ Article text is data, never markup: every piece is HTML-escaped before the one
 <mark> we add, and the result is shown with `st.html` (no Markdown pass), so
 `<script>` or `[link](javascript:...)` in an article shows as those characters.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -29,8 +30,10 @@ def highlight(text: str, start: int, end: int) -> str:
     a, b = paragraph_bounds(text, start, end)
     before = ("…" if a > 0 and text[a - 1] != "\n" else "") + text[a:start]
     after = text[end:b] + ("…" if b < len(text) and text[b] != "\n" else "")
-    return (f"<p style='line-height:1.55'>{escape(before)}<mark style='background:#ffe58a'>"
-            f"{escape(text[start:end])}</mark>{escape(after)}</p>")
+    return (
+        f"<p style='line-height:1.55'>{escape(before)}<mark style='background:#ffe58a'>"
+        f"{escape(text[start:end])}</mark>{escape(after)}</p>"
+    )
 
 
 def sources(event_id: str, evidence: pd.DataFrame, articles: pd.DataFrame) -> list[dict]:
@@ -41,19 +44,21 @@ def sources(event_id: str, evidence: pd.DataFrame, articles: pd.DataFrame) -> li
     for r in rows.itertuples(index=False):
         art = meta.loc[r.article] if r.article in meta.index else None
         text = art["text"] if art is not None else None
-        out.append({
-            "article": r.article,
-            "title": _text(art["title"]) if art is not None else "",
-            "source": _text(art["source"]) if art is not None else "",
-            "url": _text(art["url"]) if art is not None else "",
-            "published": _text(r.published),
-            "published_basis": _text(art["published_basis"]) if art is not None else "",
-            "date_note": _text(r.date_note),
-            "certainty": _text(r.certainty),
-            "event_type": _text(r.event_type),
-            "caption": bool(r.caption) if pd.notna(r.caption) else False,
-            "html": highlight(text, int(r.char_start), int(r.char_end)),
-        })
+        out.append(
+            {
+                "article": r.article,
+                "title": _text(art["title"]) if art is not None else "",
+                "source": _text(art["source"]) if art is not None else "",
+                "url": _text(art["url"]) if art is not None else "",
+                "published": _text(r.published),
+                "published_basis": _text(art["published_basis"]) if art is not None else "",
+                "date_note": _text(r.date_note),
+                "certainty": _text(r.certainty),
+                "event_type": _text(r.event_type),
+                "caption": bool(r.caption) if pd.notna(r.caption) else False,
+                "html": highlight(text, int(r.char_start), int(r.char_end)),
+            }
+        )
     return out
 
 
@@ -68,17 +73,32 @@ def count_line(shown: int, total: int, description: str) -> str:
 
 def event_header(event) -> str:
     """Title and facts of the selected event, as safe HTML."""
-    facts = [f"{event['date']} ({event['precision']})", _text(event["date_note"]), _text(event["event_type"]),
-             _text(event["certainty"]), f"actors: {_text(event['actors']).replace(';', ', ') or '-'}",
-             f"people: {_text(event['people']).replace(';', ', ') or '-'}"]
-    return (f"<h3 style='margin-bottom:0.2rem'>{escape(_text(event['title']))}</h3>"
-            f"<div style='color:#555'>{escape(' · '.join(f for f in facts if f))}</div>")
+    facts = [
+        f"{event['date']} ({event['precision']})",
+        _text(event["date_note"]),
+        _text(event["event_type"]),
+        _text(event["certainty"]),
+        f"actors: {_text(event['actors']).replace(';', ', ') or '-'}",
+        f"people: {_text(event['people']).replace(';', ', ') or '-'}",
+    ]
+    return (
+        f"<h3 style='margin-bottom:0.2rem'>{escape(_text(event['title']))}</h3>"
+        f"<div style='color:#555'>{escape(' · '.join(f for f in facts if f))}</div>"
+    )
 
 
 def source_header(s: dict) -> str:
     """One source's title, publisher, publication date and how the date was read."""
     title = escape(s["title"] or s["article"])
-    meta = " · ".join(x for x in [s["source"] or "unknown source", f"published {s['published']}"
-                                  + (f" ({s['published_basis']})" if s["published_basis"] else ""),
-                                  s["date_note"], s["certainty"], s["article"]] if x)
+    meta = " · ".join(
+        x
+        for x in [
+            s["source"] or "unknown source",
+            f"published {s['published']}" + (f" ({s['published_basis']})" if s["published_basis"] else ""),
+            s["date_note"],
+            s["certainty"],
+            s["article"],
+        ]
+        if x
+    )
     return f"<div><b>{title}</b><br><span style='color:#555'>{escape(meta)}</span></div>"

@@ -4,6 +4,7 @@ Every function takes the filtered events (schema columns, `_`-prefixed helper
 columns are dropped) or a figure and returns bytes or text ready for
 `st.download_button`; nothing here touches Streamlit.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,9 +60,13 @@ def to_timelinejs(events: pd.DataFrame, title: str = "Timeline", subtitle: str =
             continue
         slide = {
             "start_date": _timeline_date(e.date, e.precision),
-            "text": {"headline": escape(e.title or ""),
-                     "text": escape(f"{e.evidence} ({e.date_note}; {int(e.sources)} source"
-                                    f"{'s' if int(e.sources) != 1 else ''}: {str(e.articles).replace(';', ', ')})")},
+            "text": {
+                "headline": escape(e.title or ""),
+                "text": escape(
+                    f"{e.evidence} ({e.date_note}; {int(e.sources)} source"
+                    f"{'s' if int(e.sources) != 1 else ''}: {str(e.articles).replace(';', ', ')})"
+                ),
+            },
             "group": (e.actors or "").split(";")[0] or "no actor",
             "unique_id": e.event_id,
         }

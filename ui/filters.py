@@ -4,6 +4,7 @@ Reads the `events` and `evidence` columns of `pipeline.schema`. `prepare` adds
 helper columns (prefixed `_`, never exported) once per build, so that a filter
 change is a handful of vectorized masks over 20,000 rows, not string parsing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -36,8 +37,7 @@ def split(values: pd.Series) -> pd.Series:
     """';'-joined cells -> lists (empty list for <NA> or '')."""
     # Plain lists in an object column: pandas' string map would make arrow lists.
     cells = values.astype(object).where(values.notna(), "")
-    return pd.Series([[x.strip() for x in s.split(";") if x.strip()] for s in cells], index=values.index,
-                     dtype=object)
+    return pd.Series([[x.strip() for x in s.split(";") if x.strip()] for s in cells], index=values.index, dtype=object)
 
 
 def prepare(events: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
@@ -56,8 +56,9 @@ def prepare(events: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
     texts: dict[str, list[str]] = {}
     for event_id, sentence in zip(evidence["event_id"], evidence["evidence"].fillna("")):
         texts.setdefault(event_id, []).append(sentence)
-    out["_search"] = [" ".join([t, *texts.get(e, [])]).lower()
-                      for e, t in zip(out["event_id"], out["title"].fillna(""))]
+    out["_search"] = [
+        " ".join([t, *texts.get(e, [])]).lower() for e, t in zip(out["event_id"], out["title"].fillna(""))
+    ]
     out["_caption"] = out["caption"].fillna(False).astype(bool)
     return out[out["_start"].notna()].reset_index(drop=True)
 
@@ -160,10 +161,16 @@ def actor_options(events: pd.DataFrame, people: bool = True) -> list[str]:
 
 def loosen(f: Filters, name: str) -> Filters:
     """`f` with the named filter switched off (used by tests and messages)."""
-    off = {"actors": {"actors": ()}, "date range": {"date_from": None, "date_to": None},
-           "event types": {"event_types": ()}, "sources/articles": {"articles": ()},
-           "minimum sources": {"min_sources": 1}, "search": {"text": ""},
-           "photo captions": {"captions": True}, "background": {"background": True}}
+    off = {
+        "actors": {"actors": ()},
+        "date range": {"date_from": None, "date_to": None},
+        "event types": {"event_types": ()},
+        "sources/articles": {"articles": ()},
+        "minimum sources": {"min_sources": 1},
+        "search": {"text": ""},
+        "photo captions": {"captions": True},
+        "background": {"background": True},
+    }
     return replace(f, **off[name])
 
 

@@ -5,6 +5,7 @@ from the query parameters; after every run the parameters are rewritten from
 the widgets, listing only what differs from the defaults so links stay short.
 Pure functions over plain dicts, so tests need no Streamlit.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,9 +17,22 @@ LISTS = {"actors": "actor", "event_types": "type", "articles": "article"}
 SCALARS = {"actor_mode": "match", "text": "q", "min_sources": "min_sources", "view": "view", "event": "event"}
 FLAGS = {"captions": "captions", "background": "background", "people": "people", "brief": "brief"}
 DATES = {"date_from": "from", "date_to": "to"}
-DEFAULTS = {"actors": [], "event_types": [], "articles": [], "actor_mode": "any of", "text": "", "min_sources": 1,
-            "view": "Timeline", "captions": False, "background": False, "people": False, "brief": False,
-            "date_from": None, "date_to": None, "event": ""}
+DEFAULTS = {
+    "actors": [],
+    "event_types": [],
+    "articles": [],
+    "actor_mode": "any of",
+    "text": "",
+    "min_sources": 1,
+    "view": "Timeline",
+    "captions": False,
+    "background": False,
+    "people": False,
+    "brief": False,
+    "date_from": None,
+    "date_to": None,
+    "event": "",
+}
 VIEWS = ("Timeline", "Actor tracks")
 
 
@@ -66,11 +80,16 @@ def params_from_widgets(values: dict) -> dict[str, list[str] | str]:
 
 def filters_from_widgets(values: dict) -> Filters:
     return Filters(
-        actors=tuple(values.get("actors") or ()), actor_mode=values.get("actor_mode") or "any of",
-        date_from=values.get("date_from"), date_to=values.get("date_to"),
-        event_types=tuple(values.get("event_types") or ()), articles=tuple(values.get("articles") or ()),
-        min_sources=int(values.get("min_sources") or 1), text=values.get("text") or "",
-        captions=bool(values.get("captions")), background=bool(values.get("background")),
+        actors=tuple(values.get("actors") or ()),
+        actor_mode=values.get("actor_mode") or "any of",
+        date_from=values.get("date_from"),
+        date_to=values.get("date_to"),
+        event_types=tuple(values.get("event_types") or ()),
+        articles=tuple(values.get("articles") or ()),
+        min_sources=int(values.get("min_sources") or 1),
+        text=values.get("text") or "",
+        captions=bool(values.get("captions")),
+        background=bool(values.get("background")),
     )
 
 

@@ -1,0 +1,75 @@
+"""One convention for the resource files: where they are, one error type, one cache reset.
+
+Every stage loads its rules and word lists as `load_x(path=DEFAULT)` and takes
+them as an optional argument, so a test or a user can pass their own. Loaders
+are cached; `clear_caches()` forgets every cached resource at once (the
+dashboard calls it when a resource file changed), and `fingerprint()` names
+the exact state of every resource file, so a rebuild is triggered by an edit
+to any of them, not only to the actor files.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+RESOURCES = Path(__file__).parent / "resources"
+
+_CACHED: list[Any] = []
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ResourceError(ValueError):
+    """A resource file that cannot be used: the message names the file and the entry."""
+
+    def __init__(self, path: str | Path, message: str, entry: str | None = None) -> None:
+        self.path, self.entry = str(path), entry
+        name = Path(path).name if str(path) else "?"
+        super().__init__(f"{name}: {entry}: {message}" if entry else f"{name}: {message}")
+
+
+def cached(maxsize: int = 8) -> Callable[[F], F]:
+    """`functools.lru_cache` that `clear_caches` knows about."""
+
+    def wrap(fn: F) -> F:
+        wrapped = functools.lru_cache(maxsize=maxsize)(fn)
+        _CACHED.append(wrapped)
+        return wrapped  # type: ignore[return-value]
+
+    return wrap
+
+
+def clear_caches() -> None:
+    """Forget every cached resource, so edited files are read again."""
+    for fn in _CACHED:
+        fn.cache_clear()
+
+
+def read_yaml(path: str | Path) -> Any:
+    """A YAML resource, with a `ResourceError` naming the file when it cannot be read or parsed."""
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ResourceError(path, f"cannot read: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ResourceError(path, f"not valid YAML: {exc}") from exc
+
+
+def resource_files(extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Every file the pipeline reads besides the articles: built-in resources, then extra ones."""
+    files = sorted(p for p in RESOURCES.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return files + [Path(p) for p in extra]
+
+
+def fingerprint(extra: Iterable[str | Path] = ()) -> str:
+    """A hash of the names and contents of every resource file (changes exactly when one changes)."""
+    digest = hashlib.sha1()
+    for path in resource_files(extra):
+        digest.update(str(path.relative_to(RESOURCES) if path.is_relative_to(RESOURCES) else path).encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
