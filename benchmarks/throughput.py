@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def read_timeml(paths: list[Path]) -> list[tuple[str, str, str]]:
@@ -51,7 +50,6 @@ def _peak_mb() -> float:
 
 
 def run_build(folder: Path, workers: int) -> dict:
-    sys.path.insert(0, str(ROOT))
     from pipeline.build import build
 
     build(folder, workers=workers, keep_text=False, chunk_size=100)  # warm caches: rules, gazetteer, imports

@@ -29,10 +29,8 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
 
-from pipeline.timex import find_timexes  # noqa: E402
+from pipeline.dates import find_timexes
 
 _TAG = re.compile(r"<(/?)([A-Za-z0-9]+)([^>]*?)/?>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')

@@ -63,14 +63,42 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_timex(args: argparse.Namespace) -> int:
-    from pipeline import timex
+    import json
+    from datetime import date
 
-    return timex.main(["--dct", args.dct, str(args.file)] if args.dct else [str(args.file)])
+    from pipeline.dates import find_timexes
+
+    if args.dct:
+        try:
+            date.fromisoformat(args.dct)
+        except ValueError:
+            print(f"error: --dct must be a date written YYYY-MM-DD, e.g. 2024-12-08, not {args.dct!r}", file=sys.stderr)
+            return 2
+    try:
+        if str(args.file) == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.file, encoding="utf-8", newline="") as f:
+                text = f.read()
+    except UnicodeDecodeError as exc:
+        print(f"error: {args.file}: not UTF-8 text (byte {exc.start}); save it as UTF-8", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    for t in find_timexes(text, args.dct):
+        out = {k: t[k] for k in ("start", "end", "text", "type", "value")}
+        if t["mod"]:
+            out["mod"] = t["mod"]
+        if args.rules:
+            out["rule"] = t["rule"]
+        print(json.dumps(out, ensure_ascii=False))
+    return 0
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline",
+        prog="python -m pipeline" if sys.argv[0].endswith("__main__.py") else "news-timeline",
         description="Turn a folder of news articles into a table of dated, actor-tagged events.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -95,11 +123,18 @@ def make_parser() -> argparse.ArgumentParser:
     t = sub.add_parser(
         "timex",
         help="print the temporal expressions of one text file as JSON lines",
-        description="Find temporal expressions in FILE and normalize them against the publication date "
-        "(--dct). Prints one JSON object per line: start, end, text, type, value.",
+        description="Find dates and times in a UTF-8 text file and print one JSON object per expression: "
+        "start and end (character offsets into the file's text), text, type (DATE, TIME, DURATION, SET), "
+        "value (ISO-TimeML TIMEX3, e.g. 2024-12-08, 2024-W50, P3D) and mod (START, END, APPROX, ... when present).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  python -m pipeline timex --dct 2024-12-08 data/articles/000_1f2452ad623888d7.txt\n\n"
+        "Relative expressions ('last Tuesday', 'in July') are resolved against --dct,\n"
+        "the publication date; without it they keep unknown digits (XXXX-07).\n"
+        "Rules live in pipeline/resources/timex/en/; --rules shows which one fired.",
     )
     t.add_argument("--dct", help="publication date YYYY-MM-DD that relative dates are resolved against")
-    t.add_argument("file", type=Path)
+    t.add_argument("--rules", action="store_true", help="also print the id of the rule that found each expression")
+    t.add_argument("file", type=Path, help="text file to read ('-' reads standard input)")
     t.set_defaults(func=cmd_timex)
     return parser
 

@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-RESOURCE = Path(__file__).parent / "resources" / "boilerplate.yaml"
-BLOCK_COLUMNS = ["article", "block_id", "start", "end", "kind", "reason"]
+from pipeline.loading import RESOURCES, ResourceError, cached, read_yaml
+from pipeline.schema import BLOCKS, from_columns, new_columns
+
+DEFAULT_BOILERPLATE = RESOURCES / "boilerplate.yaml"
 
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
@@ -57,53 +57,62 @@ _CAPITAL = re.compile(r"(?<!\\)[A-Z]")
 CREDIT_TAIL = 200
 
 
+class BoilerplateError(ResourceError):
+    """boilerplate.yaml (or the file given instead) is malformed; the message names file and entry."""
+
+
 def _alternation(patterns: list, where: str) -> str:
     if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
-        raise ValueError(f"{RESOURCE.name}: {where} must be a non-empty list of strings")
+        raise BoilerplateError(f"{where} must be a non-empty list of strings")
     for p in patterns:
         if _CAPITAL.search(p):
-            raise ValueError(f"{RESOURCE.name}: {where}: write pattern {p!r} in lowercase (lines are lowercased)")
+            raise BoilerplateError(f"{where}: write pattern {p!r} in lowercase (lines are lowercased)")
         try:
             re.compile(p)
         except re.error as err:
-            raise ValueError(f"{RESOURCE.name}: {where}: bad pattern {p!r}: {err}") from None
+            raise BoilerplateError(f"{where}: bad pattern {p!r}: {err}") from None
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-def _compile_reasons(section: dict, key: str, template: str) -> tuple[tuple[str, re.Pattern], ...]:
+def _compile_reasons(section: dict, where: str, template: str) -> tuple[tuple[str, re.Pattern], ...]:
     if not isinstance(section, dict) or not section:
-        raise ValueError(f"{RESOURCE.name}: '{key}' must map reasons to lists of patterns")
+        raise BoilerplateError(f"{where} must map reasons to lists of patterns")
     return tuple(
-        (reason, re.compile(template.format(_alternation(pats, f"{key}.{reason}")))) for reason, pats in section.items()
+        (reason, re.compile(template.format(_alternation(pats, f"{where}.{reason}"))))
+        for reason, pats in section.items()
     )
 
 
-@lru_cache(maxsize=4)
-def load_rules(path: Path = RESOURCE) -> Rules:
+@cached(maxsize=4)
+def load_boilerplate(path: Path | str = DEFAULT_BOILERPLATE) -> Rules:
     """Read and compile the boilerplate rules once; a malformed file fails loudly."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    name = Path(path).name
+    try:
+        data = read_yaml(path)
+    except ResourceError as exc:
+        raise BoilerplateError(str(exc)) from exc
     missing = {"whole_line", "contains", "glued_date", "caption", "edges"} - set(data or {})
     if missing:
-        raise ValueError(f"{Path(path).name}: missing sections {sorted(missing)}")
-    whole_line = _compile_reasons(data["whole_line"], "whole_line", r"^(?:{})$")
-    contains = _compile_reasons(data["contains"], "contains", r"{}")
+        raise BoilerplateError(f"{name}: missing sections {sorted(missing)}")
+    whole_line = _compile_reasons(data["whole_line"], f"{name}: whole_line", r"^(?:{})$")
+    contains = _compile_reasons(data["contains"], f"{name}: contains", r"{}")
     caption, edges = data["caption"], data["edges"]
     words = caption.get("credit_words") if isinstance(caption, dict) else None
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-        raise ValueError(f"{RESOURCE.name}: caption.credit_words must be a list of words")
+        raise BoilerplateError(f"{name}: caption.credit_words must be a list of words")
     credits = "|".join(re.escape(w.lower()) for w in words)
     # "(... via AP)" / "(ATTA KENARE / AFP)" at the end, or an unbracketed
     # "Name/AFP via Getty Images" tail after the caption's last sentence.
     credit = rf"\([^()]*\b(?:{credits})\b[^()]*\)\s*$|[.?!]\s+[^.()]{{0,80}}\b(?:{credits})\s*$"
-    ends = _alternation(caption.get("line_ends"), "caption.line_ends")
+    ends = _alternation(caption.get("line_ends"), f"{name}: caption.line_ends")
     return Rules(
         whole_line=whole_line,
         # One combined search first: most lines match nothing, and one pass is
         # much cheaper than one per reason.
         contains_any=re.compile("|".join(p.pattern for _, p in contains)),
         contains=contains,
-        glued_date=re.compile(_alternation([data["glued_date"]], "glued_date")),
-        caption_start=re.compile(_alternation(caption.get("line_starts"), "caption.line_starts")),
+        glued_date=re.compile(_alternation([data["glued_date"]], f"{name}: glued_date")),
+        caption_start=re.compile(_alternation(caption.get("line_starts"), f"{name}: caption.line_starts")),
         caption_end=re.compile(f"{credit}|{ends}"),
         edge_max_words=int(edges["max_words"]),
         site_name_max_words=int(edges["site_name_max_words"]),
@@ -205,7 +214,7 @@ def _mark_duplicates(lines: list[str], kinds: list[list[str]]) -> None:
 
 def mark_text(text: str, rules: Rules | None = None) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, reason) for every non-empty line of one article text."""
-    rules = rules or load_rules()
+    rules = rules or load_boilerplate()
     spans = find_lines(text)
     lines = [text[s:e] for s, e in spans]
     # One search of the whole text decides whether any line can hold a cookie or comment notice.
@@ -219,8 +228,8 @@ def mark_text(text: str, rules: Rules | None = None) -> list[tuple[int, int, str
 
 def mark_blocks(articles: pd.DataFrame, rules: Rules | None = None) -> pd.DataFrame:
     """One row per non-empty line of each article: body, caption or boilerplate, and why."""
-    rules = rules or load_rules()
-    rows: dict[str, list] = {c: [] for c in BLOCK_COLUMNS}
+    rules = rules or load_boilerplate()
+    rows = new_columns(BLOCKS)
     for article, text in zip(articles["article"], articles["text"]):
         if not isinstance(text, str):
             continue
@@ -231,13 +240,4 @@ def mark_blocks(articles: pd.DataFrame, rules: Rules | None = None) -> pd.DataFr
             rows["end"].append(end)
             rows["kind"].append(kind)
             rows["reason"].append(reason or pd.NA)
-    return pd.DataFrame(rows).astype(
-        {
-            "article": "string",
-            "block_id": "int64",
-            "start": "int64",
-            "end": "int64",
-            "kind": "string",
-            "reason": "string",
-        }
-    )
+    return from_columns(rows, BLOCKS)

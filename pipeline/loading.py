@@ -25,12 +25,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ResourceError(ValueError):
-    """A resource file that cannot be used: the message names the file and the entry."""
+    """A resource file that cannot be used. The message starts with the file's name, then the entry.
 
-    def __init__(self, path: str | Path, message: str, entry: str | None = None) -> None:
-        self.path, self.entry = str(path), entry
-        name = Path(path).name if str(path) else "?"
-        super().__init__(f"{name}: {entry}: {message}" if entry else f"{name}: {message}")
+    Every loader raises a subclass of this (`RuleError`, `GazetteerError`, ...), so a
+    caller such as the command line catches one type and prints one clear line.
+    """
 
 
 def cached(maxsize: int = 8) -> Callable[[F], F]:
@@ -55,9 +54,9 @@ def read_yaml(path: str | Path) -> Any:
     try:
         return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ResourceError(path, f"cannot read: {exc.strerror or exc}") from exc
+        raise ResourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
-        raise ResourceError(path, f"not valid YAML: {exc}") from exc
+        raise ResourceError(f"{path}: not valid YAML: {exc}") from exc
 
 
 def resource_files(extra: Iterable[str | Path] = ()) -> list[Path]:

@@ -10,9 +10,10 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 if __name__ == "__main__":
     text = README.read_text(encoding="utf-8")
     for marker, table in (("events", EVENTS), ("evidence", EVIDENCE)):
+        columns = markdown_table(table)
         text = re.sub(
             rf"(<!-- columns:{marker} -->\n).*?(<!-- /columns -->)",
-            lambda m: m.group(1) + markdown_table(table) + "\n" + m.group(2),
+            lambda m, columns=columns: m.group(1) + columns + "\n" + m.group(2),  # type: ignore[misc]
             text,
             flags=re.S,
         )

@@ -1,9 +1,9 @@
 """Stage 5: turn placeholders into dates, and explain each date.
 
-Reads `timexes` (article, start, text, type, value, rule) and `articles`
-(article, published, published_basis). `resolve_dates` writes value (final
-TIMEX3), date and date_end (YYYY-MM-DD range the value covers), precision,
-date_basis and date_note. `infer_published` fills a missing `published`.
+Reads `timexes` (schema.TIMEXES) and `articles` (article, published,
+published_basis). `resolve_dates` writes the columns of schema.RESOLVED: value
+(final TIMEX3), date and date_end (YYYY-MM-DD range the value covers),
+precision, date_basis and date_note. `infer_published` fills a missing `published`.
 
 Anchoring: in news, relative expressions ("last Tuesday", "in July") count
 from the publication date. A text whose explicit dates lie far from its
@@ -20,7 +20,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from pipeline.timex_values import (
+from pipeline.schema import PRECISIONS
+from pipeline.timex.values import (
     add_months,
     format_unit,
     nth_weekday,
@@ -189,7 +190,8 @@ def _reported(value: str, quarter: tuple[str, str] | None, dct: date | None) -> 
     return ended and value > quarter[0]
 
 
-_ORDER = ("day", "week", "month", "quarter", "year", "decade", "century")
+#: Units `_shift` can count in, finest first: every precision but the season (not a step of the calendar).
+_ORDER = tuple(p for p in PRECISIONS if p != "season")
 
 
 def _needs(p: dict) -> str:

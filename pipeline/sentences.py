@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from sentencex import segment
 
-RESOURCE = Path(__file__).parent / "resources" / "sentence_abbreviations.yaml"
-SENTENCE_COLUMNS = ["article", "sentence_id", "start", "end", "text", "caption"]
+from pipeline.loading import RESOURCES, ResourceError, cached, read_yaml
+from pipeline.schema import SENTENCES, from_columns, new_columns
+
+DEFAULT_ABBREVIATIONS = RESOURCES / "sentence_abbreviations.yaml"
 LANGUAGE = "en"
 
 # A fragment that is only a bracketed note, e.g. "(Omar Haj Kadour/AFP via Getty Images)".
@@ -44,14 +44,21 @@ class MergeRules:
     next_words: frozenset[str]
 
 
-@lru_cache(maxsize=4)
-def load_merge_rules(path: Path = RESOURCE) -> MergeRules:
+class AbbreviationError(ResourceError):
+    """sentence_abbreviations.yaml (or the file given instead) is malformed."""
+
+
+@cached(maxsize=4)
+def load_merge_rules(path: Path | str = DEFAULT_ABBREVIATIONS) -> MergeRules:
     """Read the abbreviation lists once; a malformed file fails loudly."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    try:
+        data = read_yaml(path) or {}
+    except ResourceError as exc:
+        raise AbbreviationError(str(exc)) from exc
 
     def words(value, where: str) -> frozenset[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise ValueError(f"{Path(path).name}: '{where}' must be a list of words")
+            raise AbbreviationError(f"{Path(path).name}: '{where}' must be a list of words")
         return frozenset(value)
 
     before_word = data.get("before_word") or {}
@@ -80,7 +87,7 @@ def _should_merge(previous: str, fragment: str, rules: MergeRules) -> bool:
         return True
     if abbreviation in rules.before_word:
         first = _FIRST_TOKEN.match(fragment)
-        return bool(first) and first.group(1) in rules.next_words
+        return first is not None and first.group(1) in rules.next_words
     return False
 
 
@@ -112,7 +119,7 @@ def split_sentences(articles: pd.DataFrame, blocks: pd.DataFrame, rules: MergeRu
     rules = rules or load_merge_rules()
     texts = dict(zip(articles["article"], articles["text"]))
     kept = blocks[blocks["kind"].isin(["body", "caption"])]
-    rows: dict[str, list] = {c: [] for c in SENTENCE_COLUMNS}
+    rows = new_columns(SENTENCES)
     next_id: dict[str, int] = {}
     # Blocks come in text order per article (clean.mark_blocks), so ids follow the text.
     for article, start, end, kind in zip(kept["article"], kept["start"], kept["end"], kept["kind"]):
@@ -129,13 +136,4 @@ def split_sentences(articles: pd.DataFrame, blocks: pd.DataFrame, rules: MergeRu
             rows["end"].append(start + e)
             rows["text"].append(block[s:e])
             rows["caption"].append(kind == "caption")
-    return pd.DataFrame(rows).astype(
-        {
-            "article": "string",
-            "sentence_id": "int64",
-            "start": "int64",
-            "end": "int64",
-            "text": "string",
-            "caption": "bool",
-        }
-    )
+    return from_columns(rows, SENTENCES)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Any
 
 #: How many years a publication date may lie outside the years its text mentions.
 YEAR_GAP = 2
@@ -65,7 +66,7 @@ def extract_html(html: str) -> dict:
     """
     import trafilatura  # imported here: loading it costs ~0.5 s, plain-text builds never need it
 
-    doc = trafilatura.bare_extraction(
+    doc: Any = trafilatura.bare_extraction(  # a Document (as_dict=False is the default in trafilatura 2)
         html,
         include_comments=False,
         favor_precision=True,
@@ -112,7 +113,7 @@ def choose_published(html: str, text: str) -> tuple[str | None, str | None]:
             if found:
                 unrestricted = f"; unrestricted it gave {markup}" if markup else ""
                 return found, f"htmldate limited to {years}, the years the text mentions (± {YEAR_GAP}){unrestricted}"
-    if markup:
+    if markup and span:
         return markup, f"htmldate (page markup); outside the years the text mentions ({span[0]}-{span[1]})"
     return None, None
 

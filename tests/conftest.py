@@ -15,8 +15,22 @@ HOSTILE = (
 )
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives the real app in headless Chromium (slow)")
+def pytest_addoption(parser):
+    parser.addoption("--full", action="store_true", help="also run the slow and browser tests (as CI does)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--full"):
+        return
+    kept = [i for i in items if not ({"slow", "browser"} & {m.name for m in i.iter_markers()})]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+def pytest_report_header(config):
+    if not config.getoption("--full"):
+        return "fast set: slow and browser tests deselected (run them with --full)"
 
 
 @pytest.fixture(scope="session")

@@ -81,6 +81,7 @@ def test_hover_shows_the_date_as_written_and_escapes(seed_events):
     assert "<img" not in charts.hover_texts(hostile)[0]
 
 
+@pytest.mark.slow
 def test_twenty_thousand_events_are_aggregated():
     from synthetic import make_events
 
@@ -118,6 +119,7 @@ def test_rows_past_the_cap_are_shared_or_dropped_without_blocking_later_items():
     assert list(shared) == [False, False, True, False] and rows[3] == 0
 
 
+@pytest.mark.slow
 def test_highlights_over_aggregated_counts_spread_over_the_whole_span():
     from synthetic import make_events
 

@@ -4,6 +4,8 @@ import pandas as pd
 import pytest
 
 from pipeline import clean
+from pipeline.loading import ResourceError
+from pipeline.schema import BLOCKS
 
 # Seed 002 as published: a reactions block, then related posts whose titles
 # ran into their dates, a cookie banner and a comment counter.
@@ -195,11 +197,11 @@ def test_offsets_point_into_the_unmodified_text():
 
 def test_empty_articles_give_no_blocks():
     b = clean.mark_blocks(pd.DataFrame({"article": ["a.txt"], "text": [""]}))
-    assert b.empty and b.columns.tolist() == clean.BLOCK_COLUMNS
+    assert b.empty and b.columns.tolist() == list(BLOCKS)
 
 
 def test_bad_resource_file_fails_with_a_clear_error(tmp_path):
     bad = tmp_path / "boilerplate.yaml"
     bad.write_text("whole_line:\n  navigation: ['(unclosed']\ncontains: {}\nglued_date: x\ncaption: {}\nedges: {}\n")
-    with pytest.raises(ValueError, match="navigation"):
-        clean.load_rules(bad)
+    with pytest.raises(ResourceError, match=r"boilerplate\.yaml: whole_line\.navigation"):
+        clean.load_boilerplate(bad)

@@ -56,6 +56,7 @@ def test_html_export_works_offline(seed_events):
     assert 'src="https://cdn' not in page
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(not shutil.which("chromium"), reason="PNG export needs Chromium (apt-get install chromium)")
 def test_png_export_is_high_resolution(seed_events):
     png = exports.to_png(charts.timeline(filters.apply(seed_events, Filters())))

@@ -88,7 +88,7 @@ def test_missing_publication_date_leaves_unknown_digits():
 
 def test_a_year_in_the_text_cannot_place_a_weekday():
     """No publication date, the last date in the text is a year: 'on Sunday' stays unknown, not a fake day."""
-    from pipeline.timex import find_timexes
+    from pipeline.dates import find_timexes
 
     text = "Moscow intervened in the Syrian civil war in 2015. HTS captured Damascus on Sunday."
     values = {t["text"]: t["value"] for t in find_timexes(text, None)}

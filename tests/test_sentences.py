@@ -4,6 +4,8 @@ import pandas as pd
 import pytest
 
 from pipeline import clean, sentences
+from pipeline.loading import ResourceError
+from pipeline.schema import SENTENCES
 
 
 def split(text: str) -> list[str]:
@@ -130,11 +132,11 @@ def test_ids_restart_per_article_and_follow_the_text():
 def test_no_blocks_give_an_empty_table_with_the_columns():
     articles = pd.DataFrame({"article": ["a.txt"], "text": ["Leave a Reply"]})
     s = sentences.split_sentences(articles, clean.mark_blocks(articles))
-    assert s.empty and s.columns.tolist() == sentences.SENTENCE_COLUMNS
+    assert s.empty and s.columns.tolist() == list(SENTENCES)
 
 
 def test_bad_abbreviation_file_fails_with_a_clear_error(tmp_path):
     bad = tmp_path / "abbr.yaml"
     bad.write_text("titles: Mr.\nbefore_number: []\n")
-    with pytest.raises(ValueError, match="titles"):
+    with pytest.raises(ResourceError, match=r"abbr\.yaml: 'titles'"):
         sentences.load_merge_rules(bad)

@@ -7,7 +7,9 @@ import sys
 import pandas as pd
 import pytest
 
-from pipeline.timex import find_timexes, main, tag_timexes
+from pipeline.__main__ import main as cli
+from pipeline.dates import find_timexes
+from pipeline.timex import tag_timexes
 
 
 def _values(text, dct):
@@ -261,14 +263,38 @@ def test_tag_timexes_uses_article_offsets():
 def test_cli_prints_json_lines(tmp_path, capsys):
     f = tmp_path / "a.txt"
     f.write_text("Café news: on Dec. 16 the Kremlin spoke.", encoding="utf-8")
-    assert main(["--dct", "2024-12-17", str(f)]) == 0
+    assert cli(["timex", "--dct", "2024-12-17", str(f)]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert json.loads(line) == {"start": 14, "end": 21, "text": "Dec. 16", "type": "DATE", "value": "2024-12-16"}
 
 
-def test_cli_module_help():
-    out = subprocess.run([sys.executable, "-m", "pipeline.timex", "--help"], capture_output=True, text=True)
-    assert out.returncode == 0 and "--dct" in out.stdout
+def test_cli_help_names_every_option():
+    out = subprocess.run([sys.executable, "-m", "pipeline", "timex", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "--dct" in out.stdout and "--rules" in out.stdout
+
+
+def test_cli_rules_flag_names_the_rule(tmp_path, capsys):
+    f = tmp_path / "a.txt"
+    f.write_text("Officials met on Sunday.", encoding="utf-8")
+    assert cli(["timex", "--rules", "--dct", "2024-12-10", str(f)]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["value"] == "2024-12-08" and json.loads(line)["rule"]
+
+
+@pytest.mark.parametrize("dct", ["2024-13-45", "yesterday", "2024-02-30"])
+def test_cli_bad_dct_is_one_clear_line(tmp_path, capsys, dct):
+    f = tmp_path / "a.txt"
+    f.write_text("Officials met on Sunday.", encoding="utf-8")
+    assert cli(["timex", "--dct", dct, str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "--dct" in err and "Traceback" not in err
+
+
+def test_cli_non_utf8_file_is_one_clear_line(tmp_path, capsys):
+    f = tmp_path / "a.txt"
+    f.write_bytes("Le président a parlé dimanche.".encode("cp1252"))
+    assert cli(["timex", str(f)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
 
 
 def test_tag_timexes_keeps_matches_inside_sentences():
@@ -290,7 +316,5 @@ def test_tag_timexes_keeps_matches_inside_sentences():
 
 def test_irregular_past_verbs_put_a_month_in_the_past():
     """'withdrew ... in February', written in December: last February, not the coming one."""
-    from pipeline.timex import find_timexes
-
     text = "Ukrainian forces withdrew from the eastern town of Avdiivka in February after months of fighting."
     assert {t["text"]: t["value"] for t in find_timexes(text, "2023-12-15")}["February"] == "2023-02"

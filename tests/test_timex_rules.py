@@ -2,10 +2,10 @@
 
 import pytest
 
-from pipeline.timex import find_timexes, scan
-from pipeline.timex_rules import RuleError, load_rules
+from pipeline.dates import find_timexes
+from pipeline.timex import RuleError, load_rules, scan
 
-RULES = load_rules("en").rules
+RULES = load_rules().rules
 DEFAULT_DCT = "2024-12-10"  # fixed; an example that needs another date says so
 
 
@@ -43,22 +43,40 @@ def test_rule_counterexample(rule, text):
     assert not [t for t in find_timexes(text, DEFAULT_DCT) if t["rule"] == rule.id]
 
 
-def test_every_rule_has_an_example():
-    assert all(r.examples for r in RULES)
+def _rule_folder(tmp_path, rules_yaml: str):
+    folder = tmp_path / "xx"
+    folder.mkdir()
+    (folder / "normalizations.yaml").write_text("month: {May: '05'}\n")
+    (folder / "patterns.yaml").write_text("x: ['a']\nfuture_cue: ['will']\npast_cue: ['was']\n")
+    (folder / "words.yaml").write_text("triggers: [may]\nprefixes: [in]\n")
+    (folder / "rules.yaml").write_text(rules_yaml)
+    return folder
 
 
-def test_bad_rule_file_names_the_rule(tmp_path, monkeypatch):
-    import pipeline.timex_rules as tr
+def test_a_rule_without_examples_is_rejected(tmp_path):
+    folder = _rule_folder(tmp_path, "- id: bare\n  pattern: 'in (?P<m>%month)'\n  value: 'XXXX-{m|month}'\n")
+    with pytest.raises(RuleError, match=r"bare.*example"):
+        load_rules(folder)
 
-    lang = tmp_path / "xx"
-    lang.mkdir()
-    (lang / "normalizations.yaml").write_text("month: {May: '05'}\n")
-    (lang / "patterns.yaml").write_text("x: ['a']\n")
-    (lang / "rules.yaml").write_text("- id: broken\n  pattern: '%nosuch'\n  value: '1'\n  examples: [a]\n")
-    monkeypatch.setattr(tr, "RESOURCES", tmp_path)
-    tr.load_rules.cache_clear()
-    try:
-        with pytest.raises(RuleError, match="broken"):
-            tr.load_rules("xx")
-    finally:
-        tr.load_rules.cache_clear()
+
+def test_bad_rule_file_names_the_rule(tmp_path):
+    folder = _rule_folder(tmp_path, "- id: broken\n  pattern: '%nosuch'\n  value: '1'\n  examples: [a]\n")
+    with pytest.raises(RuleError, match="broken"):
+        load_rules(folder)
+
+
+def test_a_rule_folder_of_ones_own_is_used(tmp_path):
+    folder = _rule_folder(
+        tmp_path, "- id: may_only\n  pattern: '(?P<m>%month)'\n  value: 'XXXX-{m|month}'\n  examples: [May]\n"
+    )
+    rules = load_rules(folder)
+    assert [(c.value, c.rule) for c in scan("It rained in May.", rules)] == [("XXXX-05", "may_only")]
+
+
+def test_a_rule_folder_without_tense_cues_is_rejected(tmp_path):
+    folder = _rule_folder(
+        tmp_path, "- id: m\n  pattern: '(?P<m>%month)'\n  value: 'XXXX-{m|month}'\n  examples: [May]\n"
+    )
+    (folder / "patterns.yaml").write_text("x: ['a']\n")
+    with pytest.raises(RuleError, match="future_cue and past_cue missing"):
+        load_rules(folder)

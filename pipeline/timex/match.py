@@ -1,6 +1,6 @@
 """Running the date rules over a text: prefilter, dispatch, values.
 
-The compiled alternation of `pipeline.timex_rules` is tried only where the
+The compiled alternation of `pipeline.timex.rules` is tried only where the
 text has a trigger word or a digit (resources/timex/<lang>/words.yaml), at the
 trigger or at up to four prefix words before it; the longest match wins.
 """
@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.timex_filters import BUILTIN_FILTERS
-from pipeline.timex_rules import FIELD, Ruleset
+from pipeline.timex.filters import BUILTIN_FILTERS
+from pipeline.timex.rules import FIELD, Ruleset
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,8 @@ class Candidate:
 @functools.lru_cache(maxsize=1024)
 def _pieces(template: str) -> tuple:
     """A value template split once into literal text and (name, filter, default) fields."""
-    out, pos = [], 0
+    out: list[str | tuple] = []
+    pos = 0
     for m in FIELD.finditer(template):
         out.append(template[pos : m.start()])
         out.append(m.groups())
@@ -56,7 +57,7 @@ def render(rs: Ruleset, template: str, groups: Callable[[str], str | None], tens
         elif not filt:
             parts.append(text)
         elif filt in BUILTIN_FILTERS:
-            parts.append(BUILTIN_FILTERS[filt](rs, text))
+            parts.append(BUILTIN_FILTERS[filt](rs.normalize, text))
         else:
             hit = rs.normalize(filt, text)
             parts.append(hit if hit is not None else "X")
@@ -77,6 +78,7 @@ def _trigger_starts(rs: Ruleset, text: str) -> list[tuple[int, int]]:
     lower = text.lower()
     found = [(m.start(), m.end()) for m in _DIGITS.finditer(text)]
     n = len(text)
+    assert rs.triggers is not None, "a rule set always has its trigger automaton"
     for end, length in rs.triggers.iter(lower):
         start = end - length + 1
         if (start == 0 or not lower[start - 1].isalnum()) and (end + 1 >= n or not lower[end + 1].isalnum()):
@@ -113,7 +115,8 @@ def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: li
     match can start (see words.yaml), so cost grows with the number of
     triggers, not with the length of the text times the number of rules.
     """
-    out, covered = [], 0
+    out: list[Candidate] = []
+    covered = 0
     for t_start, _ in _trigger_starts(rs, text):
         if t_start < covered:
             continue
@@ -134,7 +137,7 @@ def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: li
 
 
 def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, removed: list | None) -> None:
-    i = int(m.lastgroup[1:])
+    i = int(str(m.lastgroup)[1:])  # the outer group of each rule is named r<index>
     rule = rs.rules[i]
     if rule.value == "REMOVE":
         if removed is not None:

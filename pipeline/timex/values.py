@@ -11,6 +11,7 @@ import calendar
 import functools
 import re
 from datetime import date, timedelta
+from typing import Any
 
 SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month of each season
 # Without a tense cue, a month up to this many months after the publication
@@ -43,7 +44,7 @@ def parse_placeholder(value: str) -> dict | None:
     for kind, rx in _PLACEHOLDER:
         m = rx.fullmatch(value)
         if m:
-            p = {k: v for k, v in m.groupdict().items()}
+            p: dict[str, Any] = dict(m.groupdict())
             p["kind"], p["time"] = kind, p.get("time") or ""
             if kind in ("unit", "ref"):
                 n = p.get("n") or "0"
