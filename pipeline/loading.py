@@ -61,7 +61,11 @@ def read_yaml(path: str | Path) -> Any:
 
 def resource_files(extra: Iterable[str | Path] = ()) -> list[Path]:
     """Every file the pipeline reads besides the articles: built-in resources, then extra ones."""
-    files = sorted(p for p in RESOURCES.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = sorted(
+        p
+        for p in RESOURCES.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and not {"tools", "__pycache__"} & set(p.parts)
+    )
     return files + [Path(p) for p in extra]
 
 
