@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.casing import lower
 from pipeline.schema import QUAD_CLASSES
 
 RESOURCES = Path(__file__).parent / "resources"
@@ -27,7 +28,7 @@ class LexiconError(ValueError):
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """Lower-cased words with their offsets in `text`."""
-    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text.lower())]
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(lower(text))]
 
 
 def inflect(verb: str) -> set[str]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipeline.casing import lower as lower_keeping_offsets
 from pipeline.timex.filters import BUILTIN_FILTERS
 from pipeline.timex.rules import FIELD, Ruleset
 
@@ -75,7 +76,7 @@ _PREV_WORD = re.compile(r"(?<![\w])([^\W\d_]+|\d+)\.?['’]?[\s\-]{1,3}['’]?\Z
 
 def _trigger_starts(rs: Ruleset, text: str) -> list[tuple[int, int]]:
     """(start, end) of trigger words and digit runs, in text order."""
-    lower = text.lower()
+    lower = lower_keeping_offsets(text)  # offsets in `lower` are offsets in `text`
     found = [(m.start(), m.end()) for m in _DIGITS.finditer(text)]
     n = len(text)
     assert rs.triggers is not None, "a rule set always has its trigger automaton"
