@@ -8,6 +8,7 @@ for, the article texts are kept. Merging needs every candidate and runs last.
 from __future__ import annotations
 
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -97,10 +98,60 @@ def _reference_dates(sents: pd.DataFrame, tagged: pd.DataFrame, articles: pd.Dat
 
 
 def _process_chunk(chunk: pd.DataFrame, extra_actor_files: tuple[str, ...], keep_text: bool):
-    cands, arts, counts = process_articles(chunk, load_gazetteer(extra_actor_files))
+    """Stages 2-7 on a chunk; if it raises, article by article, so one bad article costs only itself.
+
+    The article that still raises on its own is left out, with a problem line
+    naming it and the error (counts["failed"]); the build goes on.
+    """
+    gazetteer = load_gazetteer(extra_actor_files)
+    try:
+        cands, arts, counts = process_articles(chunk, gazetteer)
+        counts["failed"] = []
+    except Exception:  # any failure inside one article must not stop the build
+        if len(chunk) == 1:
+            raise
+        results, failed = [], []
+        for i in range(len(chunk)):
+            one = chunk.iloc[i : i + 1]
+            try:
+                results.append(process_articles(one, gazetteer))
+            except Exception as err:
+                failed.append(_failure(one["article"].iloc[0], err))
+        cands, arts, counts = _combine(results)
+        counts["failed"] = failed
     if not keep_text:
         arts = arts.assign(text=pd.NA)
     return cands, arts, counts
+
+
+def _process_one_safely(chunk: pd.DataFrame, extra_actor_files: tuple[str, ...], keep_text: bool):
+    """`_process_chunk`, with a one-article chunk that raises reported instead of raised."""
+    try:
+        return _process_chunk(chunk, extra_actor_files, keep_text)
+    except Exception as err:
+        counts = {"sentences": 0, "timexes": 0, "mentions": 0, "undated": []}
+        counts["failed"] = [_failure(chunk["article"].iloc[0], err)]
+        return pd.DataFrame(columns=events.CANDIDATE_COLUMNS), empty(ARTICLES), counts
+
+
+def _failure(article: str, err: BaseException) -> str:
+    where = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+    at = f" in {Path(where.filename).name}:{where.lineno}" if where else ""
+    return f"{article}: processing failed ({type(err).__name__}: {err}{at}); skipped, the rest was built"
+
+
+def _combine(results: list[tuple[pd.DataFrame, pd.DataFrame, dict]]) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    counts: dict = {"sentences": 0, "timexes": 0, "mentions": 0, "undated": []}
+    for _, _, c in results:
+        for k in counts:
+            counts[k] += c[k]
+    cands = [c for c, _, _ in results]
+    arts = [a for _, a, _ in results]
+    return (
+        pd.concat(cands, ignore_index=True) if cands else pd.DataFrame(columns=events.CANDIDATE_COLUMNS),
+        pd.concat(arts, ignore_index=True) if arts else empty(ARTICLES),
+        counts,
+    )
 
 
 def build(
@@ -129,6 +180,7 @@ def build(
         all_articles.append(arts)
         for k in totals:
             totals[k] += counts[k]
+        problems.extend(counts["failed"])
         problems.extend(counts["undated"])
         done += len(arts)
         if progress:
@@ -144,7 +196,7 @@ def build(
             for chunk, chunk_problems in chunks:
                 problems.extend(chunk_problems)
                 if len(chunk):
-                    pending.append(pool.submit(_process_chunk, chunk, extra, keep_text))
+                    pending.append(pool.submit(_process_one_safely, chunk, extra, keep_text))
                 while len(pending) >= 2 * workers:
                     collect(pending.popleft().result())
             while pending:
@@ -153,7 +205,7 @@ def build(
         for chunk, chunk_problems in chunks:
             problems.extend(chunk_problems)
             if len(chunk):
-                collect(_process_chunk(chunk, extra, keep_text))
+                collect(_process_one_safely(chunk, extra, keep_text))
 
     if progress:
         progress(done, done)  # skipped files were counted in the total: close the bar at 100%

@@ -171,3 +171,43 @@ def test_cli_names_a_broken_actor_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "actors.yaml" in err and "Jane Doe" in err and "Atlantis" in err
     assert not out.exists()
+
+
+TURKISH = (
+    "İstanbul and İzmir sent aid convoys to the border. The mayor of İstanbul met Turkish officials in İzmir.\n"
+    "Turkey attacked Kurdish positions near Kobani on Sunday, the ministry in Ankara said.\n"
+)
+
+
+def test_article_with_dotted_capital_i_keeps_its_dates_and_offsets(tmp_path):
+    (tmp_path / "tr.txt").write_text(TURKISH, encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,published\ntr.txt,2024-12-10\n", encoding="utf-8")
+    result = build(tmp_path)
+    assert "2024-12-08" in set(result.events["date"]), result.problems
+    text = result.articles["text"].iloc[0]
+    for row in result.evidence.itertuples():
+        assert text[row.char_start : row.char_end] == row.evidence
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_article_that_raises_is_reported_and_the_rest_is_built(tmp_path, monkeypatch, workers):
+    import pipeline.build as build_module
+
+    for name, place in (("a.txt", "Kyiv"), ("b_bad.txt", "Kharkiv"), ("c.txt", "Odesa")):
+        (tmp_path / name).write_text(f"Russia attacked {place} on Sunday, Ukrainian officials said.\n", "utf-8")
+    (tmp_path / "manifest.csv").write_text(
+        "file,published\na.txt,2024-12-10\nb_bad.txt,2024-12-10\nc.txt,2024-12-10\n", encoding="utf-8"
+    )
+    real = build_module.process_articles
+
+    def fails_on_one_article(articles, gazetteer):
+        if "b_bad.txt" in set(articles["article"]):
+            raise IndexError("string index out of range")
+        return real(articles, gazetteer)
+
+    monkeypatch.setattr(build_module, "process_articles", fails_on_one_article)
+    result = build(tmp_path, workers=workers, chunk_size=3)
+    assert set(result.articles["article"]) == {"a.txt", "c.txt"}
+    assert set(result.evidence["article"]) == {"a.txt", "c.txt"}
+    failed = [p for p in result.problems if p.startswith("b_bad.txt:")]
+    assert len(failed) == 1 and "IndexError" in failed[0] and "skipped" in failed[0], result.problems
