@@ -318,3 +318,49 @@ def test_irregular_past_verbs_put_a_month_in_the_past():
     """'withdrew ... in February', written in December: last February, not the coming one."""
     text = "Ukrainian forces withdrew from the eastern town of Avdiivka in February after months of fighting."
     assert {t["text"]: t["value"] for t in find_timexes(text, "2023-12-15")}["February"] == "2023-02"
+
+
+class _CountingPattern:
+    """A compiled pattern that adds up how many characters its searches were given."""
+
+    def __init__(self, pattern, counter):
+        self.pattern, self.counter = pattern, counter
+
+    def _count(self, text, pos=0, endpos=None):
+        self.counter[0] += (len(text) if endpos is None else min(endpos, len(text))) - pos
+
+    def finditer(self, text, pos=0, endpos=None):
+        self._count(text, pos, endpos)
+        return self.pattern.finditer(text, pos, len(text) if endpos is None else endpos)
+
+    def search(self, text, pos=0, endpos=None):
+        self._count(text, pos, endpos)
+        return self.pattern.search(text, pos, len(text) if endpos is None else endpos)
+
+
+@pytest.mark.parametrize("unit", ["Sunday ", "May 5 ", "troops will return on Sunday and left "])
+def test_tense_cues_are_scanned_once_on_text_without_sentence_punctuation(unit, monkeypatch):
+    from pipeline.timex import Ruleset, load_rules, scan
+
+    counter = [0]
+    real = Ruleset.cue
+    monkeypatch.setattr(Ruleset, "cue", lambda self, name: _CountingPattern(real(self, name), counter))
+    text = unit * (30_000 // len(unit))  # one clause of 30,000 characters, hundreds of dates
+    found = scan(text, load_rules())
+    assert len(found) > 500
+    # Each cue list looks at each character about once: not once per date.
+    assert counter[0] <= 4 * len(text), counter[0]
+
+
+@pytest.mark.slow
+def test_a_long_unpunctuated_text_is_tagged_in_linear_time():
+    import time
+
+    from pipeline.timex import load_rules, scan
+
+    rs = load_rules()
+    scan("on Sunday", rs)
+    text = "Sunday May 5 " * (200_000 // 13)
+    started = time.perf_counter()
+    assert len(scan(text, rs)) > 10_000
+    assert time.perf_counter() - started < 30  # was minutes: every date rescanned its whole clause

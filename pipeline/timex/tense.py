@@ -2,6 +2,11 @@
 
 A rule's value can ask for it (`{TENSE}`); the cue lists are the pattern lists
 `future_cue` and `past_cue` of the language's patterns.yaml.
+
+Cost is linear in the text: clause ends, commas and cue matches are found once
+per text (each clause scanned once), and every date looks its clause up with
+a binary search, so a long text without sentence punctuation (one clause)
+costs no more per date than a short one.
 """
 
 from __future__ import annotations
@@ -17,26 +22,54 @@ from pipeline.timex.rules import Ruleset
 _SENTENCE_END = re.compile(r"[.!?;\n\x00](?:(?<=[.!?;])[\"'’”)]*\s|(?<=[\n\x00]))")
 
 
+class _Clauses:
+    """Per text: clause ends, commas, and per clause its cue matches (computed on first use)."""
+
+    def __init__(self, text: str, future: re.Pattern, past: re.Pattern):
+        self.text, self.future, self.past = text, future, past
+        self.ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
+        self.commas = [i for i, ch in enumerate(text) if ch == ","] if "," in text else []
+        self._cues: dict[int, tuple] = {}
+
+    def cues(self, i: int) -> tuple:
+        """Clause i: (future cue (start, end)s, their starts, finite past cue starts, their ends, any past cue)."""
+        if i not in self._cues:
+            left, right = self.ends[i - 1] if i else 0, self.ends[i]
+            fut = [m.span() for m in self.future.finditer(self.text, left, right)]
+            past = [m.span() for m in self.past.finditer(self.text, left, right)]
+            finite = [(s, e) for s, e in past if _finite(self.text, s)]
+            self._cues[i] = (fut, [s for s, _ in fut], [s for s, _ in finite], [e for _, e in finite], bool(past))
+        return self._cues[i]
+
+
 def tense_finder(text: str, rs: Ruleset) -> Callable[[int], str]:
     """Tense of the clause around a position: 'future', 'past' or 'none' (no cue either way)."""
     future, past = rs.cue("future_cue"), rs.cue("past_cue")
-    ends: list[int] = []
+    state: list[_Clauses] = []
 
     def tense(pos: int) -> str:
-        if not ends:  # clause ends, computed once per text on first use
-            ends.extend([m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1])
-        i = bisect.bisect_right(ends, pos)
-        left = ends[i - 1] if i else 0
+        if not state:  # computed once per text on first use
+            state.append(_Clauses(text, future, past))
+        c = state[0]
+        i = bisect.bisect_right(c.ends, pos)
+        left = c.ends[i - 1] if i else 0
+        fut, fut_starts, finite_starts, finite_ends, any_past = c.cues(i)
         # Only a cue before the date and after the last comma counts: in "said
         # Friday that he would seek" or "they would appeal the decision,
         # announced Wednesday", "would" is not about the day. A past cue
         # between it and the date is nearer: "it will begin ... since he was
         # rescued in late November".
-        cues = list(future.finditer(text, max(left, text.rfind(",", left, pos) + 1), pos))
-        cue = cues[-1] if cues else None
-        if cue and not any(_finite(text, m.start()) for m in past.finditer(text, cue.end(), pos)):
-            return "future"
-        return "past" if past.search(text, left, ends[i]) else "none"
+        k = bisect.bisect_left(c.commas, pos) - 1
+        since = max(left, c.commas[k] + 1 if k >= 0 else 0)
+        j = bisect.bisect_left(fut_starts, pos) - 1
+        while j >= 0 and fut[j][1] > pos:  # a cue must end before the date
+            j -= 1
+        if j >= 0 and fut[j][0] >= since:
+            cue_end = fut[j][1]
+            n = bisect.bisect_left(finite_starts, cue_end)
+            if not (n < len(finite_starts) and finite_ends[n] <= pos):
+                return "future"
+        return "past" if any_past else "none"
 
     return tense
 
