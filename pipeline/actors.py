@@ -101,7 +101,7 @@ def find_mentions(text: str, gazetteer: Gazetteer, ref_date: str | None = None) 
 def _in_period(senses: list[Sense], ref_date: str | None) -> Sense | None:
     """The sense valid on ref_date; without a date, the current one (no valid_to, else the latest)."""
     if ref_date:
-        valid = [s for s in senses if (s.valid_from or "0000") <= ref_date <= (s.valid_to or "9999")]
+        valid = [s for s in senses if (s.valid_from or "0001-01-01") <= ref_date <= (s.valid_to or "9999-12-31")]
         return valid[0] if valid else None
     return max(senses, key=lambda s: s.valid_to or "9999")
 

@@ -24,6 +24,7 @@ from pipeline.schema import PRECISIONS
 from pipeline.timex.values import (
     add_months,
     format_unit,
+    impossible_date,
     nth_weekday,
     parse_placeholder,
     precision_of,
@@ -42,6 +43,7 @@ NARRATIVE_MIN_DATES = 4  # fewer explicit dates than this: too little evidence, 
 
 
 _YEAR_VALUE = re.compile(r"\d{4}")
+_OFF_CALENDAR = re.compile(r"\d{5}|0000|-")  # year 10000, year 0 or before: TIMEX3 has no such year
 # Directions a narrative keeps (they name their own year or step): "last April", "June last year".
 _NAMED_DIRECTIONS = ("last", "next", "lastyear", "thisyear", "nextyear")
 
@@ -70,6 +72,14 @@ def _is_narrative(rows: list[dict], dct: date | None) -> bool:
         return False
     near = sum(abs(y - dct.year) <= NARRATIVE_NEAR_YEARS for y in years)
     return near / len(years) < NARRATIVE_NEAR_SHARE
+
+
+def _bounded(compute, *args, **kwargs) -> str | None:
+    """`compute(...)`, or None when it leaves the calendar (before 0001-01-01 or after 9999-12-31)."""
+    try:
+        return compute(*args, **kwargs)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _shift(anchor: date, unit: str, n: int) -> str | None:
@@ -155,12 +165,14 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
                     p = dict(p, kind="unit")
             else:
                 anchor = None
-            filled = _fill(p, anchor, tense_ok=not narrative) if anchor else None
+            filled = _bounded(_fill, p, anchor, tense_ok=not narrative) if anchor else None
             year_back = p.get("unit") == "year" and p["n"] < 0 and p.get("op") == "MINUS"  # not "last year"
             if filled and quarter and year_back:
                 # "a year ago" next to "the third quarter": the year-ago quarter
-                filled = _shift(value_span(quarter[0])[0], "quarter", 4 * p["n"])
+                filled = _bounded(_shift, value_span(quarter[0])[0], "quarter", 4 * p["n"])
                 basis, note = "relative to text", f"'{text}', relative to '{quarter[1]}' ({quarter[0]})"
+            if filled and (impossible_date(filled) or _OFF_CALENDAR.match(filled)):
+                filled = None  # February 29 of 2023; a year before 1 or after 9999
             if filled is None:
                 res = Resolution(unknown_value(p) + p["time"], None, f"'{text}': no date to count from")
             else:

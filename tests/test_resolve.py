@@ -94,3 +94,34 @@ def test_a_year_in_the_text_cannot_place_a_weekday():
     values = {t["text"]: t["value"] for t in find_timexes(text, None)}
     assert values["2015"] == "2015"
     assert values["Sunday"].startswith("XXXX")
+
+
+@pytest.mark.parametrize("dct", ["0001-01-01", "0001-12-31", "9999-12-31", "9999-01-01"])
+def test_relative_dates_at_the_ends_of_the_calendar_never_raise(dct):
+    from pipeline.dates import find_timexes
+
+    text = (
+        "Officials said on Sunday that the talks of last week, yesterday and tomorrow would go on next month, "
+        "next year, next decade and in the coming century; last winter, this summer, at Thanksgiving, in May, "
+        "in the fourth quarter and a year ago, next quarter and the second half, and in the 1990s."
+    )
+    for t in find_timexes(text, dct):
+        assert value_span(t["value"]) is not None or "X" in t["value"] or not t["value"][:1].isdigit(), t
+        span = value_span(t["value"])
+        if span:
+            assert date(1, 1, 1) <= span[0] <= span[1] <= date(9999, 12, 31)
+
+
+def test_a_weekday_before_year_one_is_unknown_not_an_error():
+    from pipeline.dates import find_timexes
+
+    assert [t["value"] for t in find_timexes("Rebels attacked on Sunday.", "0001-01-01")] == ["XXXX-WXX-7"]
+    assert [t["value"] for t in find_timexes("Rebels attacked on Sunday.", "9999-12-31")] == ["9999-12-26"]
+
+
+def test_february_29_of_a_common_year_is_not_a_date():
+    from pipeline.dates import find_timexes
+
+    # Written without a year, seen from 1995: that February has no 29th.
+    assert [t["value"] for t in find_timexes("The ceasefire began on February 29.", "1995-03-10")] == ["XXXX-02-29"]
+    assert [t["value"] for t in find_timexes("The ceasefire began on February 29.", "2024-03-10")] == ["2024-02-29"]

@@ -364,3 +364,19 @@ def test_a_long_unpunctuated_text_is_tagged_in_linear_time():
     started = time.perf_counter()
     assert len(scan(text, rs)) > 10_000
     assert time.perf_counter() - started < 30  # was minutes: every date rescanned its whole clause
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["signed on 30 February 2024", "on February 29, 2023", "on April 31", "the 31st of June, 1990", "2024-02-30"],
+)
+def test_impossible_calendar_days_are_not_dates(text):
+    assert find_timexes(f"The treaty was {text} in Geneva.", "2024-12-10") == []
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [("on 8 December 2124", "2124-12-08"), ("on December 8, 2124", "2124-12-08"), ("on 1 May 3000", "3000-05-01")],
+)
+def test_a_full_date_far_in_the_future_keeps_its_year(text, value):
+    assert _values(f"The capsule will be opened {text}.", "2024-12-10") == {text[3:]: value}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pipeline.casing import lower as lower_keeping_offsets
 from pipeline.timex.filters import BUILTIN_FILTERS
 from pipeline.timex.rules import FIELD, Ruleset
+from pipeline.timex.values import impossible_date
 
 
 @dataclass(frozen=True)
@@ -153,13 +154,14 @@ def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, remo
         return tense(m.start())
 
     if rule.parts:
+        found = []
         for group, value, rtype, mod in rule.parts:
             s, e = m.span(prefix + group)
-            out.append(
+            found.append(
                 Candidate(s, e, rtype, render(rs, value, groups, tense_at), render(rs, mod, groups, tense_at), rule.id)
             )
     else:
-        out.append(
+        found = [
             Candidate(
                 m.start(),
                 m.end(),
@@ -168,4 +170,10 @@ def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, remo
                 render(rs, rule.mod, groups, tense_at),
                 rule.id,
             )
-        )
+        ]
+    # "30 February 2024" is no date: the whole match is dropped (its words are not tried again).
+    if any(impossible_date(c.value) for c in found):
+        if removed is not None:
+            removed.append((m.start(), m.end(), "impossible date"))
+        return
+    out.extend(found)

@@ -59,6 +59,22 @@ def parse_placeholder(value: str) -> dict | None:
     return {"kind": "unknown", "time": ""}
 
 
+_MONTH_DAY = re.compile(r"(?:(\d{4}|XXXX)-|UNDEF-month-)(\d\d)-(\d\d)(?![\d-]\d)")
+
+
+def impossible_date(value: str) -> bool:
+    """Whether a value names a day no calendar has: 2024-02-30, 2023-02-29, a placeholder for April 31.
+
+    A day without a known year is checked against a leap year (February 29 exists).
+    """
+    m = _MONTH_DAY.match(value)
+    if not m:
+        return False
+    year = int(m.group(1)) if m.group(1) and m.group(1).isdigit() else 2000
+    month, day = int(m.group(2)), int(m.group(3))
+    return not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(max(year, 1), month)[1])
+
+
 def unknown_value(p: dict) -> str:
     """A TIMEX3 value with X for what cannot be known without an anchor."""
     kind = p["kind"]
