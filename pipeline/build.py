@@ -7,6 +7,7 @@ for, the article texts are kept. Merging needs every candidate and runs last.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import traceback
 from collections import deque
@@ -82,6 +83,11 @@ def _undated(tagged: pd.DataFrame, articles: pd.DataFrame) -> list[str]:
             out.append(
                 f"{art}: relative dates ('on Sunday') but no publication date to count from; "
                 f"add it to manifest.csv; {used}"
+            )
+        elif art in unplaced and art not in dated:
+            out.append(
+                f"{art}: no date could be placed on the calendar (0001-9999) counting from publication "
+                f"{published}; it contributes no events"
             )
         elif art not in dated:
             out.append(f"{art}: no dates found; it contributes no events")
@@ -162,8 +168,13 @@ def build(
     actor_files: Iterable[str | Path] = (),
     keep_text: bool = True,
     chunk_size: int = CHUNK_SIZE,
+    today: dt.date | None = None,
 ) -> BuildResult:
-    """Build the events table from a folder of articles and a manifest."""
+    """Build the events table from a folder of articles and a manifest.
+
+    `today` (default: the system date) is only used to warn about publication dates in the future.
+    """
+    today = today or dt.date.today()
     started = time.perf_counter()
     extra = tuple(str(p) for p in actor_files)
     load_gazetteer(extra)  # fail fast on a broken actor file, before any work
@@ -194,7 +205,7 @@ def build(
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
             pending: deque = deque()
             for chunk, chunk_problems in chunks:
-                problems.extend(chunk_problems)
+                problems.extend(chunk_problems + ingest.future_published(chunk, today))
                 if len(chunk):
                     pending.append(pool.submit(_process_one_safely, chunk, extra, keep_text))
                 while len(pending) >= 2 * workers:
@@ -203,7 +214,7 @@ def build(
                 collect(pending.popleft().result())
     else:
         for chunk, chunk_problems in chunks:
-            problems.extend(chunk_problems)
+            problems.extend(chunk_problems + ingest.future_published(chunk, today))
             if len(chunk):
                 collect(_process_one_safely(chunk, extra, keep_text))
 

@@ -220,6 +220,18 @@ def make_article(name: str, raw: bytes, entry: dict | None) -> tuple[dict | None
     return row, problems
 
 
+def future_published(articles: pd.DataFrame, today: dt.date) -> list[str]:
+    """A problem line for each article whose given publication date is after `today` (a typo, or a wrong clock)."""
+    out = []
+    for name, published in zip(articles["article"], articles["published"]):
+        if isinstance(published, str) and published > today.isoformat():
+            out.append(
+                f"{name}: publication date {published} is after today ({today.isoformat()}); "
+                "kept it, relative dates count from it (check manifest.csv)"
+            )
+    return out
+
+
 def to_frame(rows: list[dict]) -> pd.DataFrame:
     """The `articles` table from row dicts, with the schema's columns and dtypes."""
     df = pd.DataFrame(rows, columns=list(ARTICLES))

@@ -211,3 +211,21 @@ def test_an_article_that_raises_is_reported_and_the_rest_is_built(tmp_path, monk
     assert set(result.evidence["article"]) == {"a.txt", "c.txt"}
     failed = [p for p in result.problems if p.startswith("b_bad.txt:")]
     assert len(failed) == 1 and "IndexError" in failed[0] and "skipped" in failed[0], result.problems
+
+
+def test_publication_dates_at_the_ends_of_the_calendar_and_in_the_future(tmp_path):
+    import datetime as dt
+
+    for name, actor in (("a_year_one.txt", "Russia"), ("b_year_9999.txt", "Turkey"), ("c_future.txt", "Iran")):
+        (tmp_path / name).write_text(f"{actor} attacked the border posts on Sunday, officials said.\n", "utf-8")
+    (tmp_path / "manifest.csv").write_text(
+        "file,published\na_year_one.txt,0001-01-01\nb_year_9999.txt,9999-12-31\nc_future.txt,2030-05-05\n",
+        encoding="utf-8",
+    )
+    result = build(tmp_path, today=dt.date(2025, 1, 15))
+    dates = dict(zip(result.events["articles"], result.events["date"]))
+    assert dates == {"b_year_9999.txt": "9999-12-26", "c_future.txt": "2030-05-05"}
+    joined = "\n".join(result.problems)
+    assert "a_year_one.txt: no date could be placed" in joined
+    assert "c_future.txt: publication date 2030-05-05 is after today (2025-01-15)" in joined
+    assert "b_year_9999.txt: publication date 9999-12-31 is after today" in joined
