@@ -1,19 +1,45 @@
-"""Atomic output: a table is complete on disk or not there at all.
+"""Atomic output: a table is complete on disk or not there, and a build's tables are one set.
 
-Each table is written to a temporary file in the target folder and moved into
+Each file is written to a temporary file in the target folder and moved into
 place with `os.replace`, so a crash or a full disk never leaves a half-written
-table for the dashboard to read.
+table. A build writes four files (events, `_evidence`, `_articles`,
+`_problems`) that only make sense together (offsets point into the articles
+of the same build), so `write_output_set` writes them as one version:
+
+1. the four files go into a new folder `.<stem>.sets/<version>/` next to `--out`;
+2. a pointer, `<stem>_set.json` (file names, sizes, SHA-256), is switched to
+   that version in one `os.replace`: this is the moment the new set exists;
+3. the plain files `<out>`, `<out>_evidence`, ... (what a spreadsheet opens) are
+   hard links to the version's files, replaced one by one;
+4. versions other than the current and the previous one, and the `.tmp`
+   leftovers of a killed build, are removed.
+
+`read_output_set` reads the version the pointer names and checks every hash:
+a reader sees the old set or the new one, never a mix, and an inconsistent
+set raises `OutputSetError` with what is wrong. `read_table` reads one plain file.
+Files get the permissions of the umask (0644 under umask 022), like any file.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 FORMATS = {".csv", ".parquet"}
+#: The tables of one build, by role; the events table is `--out` itself.
+SET_TABLES = ("events", "evidence", "articles", "problems")
+
+
+class OutputSetError(RuntimeError):
+    """The files of an output set do not belong together (or are missing); the message says which."""
 
 
 def sibling(out: Path, table: str) -> Path:
@@ -21,19 +47,50 @@ def sibling(out: Path, table: str) -> Path:
     return out.with_name(f"{out.stem}_{table}{out.suffix}")
 
 
+def problems_path(out: Path) -> Path:
+    """The problems list of a build: data/events.csv -> data/events_problems.txt."""
+    return out.with_name(f"{out.stem}_problems.txt")
+
+
+def set_pointer(out: Path) -> Path:
+    """The file that names the current set: data/events.csv -> data/events_set.json."""
+    return out.with_name(f"{out.stem}_set.json")
+
+
+def _versions_dir(out: Path) -> Path:
+    return out.with_name(f".{out.stem}.sets")
+
+
+def _plain(out: Path, role: str) -> Path:
+    if role == "events":
+        return out
+    return problems_path(out) if role == "problems" else sibling(out, role)
+
+
 def write_table(df: pd.DataFrame, path: Path) -> Path:
     """Write `df` as CSV or Parquet (by extension) atomically."""
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
         raise ValueError(f"{path}: output must end in .csv or .parquet")
-    if path.suffix.lower() == ".csv":
-        return _atomic(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8"))
-    return _atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+    return _atomic(path, lambda tmp: _write_frame(df, tmp, path.suffix.lower()))
+
+
+def _write_frame(df: pd.DataFrame, tmp: str, suffix: str) -> None:
+    if suffix == ".csv":
+        df.to_csv(tmp, index=False, encoding="utf-8")
+    else:
+        df.to_parquet(tmp, index=False)
 
 
 def write_text(text: str, path: Path) -> Path:
     """Write a text file (the problems list) atomically."""
     return _atomic(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _atomic(path: Path, write) -> Path:
@@ -42,11 +99,171 @@ def _atomic(path: Path, write) -> Path:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written table is an ordinary file
+        _fsync(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _fsync(path: str | Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_output_set(
+    out: Path, events: pd.DataFrame, evidence: pd.DataFrame, articles: pd.DataFrame, problems: list[str]
+) -> Path:
+    """Write a build's four files as one set (see the module docstring); returns the pointer file."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"{out}: output must end in .csv or .parquet")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    versions = _versions_dir(out)
+    versions.mkdir(exist_ok=True)
+    clean_leftovers(out)
+    version = f"{time.time_ns():020d}-{os.urandom(3).hex()}"  # sorts in write order
+    staging = versions / f"{version}.tmp"
+    staging.mkdir()
+    try:
+        names = {role: _plain(out, role).name for role in SET_TABLES}
+        for role, frame in (("events", events), ("evidence", evidence), ("articles", articles)):
+            target = staging / names[role]
+            _write_frame(frame, str(target), suffix)
+        (staging / names["problems"]).write_text("".join(f"{p}\n" for p in problems), encoding="utf-8")
+        mode = 0o666 & ~_umask()
+        files = {}
+        for role in SET_TABLES:
+            path = staging / names[role]
+            os.chmod(path, mode)
+            _fsync(path)
+            files[role] = {"file": names[role], "bytes": path.stat().st_size, "sha256": _sha256(path)}
+        final = versions / version
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    pointer = {"version": version, "format": suffix.lstrip("."), "files": files}
+    # The switch: from here on, readers get the new set.
+    write_text(json.dumps(pointer, indent=1) + "\n", set_pointer(out))
+    for role in SET_TABLES:
+        _link_or_copy(final / names[role], _plain(out, role))
+    clean_leftovers(out, keep=version)
+    return set_pointer(out)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Replace `target` with a hard link to `source` (a copy where links are not possible), atomically."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(3).hex()}.tmp")
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def clean_leftovers(out: Path, keep: str | None = None) -> list[Path]:
+    """Remove the `.tmp` files and folders of interrupted writes of `out`, and old versions.
+
+    With `keep` (the current version), every other version but the newest
+    older one is removed: a reader that opened the previous set a moment ago
+    can still finish.
+    """
+    out = Path(out)
+    removed = []
+    prefixes = tuple(f".{_plain(out, role).name}." for role in SET_TABLES) + (f".{set_pointer(out).name}.",)
+    if out.parent.is_dir():
+        for p in out.parent.iterdir():
+            if p.name.startswith(prefixes) and p.name.endswith(".tmp") and p.is_file():
+                p.unlink(missing_ok=True)
+                removed.append(p)
+    versions = _versions_dir(out)
+    if versions.is_dir():
+        done = sorted(p for p in versions.iterdir() if p.is_dir() and not p.name.endswith(".tmp"))
+        for p in versions.iterdir():
+            if p.name.endswith(".tmp"):
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+                removed.append(p)
+        if keep is not None:
+            older = [p for p in done if p.name != keep]
+            for p in older[:-1]:  # the newest older one stays for readers in flight
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+    return removed
+
+
+@dataclass
+class OutputSet:
+    """The four files of one build, read together."""
+
+    events: pd.DataFrame
+    evidence: pd.DataFrame
+    articles: pd.DataFrame
+    problems: list[str]
+    version: str
+
+
+def read_output_set(out: Path) -> OutputSet:
+    """Read the set `out` belongs to, checking that its files are the ones its pointer names.
+
+    Without a pointer (tables written by an older version, or by hand) the
+    plain files are read as they are. Raises OutputSetError when the set is
+    incomplete or its files do not match their recorded hashes.
+    """
+    out = Path(out)
+    pointer_file = set_pointer(out)
+    if not pointer_file.is_file():
+        missing = [p.name for p in (out, sibling(out, "evidence"), sibling(out, "articles")) if not p.is_file()]
+        if missing:
+            raise OutputSetError(f"{out}: incomplete output, missing {', '.join(missing)}")
+        problems_file = problems_path(out)
+        problems = problems_file.read_text(encoding="utf-8").splitlines() if problems_file.is_file() else []
+        return OutputSet(
+            read_table(out), read_table(sibling(out, "evidence")), read_table(sibling(out, "articles")), problems, ""
+        )
+    try:
+        pointer = json.loads(pointer_file.read_text(encoding="utf-8"))
+        version, files = pointer["version"], pointer["files"]
+        entries = [files[role] for role in SET_TABLES]
+    except (ValueError, KeyError, TypeError) as err:
+        raise OutputSetError(f"{pointer_file}: not a valid output set pointer ({err}); rebuild") from err
+    folder = _versions_dir(out) / version
+    paths = {}
+    for role, entry in zip(SET_TABLES, entries):
+        path = folder / entry["file"]
+        if not path.is_file():
+            raise OutputSetError(f"{out}: output set {version} is incomplete: {entry['file']} is missing; rebuild")
+        if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
+            raise OutputSetError(
+                f"{out}: output set {version} is inconsistent: {entry['file']} is not the file written with it; rebuild"
+            )
+        paths[role] = path
+    return OutputSet(
+        read_table(paths["events"]),
+        read_table(paths["evidence"]),
+        read_table(paths["articles"]),
+        paths["problems"].read_text(encoding="utf-8").splitlines(),
+        version,
+    )
 
 
 def read_table(path: Path) -> pd.DataFrame:
