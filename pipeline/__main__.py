@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,7 +38,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
     from pipeline.gazetteer import GazetteerError
     from pipeline.schema import ARTICLES
-    from pipeline.write import sibling, write_table, write_text
+    from pipeline.write import problems_path, write_output_set
 
     if not args.articles.is_dir():
         print(f"error: articles folder not found: {args.articles}", file=sys.stderr)
@@ -44,22 +46,47 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() not in (".csv", ".parquet"):
         print(f"error: --out must end in .csv or .parquet, got {args.out}", file=sys.stderr)
         return 2
+    refused = _refuse_out(args.out, args.articles)
+    if refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
     try:
         result = build(args.articles, progress=_progress_bar(), workers=args.workers, actor_files=args.actors)
     except (GazetteerError, OSError) as err:  # a broken or missing actor file: say which, build nothing
         print(f"error: {err}", file=sys.stderr)
         return 2
-    write_table(result.events, args.out)
-    write_table(result.evidence, sibling(args.out, "evidence"))
-    write_table(result.articles[list(ARTICLES)], sibling(args.out, "articles"))
-    problems_file = args.out.with_name(f"{args.out.stem}_problems.txt")
-    write_text("".join(f"{p}\n" for p in result.problems), problems_file)
+    try:
+        write_output_set(args.out, result.events, result.evidence, result.articles[list(ARTICLES)], result.problems)
+    except OSError as err:  # a full disk: nothing half-written is left, the previous set stays
+        print(
+            f"error: cannot write {args.out}: {err.strerror or err}; the previous output is unchanged", file=sys.stderr
+        )
+        return 1
+    problems_file = problems_path(args.out)
     for problem in result.problems[:SHOWN_PROBLEMS]:
         print(f"problem: {problem}", file=sys.stderr)
     if len(result.problems) > SHOWN_PROBLEMS:
         print(f"... and {len(result.problems) - SHOWN_PROBLEMS} more problems in {problems_file}", file=sys.stderr)
     print(f"{result.summary} -> {args.out}")
     return 0
+
+
+def _refuse_out(out: Path, articles: Path) -> str | None:
+    """Why `--out` must not be used (inside the articles folder, or not writable), checked before the build."""
+    folder = articles.resolve()
+    target = out.resolve()
+    if target.parent == folder or folder in target.parents:
+        return f"--out {out} is inside the articles folder {articles}; write the tables somewhere else"
+    try:  # a real write, so a read-only disk or a file where a folder should be fails now, not after the build
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        return f"--out {out}: cannot write there ({err.strerror or err})"
+    if target.is_dir():
+        return f"--out {out} is a folder; give a file name ending in .csv or .parquet"
+    return None
 
 
 def cmd_timex(args: argparse.Namespace) -> int:

@@ -229,3 +229,32 @@ def test_publication_dates_at_the_ends_of_the_calendar_and_in_the_future(tmp_pat
     assert "a_year_one.txt: no date could be placed" in joined
     assert "c_future.txt: publication date 2030-05-05 is after today (2025-01-15)" in joined
     assert "b_year_9999.txt: publication date 9999-12-31 is after today" in joined
+
+
+def test_cli_writes_one_set_and_refuses_an_out_inside_the_articles_folder(tmp_path, capsys):
+    from pipeline.write import read_output_set
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Russia attacked Kyiv on Sunday, Ukrainian officials said.\n", encoding="utf-8")
+    manifest = "file,published\na.txt,2024-12-10\n"
+    (folder / "manifest.csv").write_text(manifest, encoding="utf-8")
+    for out in (folder / "manifest.csv", folder / "sub" / "events.csv"):
+        assert main(["build", "--articles", str(folder), "--out", str(out)]) == 2
+        assert "inside the articles folder" in capsys.readouterr().err
+    assert (folder / "manifest.csv").read_text(encoding="utf-8") == manifest
+    out = tmp_path / "out" / "events.csv"
+    assert main(["build", "--articles", str(folder), "--out", str(out)]) == 0
+    got = read_output_set(out)
+    assert got.articles["article"].tolist() == ["a.txt"] and len(got.events) == 1
+
+
+def test_cli_checks_that_out_is_writable_before_building(tmp_path, capsys, monkeypatch):
+    import pipeline.build as build_module
+
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(build_module, "build", lambda *a, **k: pytest.fail("built before checking --out"))
+    assert main(["build", "--articles", str(ARTICLES), "--out", str(blocker / "events.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write there" in err and "Traceback" not in err
