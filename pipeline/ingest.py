@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import hashlib
 import io
 import re
@@ -241,6 +242,33 @@ def to_frame(rows: list[dict]) -> pd.DataFrame:
 # --- file I/O ---------------------------------------------------------------------
 
 
+def _refuse_entry(path: Path, folder: Path) -> str | None:
+    """Why a folder entry is not read as an article (a link leaving the folder, a loop, a subfolder), or None.
+
+    A symbolic link is followed only to a file inside the articles folder: the
+    `_articles` table copies every text it reads, and it is shared.
+    """
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:  # Python < 3.13 reports a loop this way
+            return "symbolic link loop; skipped"
+        except OSError as err:
+            if err.errno == errno.ELOOP:
+                return "symbolic link loop; skipped"
+            return "symbolic link to a missing file; skipped"
+        if target.is_dir() and folder.resolve().is_relative_to(target):
+            return "symbolic link loop (to a folder that contains it); skipped"
+        if not target.is_relative_to(folder.resolve()):
+            return "symbolic link to a file outside the articles folder; not followed, skipped"
+        path = target
+    if path.is_dir():
+        return "a subfolder; its files are not read (put articles directly in the folder)"
+    if not path.is_file():
+        return "not a regular file; skipped"
+    return None
+
+
 def _read_manifest(folder: Path) -> tuple[dict[str, dict], list[str]]:
     path = folder / MANIFEST
     if not path.is_file():
@@ -270,7 +298,11 @@ def iter_articles(folder: Path, chunk_size: int = 500) -> Iterator[tuple[pd.Data
     entries, problems = _read_manifest(folder)
     files, names = [], set()
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not path.is_file() or path.name == MANIFEST or path.name.startswith("."):
+        if path.name == MANIFEST or path.name.startswith("."):
+            continue
+        refused = _refuse_entry(path, folder)
+        if refused:
+            problems.append(f"{path.name}: {refused}")
             continue
         if path.suffix.lower() in SUFFIXES:
             files.append(path)

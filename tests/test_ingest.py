@@ -468,3 +468,31 @@ def test_build_on_a_real_page_without_manifest(tmp_path):
     assert result.problems == [
         "manifest.csv: not found; every article is unlisted (no titles, dates from pages or text)"
     ]
+
+
+def test_links_leaving_the_folder_loops_and_subfolders_are_reported_not_followed(tmp_path):
+    import os
+
+    outside = tmp_path / "private.txt"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\nRussia attacked on Sunday.\n", encoding="utf-8")
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("Russia attacked Kyiv on Sunday, Ukrainian officials said.\n", encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text("Turkey met Iran in Ankara on Monday.\n", encoding="utf-8")
+    (folder / "c.txt").write_text("Iran met Turkey in Tehran on Friday, officials said.\n", encoding="utf-8")
+    os.symlink(outside, folder / "leak.txt")
+    os.symlink(folder / "c.txt", folder / "c_link.txt")  # inside the folder: read (a copy of c.txt)
+    os.symlink("loop2.txt", folder / "loop1.txt")
+    os.symlink("loop1.txt", folder / "loop2.txt")
+    os.symlink(".", folder / "self.txt")
+    os.symlink("gone.txt", folder / "dangling.txt")
+    articles, problems = ingest.read_articles(folder)
+    assert articles["article"].tolist() == ["a.txt", "c.txt"]
+    assert not articles["text"].str.contains("root:").any()
+    joined = "\n".join(problems)
+    assert "leak.txt: symbolic link to a file outside the articles folder; not followed" in joined
+    assert "loop1.txt: symbolic link loop" in joined and "loop2.txt: symbolic link loop" in joined
+    assert "self.txt: symbolic link loop" in joined
+    assert "dangling.txt: symbolic link to a missing file" in joined
+    assert "sub: a subfolder; its files are not read" in joined
+    assert "c_link.txt: same text as c.txt" in joined
