@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import actors, clean, events, ingest, merge, resolve, sentences, timex
+from pipeline import actors, clean, events, ingest, merge, reprints, resolve, sentences, timex
 from pipeline.gazetteer import load_gazetteer
 from pipeline.schema import ARTICLES, conform, empty
 
@@ -179,6 +179,7 @@ def build(
     extra = tuple(str(p) for p in actor_files)
     load_gazetteer(extra)  # fail fast on a broken actor file, before any work
     problems: list[str] = []
+    copies = reprints.ReprintIndex()  # near-duplicate articles count as one source
     chunks = ingest.iter_articles(Path(articles_dir), chunk_size=chunk_size)
     all_cands, all_articles, totals = [], [], {"sentences": 0, "timexes": 0, "mentions": 0}
     done = 0
@@ -205,7 +206,7 @@ def build(
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
             pending: deque = deque()
             for chunk, chunk_problems in chunks:
-                problems.extend(chunk_problems + ingest.future_published(chunk, today))
+                problems.extend(chunk_problems + ingest.future_published(chunk, today) + copies.add_articles(chunk))
                 if len(chunk):
                     pending.append(pool.submit(_process_one_safely, chunk, extra, keep_text))
                 while len(pending) >= 2 * workers:
@@ -214,7 +215,7 @@ def build(
                 collect(pending.popleft().result())
     else:
         for chunk, chunk_problems in chunks:
-            problems.extend(chunk_problems + ingest.future_published(chunk, today))
+            problems.extend(chunk_problems + ingest.future_published(chunk, today) + copies.add_articles(chunk))
             if len(chunk):
                 collect(_process_one_safely(chunk, extra, keep_text))
 
@@ -222,7 +223,7 @@ def build(
         progress(done, done)  # skipped files were counted in the total: close the bar at 100%
     cands = pd.concat(all_cands, ignore_index=True) if all_cands else pd.DataFrame(columns=events.CANDIDATE_COLUMNS)
     arts = pd.concat(all_articles, ignore_index=True) if all_articles else empty(ARTICLES)
-    ev, evidence = merge.merge_events(cands)  # 8. one row per real-world event
+    ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event
     seconds = time.perf_counter() - started
     stats = {
         "articles": len(arts),

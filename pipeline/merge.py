@@ -89,8 +89,13 @@ _STOP = frozenset(
 )
 
 
-def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cluster candidates into events; returns (events, evidence)."""
+def merge_events(
+    candidates: pd.DataFrame, originals: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cluster candidates into events; returns (events, evidence).
+
+    `originals` maps a reprinted article to the one it copies (`pipeline.reprints`): `sources` counts originals.
+    """
     if candidates.empty:
         return empty(EVENTS), empty(EVIDENCE)
     rows = records(candidates)
@@ -144,7 +149,7 @@ def merge_events(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     for group in clusters.values():
         group.sort(key=_rank)
         event_id = _event_id(group[0])
-        events.append(_event_row(group, event_id))
+        events.append(_event_row(group, event_id, originals or {}))
         evidence.extend({**r, "event_id": event_id} for r in group)
     events_df = pd.DataFrame(events).sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
     evidence_df = pd.DataFrame(evidence)
@@ -206,7 +211,7 @@ def _union(values) -> str:
     return ";".join(sorted(seen, key=lambda n: -seen[n]))  # stable sort keeps first-seen order on ties
 
 
-def _event_row(group: list[dict], event_id: str) -> dict:
+def _event_row(group: list[dict], event_id: str, originals: dict[str, str]) -> dict:
     rep = group[0]
     articles = sorted({r["article"] for r in group})
     row = {c: rep.get(c) for c in EVENTS}
@@ -217,7 +222,7 @@ def _event_row(group: list[dict], event_id: str) -> dict:
         locations=_union(r["locations"] for r in group),
         certainty=min((r["certainty"] for r in group), key=lambda c: CERTAINTY_RANK.get(c, 9)),
         caption=all(bool(r["caption"]) for r in group),
-        sources=len(articles),
+        sources=len({originals.get(a, a) for a in articles}),
         articles=";".join(articles),
     )
     return row

@@ -1,0 +1,117 @@
+"""Near-duplicate articles: the same story reprinted with a byline or a footer, or saved as a page and as text.
+
+Byte-identical copies are dropped at ingest (`ingest.text_key`). A reprint
+differs a little, so it is kept, but it is not an independent source: each
+article gets an original (itself, or the earlier article it reprints) and
+`merge` counts distinct originals as an event's `sources`.
+
+Method: word 5-shingles of the lowercased body text (lines `pipeline.clean` keeps), hashed (CRC-32, so the same
+on every run and in every process); only hashes divisible by SAMPLE are kept
+(a fixed, content-defined sample: two copies keep the same shingles). An
+article reprints an earlier one when at least CONTAINMENT of the sampled
+shingles of the shorter of the two are in the other and the shorter has at
+least MIN_LENGTH_RATIO of the longer's words, so an added byline, dateline or
+footer does not hide a copy, and a long article quoting a short one is not
+its reprint. A shingle found in COMMON_DF earlier articles is ignored:
+it is furniture the cleaner missed, shared by unrelated pages. The index keeps only the samples (about one shingle in SAMPLE),
+so memory grows slowly with the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.casing import lower
+from pipeline.clean import mark_text
+
+SHINGLE_WORDS = 5
+SAMPLE = 8
+CONTAINMENT = 0.9
+MIN_LENGTH_RATIO = 0.5
+MIN_SHARED = 3  # fewer sampled shingles in common is no evidence (very short texts)
+COMMON_DF = 3
+_WORD = re.compile(r"\w+")
+
+
+def body_text(text: str) -> str:
+    """The body lines of an article (no page furniture, captions or boilerplate: `pipeline.clean`)."""
+    return "\n".join(text[s:e] for s, e, kind, _ in mark_text(text) if kind == "body")
+
+
+def sample_shingles(text: str) -> tuple[frozenset[int], int]:
+    """The sampled shingle hashes of an article's body text and its number of words."""
+    words = _WORD.findall(lower(body_text(text)))
+    kept = set()
+    for i in range(max(len(words) - SHINGLE_WORDS + 1, 0)):
+        h = zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode())
+        if h % SAMPLE == 0:
+            kept.add(h)
+    return frozenset(kept), len(words)
+
+
+@dataclass
+class ReprintIndex:
+    """Articles seen so far, by sampled shingle; `originals` maps every reprint to the article it copies."""
+
+    originals: dict[str, str] = field(default_factory=dict)
+    _postings: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    _names: list[str] = field(default_factory=list)
+    _sizes: list[tuple[int, int]] = field(default_factory=list)  # (sampled shingles, words)
+
+    def add(self, article: str, text: str) -> tuple[str, float] | None:
+        """Index one article; (original, share of text in common) when it reprints an earlier one, else None."""
+        shingles, n_words = sample_shingles(text)
+        found = self._best_match(shingles, n_words)
+        k = len(self._names)
+        self._names.append(article)
+        self._sizes.append((len(shingles), n_words))
+        if found is not None:
+            original, share = found
+            self.originals[article] = self.originals.get(original, original)
+            return self.originals[article], share
+        for h in shingles:
+            self._postings[h].append(k)
+        return None
+
+    def _best_match(self, shingles: frozenset[int], n_words: int) -> tuple[str, float] | None:
+        # A shingle already in COMMON_DF articles is page furniture ("Share your images and videos"), not a story.
+        shingles = frozenset(h for h in shingles if len(self._postings.get(h, ())) < COMMON_DF)
+        shared = Counter(j for h in shingles for j in self._postings.get(h, ()))
+        best = None
+        for j, common in shared.most_common(5):
+            if common < MIN_SHARED:
+                break
+            size, words = self._sizes[j]
+            if min(words, n_words) < MIN_LENGTH_RATIO * max(words, n_words):
+                continue
+            share = common / max(min(size, len(shingles)), 1)
+            if share >= CONTAINMENT and (best is None or share > best[1]):
+                best = (self._names[j], share)
+        return best
+
+    def add_articles(self, articles: pd.DataFrame) -> list[str]:
+        """Index a chunk of `articles` (article, text) in order; a notice line for each reprint."""
+        notices = []
+        for article, text in zip(articles["article"], articles["text"]):
+            if not isinstance(text, str):
+                continue
+            found = self.add(article, text)
+            if found:
+                original, share = found
+                notices.append(
+                    f"{article}: a reprint of {original} ({share:.0%} of its text in common); "
+                    "kept, but counted with it as one source"
+                )
+        return notices
+
+
+def find_reprints(articles: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
+    """Article -> original for every reprint in `articles` (in order), and one notice line per reprint."""
+    index = ReprintIndex()
+    notices = index.add_articles(articles)
+    return index.originals, notices
