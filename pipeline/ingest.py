@@ -28,6 +28,8 @@ import hashlib
 import io
 import re
 import string
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,7 +77,9 @@ def binary_reason(raw: bytes) -> str | None:
 def decode(raw: bytes) -> tuple[str, str | None]:
     """Decode file bytes to text without ever failing: (text, note on the encoding used or None).
 
-    Tries UTF-8 (with or without a BOM), UTF-16 with a BOM, then cp1252
+    Tries UTF-8 (with or without a BOM), UTF-16 with a BOM, then the code
+    page charset-normalizer detects when the text is in a non-Latin script
+    (Windows-1251 or KOI8-R Russian, Greek, Arabic, ...), then cp1252
     (Windows "smart quotes"), then latin-1, which accepts every byte.
     """
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -86,10 +90,48 @@ def decode(raw: bytes) -> tuple[str, str | None]:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    detected = _detect_script_encoding(raw)
+    if detected:
+        return raw.decode(detected, errors="replace"), f"not valid UTF-8, decoded as {detected} (detected)"
     try:
         return raw.decode("cp1252"), "not valid UTF-8, decoded as cp1252"
     except UnicodeDecodeError:
         return raw.decode("latin-1"), "not valid UTF-8 or cp1252, decoded as latin-1"
+
+
+#: A detected code page is trusted when the text it gives has at least this many
+#: non-ASCII letters and nearly all of them are of one non-Latin script: Latin
+#: code pages (cp1250, cp1252, cp1254) are too alike to tell apart on short texts.
+_MIN_SCRIPT_LETTERS = 20
+_SCRIPT_SHARE = 0.9
+
+
+def _detect_script_encoding(raw: bytes) -> str | None:
+    """The encoding of non-UTF-8 bytes in a non-Latin script (charset-normalizer), or None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:65536]).best()
+    if best is None:
+        return None
+    letters = [ch for ch in str(best) if ord(ch) > 127 and ch.isalpha()]
+    if len(letters) < _MIN_SCRIPT_LETTERS:
+        return None
+    scripts = Counter(unicodedata.name(ch, "?").split(" ")[0] for ch in letters)
+    script, count = scripts.most_common(1)[0]
+    if script == "LATIN" or count < _SCRIPT_SHARE * len(letters):
+        return None
+    return best.encoding
+
+
+def printable(line: str) -> str:
+    """A problem line safe for a terminal and a one-line-per-problem file: control characters escaped.
+
+    A file name can hold a newline or an ANSI escape ("\\x1b[2J" clears a terminal); they are shown as
+    `\\n`, `\\x1b`, never sent as they are.
+    """
+    if line.isprintable():
+        return line
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in line)
 
 
 def normalize_newlines(text: str) -> str:
@@ -100,20 +142,34 @@ def normalize_newlines(text: str) -> str:
 def read_manifest_text(text: str) -> tuple[pd.DataFrame, list[str]]:
     """Parse manifest CSV text into a frame of strings; bad rows are dropped with a problem."""
     problems: list[str] = []
+    lines = text.splitlines()
+    rows: list[tuple[int, int, list[str]]] = []  # (first line, last line, fields)
+    reader = csv.reader(io.StringIO(text))
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        last = 0
+        for row in reader:
+            rows.append((last + 1, reader.line_num, row))
+            last = reader.line_num
     except csv.Error as err:
         return pd.DataFrame(), [f"{MANIFEST}: unreadable CSV ({err}); treated every file as unlisted"]
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    rows = [r for r in rows if any(cell.strip() for cell in r[2])]
     if not rows:
         return pd.DataFrame(), [f"{MANIFEST}: empty; treated every file as unlisted"]
-    header = [h.strip().lower() for h in rows[0]]
+    header = [h.strip().lower() for h in rows[0][2]]
     good = []
-    for line_no, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            problems.append(f"{MANIFEST}: row {line_no} has {len(row)} fields, the header {len(header)}; row ignored")
-            continue
-        good.append([cell.strip() for cell in row])
+    for first, last, row in rows[1:]:
+        if len(row) == len(header):
+            good.append([cell.strip() for cell in row])
+        elif last > first and any('"' in line for line in lines[first - 1 : last]):
+            # An unbalanced quote makes the CSV reader run on to the next quote (or the end):
+            # every line it swallowed is a row lost, and each is named.
+            names = [line.split(",", 1)[0].strip().strip('"') for line in lines[first - 1 : last]]
+            problems.append(
+                f'{MANIFEST}: lines {first}-{last} were read as one row (an unbalanced quote " in line {first}); '
+                f"{last - first + 1} rows ignored: {', '.join(n for n in names if n)}"
+            )
+        else:
+            problems.append(f"{MANIFEST}: row {first} has {len(row)} fields, the header {len(header)}; row ignored")
     return pd.DataFrame(good, columns=header, dtype=object), problems
 
 

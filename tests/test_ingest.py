@@ -496,3 +496,61 @@ def test_links_leaving_the_folder_loops_and_subfolders_are_reported_not_followed
     assert "dangling.txt: symbolic link to a missing file" in joined
     assert "sub: a subfolder; its files are not read" in joined
     assert "c_link.txt: same text as c.txt" in joined
+
+
+RUSSIAN = (
+    "Москва заявила в воскресенье, что российские войска покинули базу под Дамаском. "
+    "Министр обороны сказал, что переговоры с новыми властями Сирии продолжатся на следующей неделе."
+)
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_russian_in_a_windows_or_koi8_code_page_is_decoded_and_the_note_names_it(tmp_path, encoding):
+    write(tmp_path, {"ru.txt": RUSSIAN.encode(encoding)})
+    df, problems = ingest.read_articles(tmp_path)
+    assert df["text"].iloc[0] == RUSSIAN
+    assert f"ru.txt: not valid UTF-8, decoded as {encoding} (detected); kept the text" in problems
+
+
+def test_the_same_text_in_two_encodings_is_one_article(tmp_path):
+    write(tmp_path, {"a_utf8.txt": RUSSIAN.encode("utf-8"), "b_cp1251.txt": RUSSIAN.encode("cp1251")})
+    df, problems = ingest.read_articles(tmp_path)
+    assert df["article"].tolist() == ["a_utf8.txt"]
+    assert any(p.startswith("b_cp1251.txt: same text as a_utf8.txt") for p in problems)
+
+
+def test_an_unbalanced_quote_in_the_manifest_names_every_row_it_swallowed():
+    text = 'file,title,published\na.txt,"Talks resume,2024-12-01\nb.txt,Second,2024-12-02\nc.txt,Third,2024-12-03\n'
+    df, problems = ingest.read_manifest_text(text)
+    assert df.empty
+    assert problems == [
+        'manifest.csv: lines 2-4 were read as one row (an unbalanced quote " in line 2); 3 rows ignored: '
+        "a.txt, b.txt, c.txt"
+    ]
+
+
+def test_a_lone_carriage_return_in_a_title_survives_the_articles_round_trip(tmp_path):
+    from pipeline.write import read_table, write_table
+
+    write(
+        tmp_path,
+        {
+            "a.txt": "Russia attacked Kyiv on Sunday, officials said.\n",
+            "manifest.csv": 'file,title,published\na.txt,"Strikes on Kyiv\rcontinue",2024-12-10\n',
+        },
+    )
+    df, _ = ingest.read_articles(tmp_path)
+    assert df["title"].iloc[0] == "Strikes on Kyiv\rcontinue"
+    write_table(df, tmp_path / "out" / "events_articles.csv")
+    back = read_table(tmp_path / "out" / "events_articles.csv")
+    assert back["title"].tolist() == ["Strikes on Kyiv\rcontinue"] and len(back) == 1
+
+
+def test_control_characters_in_file_names_are_escaped_in_problem_lines(tmp_path):
+    from pipeline.build import build
+
+    (tmp_path / "bad\nname\x1b[2J.txt").write_bytes(b"")
+    (tmp_path / "ok.txt").write_text("Russia attacked Kyiv on Sunday, officials said.\n", encoding="utf-8")
+    problems = build(tmp_path).problems
+    assert "bad\\nname\\x1b[2J.txt: empty file; skipped" in problems
+    assert all(p.isprintable() for p in problems)
