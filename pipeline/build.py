@@ -7,7 +7,12 @@ for, the article texts are kept. Merging needs every candidate and runs last.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
+import os
+import signal
+import threading
 import time
 import traceback
 from collections import deque
@@ -140,6 +145,28 @@ def _process_one_safely(chunk: pd.DataFrame, extra_actor_files: tuple[str, ...],
         return pd.DataFrame(columns=events.CANDIDATE_COLUMNS), empty(ARTICLES), counts
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker start-up: end this worker when the build process dies, even by SIGKILL (no orphans left running).
+
+    Linux delivers SIGKILL to the worker when its parent ends (PR_SET_PDEATHSIG); elsewhere a
+    thread checks every second that the parent is still the one that started it.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # 1 = PR_SET_PDEATHSIG
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
 def _failure(article: str, err: BaseException) -> str:
     where = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
     at = f" in {Path(where.filename).name}:{where.lineno}" if where else ""
@@ -203,7 +230,9 @@ def build(
         # them instead of each compiling its own.
         process_articles(_WARM_UP, load_gazetteer(extra))
         # At most two chunks per worker in flight, so reading never runs far ahead of processing.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             pending: deque = deque()
             for chunk, chunk_problems in chunks:
                 problems.extend(chunk_problems + ingest.future_published(chunk, today) + copies.add_articles(chunk))
@@ -219,6 +248,7 @@ def build(
             if len(chunk):
                 collect(_process_one_safely(chunk, extra, keep_text))
 
+    problems = [ingest.printable(p) for p in problems]  # file names may hold newlines or terminal escapes
     if progress:
         progress(done, done)  # skipped files were counted in the total: close the bar at 100%
     cands = pd.concat(all_cands, ignore_index=True) if all_cands else pd.DataFrame(columns=events.CANDIDATE_COLUMNS)

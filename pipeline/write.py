@@ -22,6 +22,7 @@ Files get the permissions of the umask (0644 under umask 022), like any file.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -77,7 +78,11 @@ def write_table(df: pd.DataFrame, path: Path) -> Path:
 
 def _write_frame(df: pd.DataFrame, tmp: str, suffix: str) -> None:
     if suffix == ".csv":
-        df.to_csv(tmp, index=False, encoding="utf-8")
+        # pandas leaves a cell with a lone carriage return unquoted, and every reader then splits the row
+        # there: such a table quotes all its text cells.
+        text_columns = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+        lone_cr = any(df[c].astype(str).str.contains("\r", regex=False).any() for c in text_columns)
+        df.to_csv(tmp, index=False, encoding="utf-8", quoting=csv.QUOTE_NONNUMERIC if lone_cr else csv.QUOTE_MINIMAL)
     else:
         df.to_parquet(tmp, index=False)
 

@@ -258,3 +258,50 @@ def test_cli_checks_that_out_is_writable_before_building(tmp_path, capsys, monke
     assert main(["build", "--articles", str(ARTICLES), "--out", str(blocker / "events.csv")]) == 2
     err = capsys.readouterr().err
     assert "cannot write there" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_killing_a_two_worker_build_leaves_no_worker_running(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for k in range(12):
+        for p in ARTICLES.glob("*.txt"):
+            (folder / f"{k}_{p.name}").write_text(p.read_text(encoding="utf-8") + f"\nCopy {k}.\n", encoding="utf-8")
+    root = ARTICLES.parents[1]
+    cmd = [sys.executable, "-m", "pipeline", "build", "--articles", str(folder), "--out", str(tmp_path / "e.csv")]
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    workers: list[int] = []
+    deadline = time.monotonic() + 120
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        workers = [int(x) for x in children.read_text().split()] if children.exists() else []
+        time.sleep(0.1)
+    assert len(workers) == 2, "the build never started its workers"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while any(running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [w for w in workers if running(w)]
+    for w in left:  # do not leave them behind if the test fails
+        os.kill(w, signal.SIGKILL)
+    assert not left, f"workers {left} outlived the build"
