@@ -174,3 +174,30 @@ def test_a_build_killed_while_writing_leaves_the_old_set_or_the_new_one(tmp_path
     print("outcomes:", outcomes)
     if trials > 10:  # kills spread over the write phase hit both sides of the switch
         assert {"old", "new"} <= set(outcomes)
+
+
+def test_a_full_disk_while_writing_keeps_the_old_set_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    import errno
+
+    import pipeline.write as write_module
+
+    out = tmp_path / "events.csv"
+    old = _tables("old")
+    write_output_set(out, *old)
+    real = write_module._write_frame
+    calls = []
+
+    def disk_full_on_the_second_table(df, tmp, suffix):
+        calls.append(tmp)
+        if len(calls) == 2:
+            Path(tmp).write_bytes(b"partial")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(df, tmp, suffix)
+
+    monkeypatch.setattr(write_module, "_write_frame", disk_full_on_the_second_table)
+    with pytest.raises(OSError, match="No space left"):
+        write_output_set(out, *_tables("new"))
+    got = read_output_set(out)
+    assert got.events["event_id"].tolist() == old[0]["event_id"].tolist() and got.problems == old[3]
+    assert read_table(out)["event_id"].tolist() == old[0]["event_id"].tolist()
+    assert not list(tmp_path.glob(".*.tmp")) and not list((tmp_path / ".events.sets").glob("*.tmp"))
