@@ -380,7 +380,10 @@ def iter_articles(folder: Path, chunk_size: int = 500) -> Iterator[tuple[pd.Data
             entry = entries.get(path.name)
             if entry is None and entries:
                 problems.append(f"{path.name}: not in {MANIFEST}; read it without title or manifest date")
-            row, found = make_article(path.name, raw, entry)
+            try:
+                row, found = make_article(path.name, raw, entry)
+            except Exception as err:  # a parser bug on one odd file must not stop the build
+                row, found = None, [f"{path.name}: could not be read ({type(err).__name__}: {err}); skipped"]
             problems += found
             if row is None:
                 continue

@@ -100,7 +100,11 @@ class ReprintIndex:
         for article, text in zip(articles["article"], articles["text"]):
             if not isinstance(text, str):
                 continue
-            found = self.add(article, text)
+            try:
+                found = self.add(article, text)
+            except Exception as err:  # never lose an article to the reprint check
+                notices.append(f"{article}: reprint check failed ({type(err).__name__}: {err}); counted on its own")
+                continue
             if found:
                 original, share = found
                 notices.append(

@@ -554,3 +554,16 @@ def test_control_characters_in_file_names_are_escaped_in_problem_lines(tmp_path)
     problems = build(tmp_path).problems
     assert "bad\\nname\\x1b[2J.txt: empty file; skipped" in problems
     assert all(p.isprintable() for p in problems)
+
+
+def test_a_page_the_extractor_chokes_on_is_reported_and_the_rest_is_read(tmp_path, monkeypatch):
+    def extract(text):
+        if "choke" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return webpage.extract_html(text)
+
+    monkeypatch.setattr(ingest, "extract_html", extract)
+    write(tmp_path, {"a.html": "<html><body><p>choke</p></body></html>", "b.txt": "Russia said on Sunday it left.\n"})
+    df, problems = ingest.read_articles(tmp_path)
+    assert df["article"].tolist() == ["b.txt"]
+    assert "a.html: could not be read (RecursionError: maximum recursion depth exceeded); skipped" in problems
