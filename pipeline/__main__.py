@@ -37,6 +37,7 @@ def _progress_bar(stream=sys.stderr):
 def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
     from pipeline.gazetteer import GazetteerError
+    from pipeline.ingest import printable
     from pipeline.schema import ARTICLES
     from pipeline.write import problems_path, write_output_set
 
@@ -48,7 +49,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     refused = _refuse_out(args.out, args.articles)
     if refused:
-        print(f"error: {refused}", file=sys.stderr)
+        print(f"error: {printable(refused)}", file=sys.stderr)
         return 2
     try:
         result = build(args.articles, progress=_progress_bar(), workers=args.workers, actor_files=args.actors)
@@ -67,7 +68,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"problem: {problem}", file=sys.stderr)
     if len(result.problems) > SHOWN_PROBLEMS:
         print(f"... and {len(result.problems) - SHOWN_PROBLEMS} more problems in {problems_file}", file=sys.stderr)
-    print(f"{result.summary} -> {args.out}")
+    print(f"{result.summary} -> {printable(str(args.out))}")
     return 0
 
 
