@@ -175,11 +175,13 @@ def main(argv=None) -> int:
     ap.add_argument("--show", type=int, default=0, help="list up to N missed and N wrong events")
     ap.add_argument("--floor", help="JSON of minimum P/R/F1 per part; exit 1 below it")
     ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--keep", help="build in this folder and keep it (articles/, out/events*.csv)")
     args = ap.parse_args(argv)
 
     prf = _event_prf()
     gold = json.loads(Path(args.gold).read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.keep or scratch
         articles, out = Path(tmp) / "articles", Path(tmp) / "out" / "events.csv"
         make_articles(gold, Path(args.tbaq), articles)
         build_tables(articles, out)

@@ -73,22 +73,54 @@ def extract_events(
     named = mentions[mentions["kind"].isin(["actor", "person"])]
     # Only sentences with both a date and an actor can hold an event: select them before
     # turning rows into Python objects, which is where the time goes.
-    keys = sentence_keys(dated) & sentence_keys(named)
-    if not keys:
+    with_names = sentence_keys(named)
+    keys = sentence_keys(dated) & with_names
+    # A sentence with an actor but no date of its own can still report an act of the
+    # day's news (dated by the publication, see `context_date`).
+    undated = with_names - keys
+    if not with_names:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     by_sentence_dates = _group(dated, keys)
-    by_sentence_names = _group(mentions, keys)
+    by_sentence_names = _group(mentions, with_names)
     published = dict(zip(articles["article"].tolist(), articles["published"].tolist()))
 
+    body = sentences[~sentences["caption"].astype(bool)]
+    ledes = set(body.groupby("article")["sentence_id"].min().items())
     rows = []
-    for s in records(select_sentences(sentences, keys)):
+    for s in records(select_sentences(sentences, with_names)):
         key = (s["article"], s["sentence_id"])
-        row = _event_from_sentence(
-            s, by_sentence_dates[key], by_sentence_names[key], published.get(s["article"]), lexicon, certainty
-        )
+        pub = published.get(s["article"])
+        if key in undated:
+            if s["caption"] or not isinstance(pub, str) or not pub:
+                continue
+            dates = [context_date(pub)]
+        else:
+            dates = by_sentence_dates[key]
+        row = _event_from_sentence(s, dates, by_sentence_names[key], pub, lexicon, certainty, key in ledes)
         if row is not None:
             rows.append(row)
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+def context_date(published: str) -> dict:
+    """The date of an undated act reported in a day's news: the month of publication, up to that day.
+
+    News reports what happened in the last day or so; without a date in the
+    sentence, all that is sure is that it happened by publication, and nearly
+    always in the same month (a month, not a day, so no precision is invented).
+    """
+    return {
+        "start": None,
+        "end": None,
+        "text": "",
+        "date": published[:10],
+        "date_end": published[:10],
+        "precision": "day",
+        "value": published[:10],
+        "date_basis": "publication context",
+        "date_note": f"no date in the sentence: reported as news in the article of {published[:10]}, dated by it",
+        "rule": "context:publication",
+    }
 
 
 def records(df: pd.DataFrame) -> list[dict]:
@@ -117,23 +149,31 @@ def _group(df: pd.DataFrame, keys: set[tuple]) -> dict[tuple, list[dict]]:
     return grouped
 
 
-def _event_from_sentence(s, dates, names, published, lexicon, certainty) -> dict | None:
+def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=False) -> dict | None:
     text, offset = s["text"], s["start"]
     toks = tokens(text)
     quoted = [m.span() for m in _QUOTES.finditer(text)]
     cues = find_cues(toks, lexicon)
-    outside = [c for c in cues if not any(a <= c[1] < b for a, b in quoted)]
+    # A cue inside a quotation is what was said; a cue inside a name ("United States") is no cue.
+    named = [(m["start"] - offset, m["end"] - offset) for m in names]
+    outside = [c for c in cues if not any(a <= c[1] < b for a, b in quoted) and not any(a <= c[1] < b for a, b in named)]
     if not outside:
         return None
-    spans = [(t["start"] - offset, t["end"] - offset) for t in dates]
+    in_context = dates[0]["start"] is None
+    # An undated sentence: every cue is "near" the (implicit) date.
+    spans = [(0, len(text))] if in_context else [(t["start"] - offset, t["end"] - offset) for t in dates]
     # The act, not the speech verb that reports it, types the event: the first act
     # cue near a date wins; a sentence with no act cue near a date is a STATEMENT.
     acts = [c for c in outside if c[0] != "STATEMENT" and _distance(c[1], spans) <= CUE_REACH]
     etype, char_pos, cue_index, trigger = acts[0] if acts else min(outside, key=lambda c: _distance(c[1], spans))
     if not acts and etype != "STATEMENT":
         etype, char_pos, cue_index, trigger = next((c for c in outside if c[0] == "STATEMENT"), outside[0])
-    best = min(dates, key=lambda t: (abs((t["start"] - offset) - char_pos), PRECISION_RANK.get(t["precision"], 9)))
+    best = dates[0] if in_context else min(
+        dates, key=lambda t: (abs((t["start"] - offset) - char_pos), PRECISION_RANK.get(t["precision"], 9))
+    )
     mark = classify_certainty(toks, cue_index, etype, certainty)
+    if in_context and not _news_of_the_day(toks, cue_index, etype, mark, lede, certainty):
+        return None
     if isinstance(published, str) and best["date"] > published and mark != "future":
         return None  # a date after publication is only kept when the text states a plan
     actors, people, locations = _split_names(names)
@@ -162,9 +202,24 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty) -> dict
         "people": ";".join(people),
         "locations": ";".join(locations),
         "certainty": mark,
-        "title": make_title(text, spans, names, offset),
-        "cue_distance": _distance(char_pos, [(best["start"] - offset, best["end"] - offset)]),
+        "title": make_title(text, [] if in_context else spans, names, offset),
+        "cue_distance": CUE_REACH if in_context else _distance(char_pos, [(best["start"] - offset, best["end"] - offset)]),
     }
+
+
+def _news_of_the_day(toks, cue_index: int, etype: str, mark: str, lede: bool, lex: CertaintyLexicon) -> bool:
+    """May an undated sentence be dated by its article's publication?
+
+    Yes for what someone is reported to have said or done (a statement, an act
+    with "said"), for an act in the present perfect ("has agreed") and for the
+    article's lede; never for a plan, a negation, or background ("had rejected").
+    """
+    words = [t[0] for t in toks]
+    if mark in ("future", "negated") or _has(words, lex.background, cue_index - lex.background_window, cue_index + 1):
+        return False
+    if etype == "STATEMENT" or mark == "attributed" or lede:
+        return True
+    return _has(words, lex.perfect, cue_index - lex.perfect_window, cue_index)
 
 
 def _distance(pos: int, spans: list[tuple[int, int]]) -> int:

@@ -79,6 +79,10 @@ class CertaintyLexicon:
     future: Phrases
     future_window: int
     attributed: Phrases
+    background: Phrases = Phrases(())
+    background_window: int = 0
+    perfect: Phrases = Phrases(())
+    perfect_window: int = 0
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -130,6 +134,10 @@ def load_certainty_lexicon(path: Path = RESOURCES / "certainty.yaml") -> Certain
             future=Phrases(_phrase(c) for c in data["future"]["cues"]),
             future_window=int(data["future"]["window"]),
             attributed=Phrases(_phrase(c) for c in data["attributed"]["sentence"]),
+            background=Phrases(_phrase(c) for c in data["background"]["cues"]),
+            background_window=int(data["background"]["window"]),
+            perfect=Phrases(_phrase(c) for c in data["perfect"]["cues"]),
+            perfect_window=int(data["perfect"]["window"]),
         )
     except (KeyError, TypeError) as exc:
         raise LexiconError(f"{path}: missing or malformed section {exc}") from exc

@@ -14,11 +14,19 @@ import pandas as pd
 #: Date precisions from finest to coarsest; a season and a quarter are equally coarse.
 PRECISION_LEVELS = (("day",), ("week",), ("month",), ("season", "quarter"), ("year",), ("decade",), ("century",))
 PRECISIONS = tuple(p for level in PRECISION_LEVELS for p in level)
-DATE_BASES = ("explicit", "relative to publication", "relative to text", "inferred", "caption")
+DATE_BASES = (
+    "explicit",
+    "relative to publication",
+    "relative to text",
+    "follows dated sentence",
+    "publication context",
+    "inferred",
+    "caption",
+)
 CERTAINTIES = ("asserted", "attributed", "hedged", "future", "negated")
 QUAD_CLASSES = ("neutral", "verbal cooperation", "material cooperation", "verbal conflict", "material conflict")
 #: How an event's date was found, most direct first (a merged event shows its most direct report).
-BASIS_ORDER = ("explicit", "relative to publication", "relative to text", "inferred", "caption")
+BASIS_ORDER = DATE_BASES
 
 #: Finer precision first: rank 0 is a day.
 PRECISION_RANK = {p: rank for rank, level in enumerate(PRECISION_LEVELS) for p in level}
