@@ -28,6 +28,7 @@ import re
 
 import pandas as pd
 
+from pipeline import names
 from pipeline.gazetteer import Gazetteer, Sense, fold, load_gazetteer
 
 COLUMNS = ("article", "sentence_id", "start", "end", "text", "name", "kind", "affiliation", "source")
@@ -50,12 +51,16 @@ def match_actors(sentences: pd.DataFrame, gazetteer: Gazetteer | None = None) ->
     """One row per actor, person or place mention in `sentences`, with article offsets."""
     gazetteer = gazetteer or load_gazetteer()
     out: dict[str, list] = {c: [] for c in COLUMNS}
+    rules = names.load_name_rules()
     refs = sentences["ref_date"] if "ref_date" in sentences.columns else [None] * len(sentences)
+    seen: dict[str, names.ArticleNames] = {}
     for article, sid, s_start, text, ref in zip(
         sentences["article"], sentences["sentence_id"], sentences["start"], sentences["text"], refs
     ):
         ref = str(ref)[:10] if isinstance(ref, (str, dt.date)) and not pd.isna(ref) and str(ref) else None
-        for start, end, name, kind, affiliation, source in find_mentions(text, gazetteer, ref):
+        context = seen.setdefault(article, names.ArticleNames())
+        found = names.find_names(text, find_mentions(text, gazetteer, ref), context, rules)
+        for start, end, name, kind, affiliation, source in found:
             out["article"].append(article)
             out["sentence_id"].append(sid)
             out["start"].append(s_start + start)

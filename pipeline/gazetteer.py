@@ -31,6 +31,8 @@ import yaml
 RESOURCES = Path(__file__).parent / "resources"
 ACTORS_YAML = RESOURCES / "actors.yaml"
 CAPITALS_CSV = RESOURCES / "capitals_demonyms.csv"
+#: Government bodies named without their country (FBI, Pentagon, Foreign Office), in actors.yaml's format.
+GOVERNMENT_YAML = RESOURCES / "government_bodies.yaml"
 CATEGORIES = ("country", "organization", "armed group", "person", "location")
 _KIND = {
     "country": "actor",
@@ -146,7 +148,7 @@ def forget_loaded() -> None:
 
 @lru_cache(maxsize=8)
 def _load(extra_paths: tuple[str, ...]) -> Gazetteer:
-    docs = [(ACTORS_YAML.name, _read_yaml(ACTORS_YAML))]
+    docs = [(ACTORS_YAML.name, _read_yaml(ACTORS_YAML)), (GOVERNMENT_YAML.name, _read_yaml(GOVERNMENT_YAML))]
     docs += [(Path(p).name, _read_yaml(Path(p))) for p in extra_paths]
     entries: dict[str, Entry] = {}
     tiers: list[list[Sense]] = [[], [], [], []]  # yaml, package names, capitals/demonyms, countrynames

@@ -1,0 +1,380 @@
+"""Names the gazetteer does not list: people by title and apposition, organizations by head and acronym.
+
+Runs after the gazetteer match of each sentence (`pipeline.actors`), article by
+article in reading order, and adds mentions in the MENTIONS shape
+(start, end, name, kind, affiliation, source). Every mention says which rule
+found it in `source`:
+
+- ``names: acronym defined``: "the Immigration and Naturalization Service (INS)"
+  makes INS, for the rest of the article, the same actor as the long form;
+- ``names: organization head 'X'``: a capitalized sequence ending in a head
+  word from names.yaml ("... Ministry", "... Council", "... Party", ...), or
+  starting "Organization of"; one that starts with a country or demonym and
+  has a government head is that state's body, and the state is the actor;
+- ``names: title 'X'``: "President Fidel Castro", "INS Commissioner Doris
+  Meissner"; the affiliation is the country, demonym or organization in the
+  title phrase ("Cuban President ...", "Sinn Fein chairman ...");
+- ``names: apposition``: "Abdul Amir al-Anbari, Iraq's ambassador ..." and
+  "X, the Syrian president";
+- ``names: surname of 'X'``: a later "Castro" or "Mr. Baker" is the person of
+  that surname named earlier in the article (with their affiliation);
+- ``names: capitalized sequence``: two to four capitalized words, one of them
+  not an ordinary English word (`common_words.txt`), are a person;
+- ``names: group``: "Cuban exiles" is a group of its own, not Cuba; "Canadian
+  cents" names no actor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import loading
+
+NAMES_YAML = loading.RESOURCES / "names.yaml"
+COMMON_WORDS = loading.RESOURCES / "common_words.txt"
+
+
+class NamesError(loading.ResourceError):
+    """names.yaml or common_words.txt is malformed."""
+
+
+@dataclass(frozen=True)
+class NameRules:
+    titles: re.Pattern  # a chain of titles right before a name
+    honorifics: frozenset[str]
+    org_heads: frozenset[str]
+    government_heads: frozenset[str]
+    org_starts: tuple[str, ...]
+    particles: frozenset[str]
+    not_names: frozenset[str]
+    acting: frozenset[str]
+    not_the_state: frozenset[str]
+    common: frozenset[str]
+    title_affiliation: dict[str, str] = field(default_factory=dict)
+    title_words: re.Pattern = re.compile(r"(?!)")
+
+
+@dataclass
+class ArticleNames:
+    """What an article has named so far: surnames and acronyms, for later sentences."""
+
+    people: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # surname -> (name, affiliation)
+    acronyms: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # INS -> (name, kind, aff)
+
+
+_WORD = r"[A-Z][\w'’.&-]*"
+_CAPSEQ = re.compile(rf"{_WORD}(?:\s+(?:(?:of|and|for|on|de)\s+)?{_WORD})*")
+_ACRONYM_DEF = re.compile(rf"((?:{_WORD}\s+(?:(?:of|and|for|on|the|de)\s+)?)*{_WORD})\s*\(([A-Z][A-Z.&]{{1,7}})\)")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,7}\b")
+_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+
+
+@loading.cached()
+def load_name_rules(path: Path = NAMES_YAML, common_path: Path = COMMON_WORDS) -> NameRules:
+    data = loading.read_yaml(path)
+    if not isinstance(data, dict):
+        raise NamesError(path, "the top level must be a mapping")
+    try:
+        titles = sorted({str(t).lower() for t in data["titles"]}, key=len, reverse=True)
+        groups = data["groups"]
+        words = Path(common_path).read_text(encoding="utf-8").split("\n")
+    except KeyError as exc:
+        raise NamesError(path, f"missing section {exc}") from exc
+    except OSError as exc:
+        raise NamesError(common_path, f"cannot read: {exc.strerror or exc}") from exc
+    alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in titles)
+    # A title chain ("Deputy Foreign Minister") ending where a capitalized name starts.
+    title_re = re.compile(rf"(?<![\w.])((?:(?:{alternation})(?![\w])\.?\s+)+)(?=[A-Z])", re.I)
+    return NameRules(
+        titles=title_re,
+        honorifics=frozenset(str(t).lower() for t in data.get("honorifics") or ()),
+        org_heads=frozenset(str(t).lower() for t in data["org_heads"]),
+        government_heads=frozenset(str(t).lower() for t in data["government_heads"]),
+        org_starts=tuple(str(t).lower() for t in data.get("org_starts") or ()),
+        particles=frozenset(str(t).lower() for t in data.get("name_particles") or ()),
+        not_names=frozenset(str(t).lower() for t in data.get("not_names") or ()),
+        acting=frozenset(str(t).lower() for t in groups.get("acting") or ()),
+        not_the_state=frozenset(str(t).lower() for t in groups.get("not_the_state") or ()),
+        common=frozenset(w.strip() for w in words if w and not w.startswith("#")),
+        title_affiliation={str(k).lower(): str(v) for k, v in (data.get("title_affiliation") or {}).items()},
+        title_words=re.compile(rf"\b(?:{alternation})\b", re.I),
+    )
+
+
+def find_names(text: str, known: list[tuple], article: ArticleNames, rules: NameRules | None = None) -> list[tuple]:
+    """The sentence's mentions: the gazetteer's (`known`) plus the names found here, in text order.
+
+    `known` and the result hold (start, end, name, kind, affiliation, source)
+    with offsets into `text`; `article` is updated with the people and acronyms
+    found, for the next sentences of the same article.
+    """
+    rules = rules or load_name_rules()
+    mentions = list(known)
+    _groups(text, mentions, rules)
+    _acronyms(text, mentions, article)
+    _organizations(text, mentions, rules)
+    _titled_people(text, mentions, article, rules)
+    _bare_names(text, mentions, article, rules)
+    mentions.sort()
+    return mentions
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def _free(mentions: list[tuple], start: int, end: int) -> bool:
+    return all(end <= m[0] or m[1] <= start for m in mentions)
+
+
+def _actor_at(mentions: list[tuple], start: int, end: int) -> tuple | None:
+    """The actor (country, organization) mention inside [start, end), last one first."""
+    inside = [m for m in mentions if start <= m[0] and m[1] <= end and m[3] == "actor"]
+    return inside[-1] if inside else None
+
+
+def _groups(text: str, mentions: list[tuple], rules: NameRules) -> None:
+    """'Cuban exiles' is a group of its own; 'Canadian cents' names nobody. 'Soviet troops' stays the state."""
+    for m in list(mentions):
+        if m[3] != "actor":
+            continue
+        nxt = re.match(r"(?:-American)?\s+([a-z]+)", text[m[1] :])
+        if not nxt or nxt.group(1) not in rules.not_the_state:
+            continue
+        mentions.remove(m)
+        word = nxt.group(1)
+        if word in ("cents", "dollars", "descent", "origin"):
+            continue
+        end = m[1] + nxt.end()
+        mentions.append((m[0], end, f"{text[m[0] : m[1]]} {word}", "actor", None, f"names: group '{word}'"))
+
+
+def _long_form(words: list[re.Match], acr: str) -> tuple[int, int] | None:
+    """The span of the words before '(ACR)' whose capitals spell the acronym ("Immigration and ... Service")."""
+    caps = [w for w in words if w.group()[:1].isupper()]
+    for k in range(1, len(caps) + 1):
+        tail = caps[-k:]
+        if "".join(w.group()[0] for w in tail) == acr:
+            return tail[0].start(), words[-1].end()
+    return None
+
+
+def _acronyms(text: str, mentions: list[tuple], article: ArticleNames) -> None:
+    for d in _ACRONYM_DEF.finditer(text):
+        acr = d.group(2).replace(".", "")
+        words = list(re.finditer(r"[\w'’.&-]+", text[: d.end(1)]))
+        words = [w for w in words if w.start() >= d.start(1)]
+        span = _long_form(words, acr)
+        if span is None:
+            continue
+        long_start, long_end = span
+        long = text[long_start:long_end]
+        actor = next((m for m in mentions if m[0] <= long_start < m[1] or long_start <= m[0] < long_end), None)
+        if actor is not None and actor[3] in ("actor", "person"):
+            article.acronyms.setdefault(acr, (actor[2], actor[3], actor[4]))
+        else:
+            article.acronyms.setdefault(acr, (long, "actor", None))
+            if _free(mentions, long_start, long_end):
+                mentions.append((long_start, long_end, long, "actor", None, "names: acronym defined"))
+    if not article.acronyms:
+        return
+    for a in _ACRONYM.finditer(text):
+        hit = article.acronyms.get(a.group())
+        if hit and _free(mentions, *a.span()):
+            name, kind, aff = hit
+            mentions.append((a.start(), a.end(), name, kind, aff, f"names: acronym {a.group()} defined earlier"))
+
+
+def _organizations(text: str, mentions: list[tuple], rules: NameRules) -> None:
+    for seq in _CAPSEQ.finditer(text):
+        words = [
+            (w.group(), seq.start() + w.start(), seq.start() + w.end()) for w in re.finditer(r"[^\s.]+(?:\.[^\s.]+)*", seq.group())
+        ]
+        while words and words[0][0].lower() in ("the", "a", "an"):
+            words = words[1:]
+        if not words:
+            continue
+        lowered = [_POSSESSIVE.sub("", w[0]).lower() for w in words]
+        starts_org = any(" ".join(lowered).startswith(s) for s in rules.org_starts)
+        heads = [i for i, w in enumerate(lowered) if w in rules.org_heads and words[i][0][:1].isupper()]
+        if not heads and not starts_org:
+            continue
+        last = len(words) - 1 if starts_org else heads[-1]
+        if any(m[0] <= words[last][1] < m[1] for m in mentions):
+            continue  # the head is part of a known name ("Soviet Union")
+        while last > 0 and lowered[0] in rules.common and lowered[0] not in rules.org_heads and not starts_org:
+            if any(m[0] <= words[0][1] < m[1] for m in mentions):
+                break  # "Soviet Foreign Ministry": the demonym stays
+            words, lowered, last = words[1:], lowered[1:], last - 1
+        if last == 0:
+            continue  # a head alone ("Council") is no name
+        start, end = words[0][1], words[last][2] - (len(words[last][0]) - len(_POSSESSIVE.sub("", words[last][0])))
+        if not any(m[0] <= start and end <= m[1] for m in mentions) and not starts_org:
+            state = _actor_at(mentions, start, words[0][2] + 1)
+        else:
+            state = None
+        if any(m[0] <= start and end <= m[1] for m in mentions):
+            continue  # the gazetteer knows the whole name
+        head = lowered[last]
+        if state is not None and state[4] is None and head in rules.government_heads:
+            continue  # "the Soviet Foreign Ministry": the state's own mention stands for it
+        name = text[start:end]
+        mentions[:] = [m for m in mentions if m[1] <= start or end <= m[0]]
+        mentions.append((start, end, name, "actor", None, f"names: organization head '{words[last][0]}'"))
+
+
+_NAME_TOKEN = re.compile(r"[A-Z]\.(?=\s)|[A-Za-z][\w’'-]*")
+
+
+def _name_end(text: str, start: int, rules: NameRules) -> int:
+    """End of a capitalized person name starting at `start` (at most four words), or `start`."""
+    end, count = start, 0
+    for w in _NAME_TOKEN.finditer(text, start):
+        if w.start() != (end + 1 if count else start) or (count and text[end] != " "):
+            break
+        word = w.group()
+        bare = _POSSESSIVE.sub("", word)
+        lower = bare.lower()
+        if len(bare) > 1 and bare.isupper() and "." not in bare:
+            break  # an acronym is no part of a person's name
+        is_particle = lower in rules.particles or lower.split("-")[0] in rules.particles and "-" in lower
+        if not (bare[:1].isupper() or is_particle) or lower in rules.not_names:
+            break
+        end = w.start() + len(bare)
+        count += 1
+        if bare != word or count == 4:
+            break
+    # A name ends on a capitalized word, not a particle.
+    while count and text[start:end].split()[-1].lower() in rules.particles:
+        end = start + text[start:end].rstrip().rfind(" ")
+        count -= 1
+        if end <= start:
+            return start
+    return end
+
+
+def _person(text, start, end, aff, source, mentions, article, rules, honorific=False) -> None:
+    name = " ".join(text[start:end].split())
+    parts = name.split()
+    surname = parts[-1]
+    earlier = article.people.get(surname)
+    if earlier and (len(parts) == 1 or honorific or earlier[0].startswith(parts[0])):
+        name, aff = earlier[0], aff or earlier[1]
+        source = f"{source}; surname of '{earlier[0]}'"
+    elif len(parts) == 1 and honorific:
+        pass
+    if not _free(mentions, start, end):
+        return
+    mentions.append((start, end, name, "person", aff, source))
+    if len(name.split()) > 1:
+        article.people.setdefault(surname, (name, aff))
+        if aff and article.people[surname][1] is None and article.people[surname][0] == name:
+            article.people[surname] = (name, aff)
+
+
+def _titled_people(text: str, mentions: list[tuple], article: ArticleNames, rules: NameRules) -> None:
+    for t in rules.titles.finditer(text):
+        start = t.end()
+        if not _free(mentions, start, start + 1):
+            continue
+        end = _name_end(text, start, rules)
+        if end <= start:
+            continue
+        title = " ".join(t.group(1).split())
+        first = title.split()[0].lower()
+        if t.start() == 0 and first not in rules.honorifics and first.rstrip(".") not in ("president", "gen", "dr"):
+            pass
+        # Affiliation: the actor written in or just before the title phrase ("Cuban President", "INS Commissioner").
+        actor = _actor_at(mentions, max(0, t.start() - 25), start)
+        aff = actor[2] if actor is not None and _only_words_between(text, actor[1], t.start()) else None
+        if aff is None and title[:1].islower():
+            aff = _organization_before(text, t.start(), mentions, rules)
+        if aff is None:
+            aff = _of_after(text, end, mentions) or _apposition(text, end, mentions, rules)
+        if aff is None:
+            aff = next((a for k, a in rules.title_affiliation.items() if title.lower().endswith(k)), None)
+        honorific = title.lower() in rules.honorifics
+        _person(text, start, end, aff, f"names: title '{title}'", mentions, article, rules, honorific)
+
+
+def _organization_before(text: str, at: int, mentions: list[tuple], rules: NameRules) -> str | None:
+    """'Sinn Fein chairman X': the capitalized words before a lower-case role are the person's organization."""
+    m = re.search(rf"((?:{_WORD}\s+){{1,4}})$", text[:at])
+    if not m:
+        return None
+    start, end = m.start(1), m.start(1) + len(m.group(1).rstrip())
+    words = text[start:end].split()
+    while words and words[0].lower() in rules.common | rules.not_names:
+        start = text.index(words[1], start) if len(words) > 1 else end
+        words = words[1:]
+    if not words or all(w.lower() in rules.common for w in words) or not _free(mentions, start, end):
+        return None
+    name = text[start:end]
+    mentions.append((start, end, name, "actor", None, "names: organization before a role"))
+    return name
+
+
+def _only_words_between(text: str, a: int, b: int) -> bool:
+    """Between an actor and a title only possessives, hyphens and plain words ("Iraq's", "U.N.")."""
+    gap = text[a:b]
+    return not re.search(r"[,;:()\"“”]|\b(?:and|or|with|to|by|from|said|says)\b", gap)
+
+
+_APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?([^,]{2,60}?)(?:,|$|\s+(?:said|says|told))")
+
+
+def _bare_names(text: str, mentions: list[tuple], article: ArticleNames, rules: NameRules) -> None:
+    for seq in _CAPSEQ.finditer(text):
+        start = seq.start()
+        # Sentence-initial ordinary words ("Then", "Officials") open no name.
+        while start < seq.end() and _word_at(text, start).lower() in rules.common | rules.not_names:
+            nxt = re.search(r"\s+", text[start : seq.end()])
+            if not nxt:
+                start = seq.end()
+                break
+            start += nxt.end()
+        if start >= seq.end() or not _free(mentions, start, start + 1):
+            continue
+        end = _name_end(text, start, rules)
+        if end <= start or not _free(mentions, start, end):
+            continue
+        words = text[start:end].split()
+        surname = words[-1]
+        if len(words) == 1:
+            if surname in article.people:
+                _person(text, start, end, None, "names: surname", mentions, article, rules)
+            continue
+        if all(w.lower().rstrip(".") in rules.common for w in words) or words[-1].lower() in rules.org_heads:
+            continue
+        if text[max(0, start - 4) : start].lower() == "the ":
+            # "the Khmer Rouge": a name written with an article is a group, not a person
+            if words[-1].lower() not in rules.common:
+                mentions.append((start, end, " ".join(words), "actor", None, "names: capitalized sequence after 'the'"))
+            continue
+        aff = _apposition(text, end, mentions, rules)
+        _person(text, start, end, aff, "names: apposition" if aff else "names: capitalized sequence", mentions, article, rules)
+
+
+def _apposition(text: str, end: int, mentions: list[tuple], rules: NameRules) -> str | None:
+    """'X, Iraq's ambassador to the U.N.,' / 'X, deputy director of the Y': the first actor of a role apposition."""
+    app = _APPOSITION.match(text, end)
+    if not app or not rules.title_words.search(app.group(1)):
+        return None
+    inside = [m for m in mentions if app.start(1) <= m[0] and m[1] <= app.end(1) and m[3] == "actor"]
+    return inside[0][2] if inside else None
+
+
+def _of_after(text: str, end: int, mentions: list[tuple]) -> str | None:
+    """'Bishop Henry Mansell of the Archdiocese of Buffalo': the actor right after 'of (the)'."""
+    m = re.match(r"\s+of\s+(?:the\s+)?", text[end:])
+    if not m:
+        return None
+    at = end + m.end()
+    hit = next((x for x in mentions if x[0] == at and x[3] == "actor"), None)
+    return hit[2] if hit else None
+
+
+def _word_at(text: str, i: int) -> str:
+    m = re.match(r"[\w'’.-]+", text[i:])
+    return _POSSESSIVE.sub("", m.group()).rstrip(".") if m else ""
