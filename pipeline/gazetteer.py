@@ -33,6 +33,8 @@ ACTORS_YAML = RESOURCES / "actors.yaml"
 CAPITALS_CSV = RESOURCES / "capitals_demonyms.csv"
 #: Government bodies named without their country (FBI, Pentagon, Foreign Office), in actors.yaml's format.
 GOVERNMENT_YAML = RESOURCES / "government_bodies.yaml"
+#: Leaders news names by surname alone, and the organizations they lead.
+LEADERS_YAML = RESOURCES / "leaders.yaml"
 CATEGORIES = ("country", "organization", "armed group", "person", "location")
 _KIND = {
     "country": "actor",
@@ -149,6 +151,7 @@ def forget_loaded() -> None:
 @lru_cache(maxsize=8)
 def _load(extra_paths: tuple[str, ...]) -> Gazetteer:
     docs = [(ACTORS_YAML.name, _read_yaml(ACTORS_YAML)), (GOVERNMENT_YAML.name, _read_yaml(GOVERNMENT_YAML))]
+    docs.append((LEADERS_YAML.name, _read_yaml(LEADERS_YAML)))
     docs += [(Path(p).name, _read_yaml(Path(p))) for p in extra_paths]
     entries: dict[str, Entry] = {}
     tiers: list[list[Sense]] = [[], [], [], []]  # yaml, package names, capitals/demonyms, countrynames
