@@ -278,7 +278,11 @@ def _add_countries(entries: dict[str, Entry], tiers: list[list[Sense]], docs) ->
         for code, spec in (doc.get("countries") or {}).items():
             if not isinstance(spec, dict):
                 raise GazetteerError(f"{fname}: countries: {code}: must be a mapping")
-            overrides.setdefault(str(code), {}).update({**spec, "_file": fname})
+            merged = overrides.setdefault(str(code), {"_aliases": []})
+            merged.update({k: v for k, v in spec.items() if k != "aliases"})
+            merged.setdefault("_file", fname)  # the first file that names the country
+            # Every file adds its aliases (actors.yaml's Moscow, government_bodies.yaml's Pentagon).
+            merged["_aliases"].append((fname, spec.get("aliases")))
     countries = {c.alpha_2: c for c in pycountry.countries}
     countries.update({c.alpha_4: c for c in pycountry.historic_countries})
     unknown = set(overrides) - set(countries)
@@ -300,10 +304,8 @@ def _add_countries(entries: dict[str, Entry], tiers: list[list[Sense]], docs) ->
         entries[name] = Entry(name, "country", source, color=color)
         tiers[1] += [Sense(n, name, source) for n in names if n != name]
         tiers[0].append(Sense(name, name, source))
-        if spec:
-            tiers[0] += _aliases(
-                spec.get("aliases"), name, f"{spec['_file']}:{code}", f"{spec['_file']}: countries: {code}"
-            )[1:]
+        for fname, aliases in spec.get("_aliases", ()):
+            tiers[0] += _aliases(aliases, name, f"{fname}:{code}", f"{fname}: countries: {code}")[1:]
         capital, demonyms = capitals.get(code, ([], []))
         for cap in capital:
             entries.setdefault(cap, Entry(cap, "location", f"{CAPITALS_CSV.name}:{code} capital"))
