@@ -18,7 +18,15 @@ from collections import defaultdict
 
 import pandas as pd
 
-from pipeline.lexicon import CertaintyLexicon, EventLexicon, Phrases, load_certainty_lexicon, load_event_lexicon, tokens
+from pipeline.lexicon import (
+    CertaintyLexicon,
+    EventLexicon,
+    Phrases,
+    load_certainty_lexicon,
+    load_event_lexicon,
+    load_event_words,
+    tokens,
+)
 
 CANDIDATE_COLUMNS = [
     "article",
@@ -49,10 +57,8 @@ CANDIDATE_COLUMNS = [
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5, "century": 6}
 _QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
-_PREP_BEFORE = re.compile(r"(?:\b(?:on|in|at|since|by|during|from|until|as of|of|earlier|later)\s+)$", re.I)
 # Wire-service datelines, with their date: "ADDIS ABABA, Ethiopia_ ", "DOHA, Nov 27 (Reuters) - ".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n_—–]{0,40}?)?\s*(?:\([A-Za-z ]+\))?\s*(?:_|—|–|--|-)\s+")
-_LEAD = re.compile(r"^(?:[\s,;:–—-]+|(?:meanwhile|however|additionally|moreover|also|then|and|but|so)\b[\s,]*)+", re.I)
 TITLE_MAX = 90
 #: An act cue further than this many characters from every date is not what the date is about.
 CUE_REACH = 120
@@ -103,11 +109,11 @@ def extract_events(
 
 
 def context_date(published: str) -> dict:
-    """The date of an undated act reported in a day's news: the month of publication, up to that day.
+    """The date of an undated act reported in a day's news: the day of publication.
 
     News reports what happened in the last day or so; without a date in the
-    sentence, all that is sure is that it happened by publication, and nearly
-    always in the same month (a month, not a day, so no precision is invented).
+    sentence, the article's own day is the date it gives (`date_basis`
+    'publication context' and the note say so).
     """
     return {
         "start": None,
@@ -285,6 +291,7 @@ def _split_names(names: list[dict]) -> tuple[list[str], list[str], list[str]]:
 
 def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], offset: int) -> str:
     """A short headline cut from the sentence: dates, asides and connectors removed."""
+    words = load_event_words()
     quote = re.match(r"\s*[“\"]([^”\"]+)[”\"]", text)
     if quote:
         after = [m for m in names if m["start"] - offset >= quote.end() and m["kind"] in ("person", "actor")]
@@ -297,12 +304,12 @@ def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], 
         if a < last:
             continue
         head = text[last:a]
-        out.append(_PREP_BEFORE.sub("", head))
+        out.append(words.date_preposition.sub("", head))
         last = b
     out.append(text[last:])
     title = _PAREN.sub("", "".join(out))
     title = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", title))
-    title = _LEAD.sub("", title.strip()).strip(" ,;:.")
+    title = words.title_lead.sub("", title.strip()).strip(" ,;:.")
     return _shorten(title[:1].upper() + title[1:]) if title else text[:TITLE_MAX]
 
 

@@ -1,28 +1,28 @@
 """Event and certainty cue lists, loaded from data files and checked once.
 
-The word lists live in `resources/event_types.yaml` and
-`resources/certainty.yaml` so an analyst can extend them without touching
-code; this module turns them into token-tuple lookups.
+The word lists live in `resources/event_types.yaml`, `resources/certainty.yaml`
+and `resources/event_words.yaml` so an analyst can extend them without touching
+code; this module turns them into token-tuple lookups. Loaders follow
+`pipeline.loading`: `load_x(path=DEFAULT)`, cached, `LexiconError` (a
+`ResourceError`) naming the file and the entry.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from pipeline import loading
 from pipeline.casing import lower
 from pipeline.schema import QUAD_CLASSES
 
-RESOURCES = Path(__file__).parent / "resources"
+RESOURCES = loading.RESOURCES
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|n't")
 _VOWELS = set("aeiou")
 
 
-class LexiconError(ValueError):
+class LexiconError(loading.ResourceError):
     """A cue file is malformed; the message names the file and the entry."""
 
 
@@ -89,10 +89,12 @@ def _phrase(text: str) -> tuple[str, ...]:
     return tuple(t for t, _, _ in tokens(text))
 
 
-@functools.lru_cache(maxsize=4)
+@loading.cached()
 def load_event_lexicon(path: Path = RESOURCES / "event_types.yaml") -> EventLexicon:
     """Expand every cue into the token sequences it matches."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = loading.read_yaml(path)
+    if not isinstance(data, dict):
+        raise LexiconError(path, "the top level must be a mapping")
     irregular: dict[str, str] = data.get("irregular", {}) or {}
     past_forms: dict[str, set[str]] = {}
     for form, lemma in irregular.items():
@@ -101,11 +103,11 @@ def load_event_lexicon(path: Path = RESOURCES / "event_types.yaml") -> EventLexi
     quad: dict[str, str] = {}
     for etype, spec in (data.get("types") or {}).items():
         if not isinstance(spec, dict) or spec.get("quad") not in QUAD_CLASSES:
-            raise LexiconError(f"{path}: type {etype}: 'quad' must be one of {QUAD_CLASSES}")
+            raise LexiconError(path, f"'quad' must be one of {QUAD_CLASSES}", f"type {etype}")
         quad[etype] = spec["quad"]
         for cue in spec.get("cues") or []:
             if not isinstance(cue, str) or not cue.strip("= "):
-                raise LexiconError(f"{path}: type {etype}: empty or non-text cue {cue!r}")
+                raise LexiconError(path, f"empty or non-text cue {cue!r}", f"type {etype}")
             if cue.startswith("="):
                 words = _phrase(cue[1:])
                 variants = {words, words[:-1] + (words[-1] + "s",)}
@@ -117,15 +119,15 @@ def load_event_lexicon(path: Path = RESOURCES / "event_types.yaml") -> EventLexi
                 # First type listed wins, so a cue shared by two types stays predictable.
                 cues.setdefault(v, (etype, cue.lstrip("=")))
     if "STATEMENT" not in quad:
-        raise LexiconError(f"{path}: a STATEMENT type is required (the fallback for what is only said)")
+        raise LexiconError(path, "a STATEMENT type is required (the fallback for what is only said)")
     return EventLexicon(
         cues=cues, quad=quad, longest=max(len(k) for k in cues), first_words=frozenset(k[0] for k in cues)
     )
 
 
-@functools.lru_cache(maxsize=4)
+@loading.cached()
 def load_certainty_lexicon(path: Path = RESOURCES / "certainty.yaml") -> CertaintyLexicon:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = loading.read_yaml(path)
     try:
         return CertaintyLexicon(
             negated=Phrases(_phrase(c) for c in data["negated"]["cues"]),
@@ -140,4 +142,28 @@ def load_certainty_lexicon(path: Path = RESOURCES / "certainty.yaml") -> Certain
             perfect_window=int(data["perfect"]["window"]),
         )
     except (KeyError, TypeError) as exc:
-        raise LexiconError(f"{path}: missing or malformed section {exc}") from exc
+        raise LexiconError(path, f"missing or malformed section {exc}") from exc
+
+
+@dataclass(frozen=True)
+class EventWords:
+    """The English word lists of the event and merge stages (resources/event_words.yaml)."""
+
+    title_lead: re.Pattern  # leading connectors a title drops ("Meanwhile, ...")
+    date_preposition: re.Pattern  # a preposition left before a date cut out of a title
+    stopwords: frozenset[str]
+
+
+@loading.cached()
+def load_event_words(path: Path = RESOURCES / "event_words.yaml") -> EventWords:
+    data = loading.read_yaml(path)
+    try:
+        lead = "|".join(re.escape(str(w)) for w in data["title_lead"])
+        preps = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in data["date_prepositions"])
+        return EventWords(
+            title_lead=re.compile(rf"^(?:[\s,;:–—-]+|(?:{lead})\b[\s,]*)+", re.I),
+            date_preposition=re.compile(rf"(?:\b(?:{preps})\s+)$", re.I),
+            stopwords=frozenset(str(w).lower() for w in data["merge_stopwords"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LexiconError(path, f"missing or malformed section {exc}") from exc

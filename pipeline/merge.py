@@ -19,7 +19,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from pipeline.events import PRECISION_RANK, records
-from pipeline.lexicon import tokens
+from pipeline.lexicon import load_event_words, tokens
 from pipeline.schema import EVENTS, EVIDENCE, conform, empty
 
 #: Two reports are one event when their participants overlap this much (Jaccard) ...
@@ -32,61 +32,7 @@ MIN_TEXT_SIMILARITY = 60
 BASIS_RANK = {"explicit": 0, "relative to publication": 1, "relative to text": 2, "inferred": 3, "caption": 4}
 CERTAINTY_RANK = {"asserted": 0, "attributed": 1, "hedged": 2, "future": 3, "negated": 4}
 _AFFILIATION = re.compile(r" \(.*\)$")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "from",
-        "by",
-        "with",
-        "and",
-        "or",
-        "but",
-        "that",
-        "this",
-        "these",
-        "those",
-        "it",
-        "its",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "as",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "their",
-        "his",
-        "her",
-        "they",
-        "he",
-        "she",
-        "we",
-        "our",
-        "us",
-        "said",
-        "says",
-        "say",
-        "told",
-        "also",
-        "not",
-        "no",
-    ]
-)
+
 
 
 def merge_events(
@@ -182,7 +128,8 @@ def _person(name: str) -> str:
 
 
 def _content(text: str) -> str:
-    return " ".join(w for w, _, _ in tokens(text) if w not in _STOP and len(w) > 2)
+    stop = load_event_words().stopwords
+    return " ".join(w for w, _, _ in tokens(text) if w not in stop and len(w) > 2)
 
 
 def _same_event(e1: set[str], e2: set[str], acts: bool, similarity) -> bool:

@@ -18,7 +18,6 @@ DATE_BASES = (
     "explicit",
     "relative to publication",
     "relative to text",
-    "follows dated sentence",
     "publication context",
     "inferred",
     "caption",
