@@ -55,7 +55,8 @@ CANDIDATE_COLUMNS = [
     "cue_distance",
 ]
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5, "century": 6}
-_QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+# Quotations in every style news uses: “...”, "...", and the wire's ``...'' (an open quote runs to the end).
+_QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|``(?:(?!'').)*(?:'')?")
 _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 # Wire-service datelines, with their date: "ADDIS ABABA, Ethiopia_ ", "DOHA, Nov 27 (Reuters) - ".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n_—–]{0,40}?)?\s*(?:\([A-Za-z ]+\))?\s*(?:_|—|–|--|-)\s+")
@@ -292,12 +293,12 @@ def _split_names(names: list[dict]) -> tuple[list[str], list[str], list[str]]:
 def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], offset: int) -> str:
     """A short headline cut from the sentence: dates, asides and connectors removed."""
     words = load_event_words()
-    quote = re.match(r"\s*[“\"]([^”\"]+)[”\"]", text)
+    quote = re.match(r"\s*(?:[“\"]([^”\"]+)[”\"]|``((?:(?!'').)+)'')", text)
     if quote:
         after = [m for m in names if m["start"] - offset >= quote.end() and m["kind"] in ("person", "actor")]
         speaker = min(after, key=lambda m: m["start"])["name"] if after else None
         if speaker:
-            return _shorten(f"{speaker}: “{quote.group(1).strip(' ,.')}”")
+            return _shorten(f"{speaker}: “{(quote.group(1) or quote.group(2)).strip(' ,.')}”")
     dateline = _DATELINE.match(text)
     out, last = [], dateline.end() if dateline else 0
     for a, b in sorted(date_spans):
