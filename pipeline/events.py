@@ -93,12 +93,15 @@ def extract_events(
 
     body = sentences[~sentences["caption"].astype(bool)]
     ledes = set(body.groupby("article")["sentence_id"].min().items())
+    # News puts the day's acts first and background last: the closing part of an
+    # article does not lend its publication date to an undated sentence.
+    news_end = (body.groupby("article")["sentence_id"].max() * NEWS_PART).to_dict()
     rows = []
     for s in records(select_sentences(sentences, with_names)):
         key = (s["article"], s["sentence_id"])
         pub = published.get(s["article"])
         if key in undated:
-            if s["caption"] or not isinstance(pub, str) or not pub:
+            if s["caption"] or not isinstance(pub, str) or not pub or s["sentence_id"] > news_end[s["article"]]:
                 continue
             dates = [context_date(pub)]
         else:
@@ -107,6 +110,10 @@ def extract_events(
         if row is not None:
             rows.append(row)
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+#: The share of an article's sentences, from the top, whose undated acts are the day's news.
+NEWS_PART = 0.8
 
 
 def context_date(published: str) -> dict:
