@@ -189,7 +189,19 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
     if in_context and not _news_of_the_day(toks, cue_index, etype, mark, lede, certainty):
         return None
     if isinstance(published, str) and best["date"] > published and mark != "future":
-        return None  # a date after publication is only kept when the text states a plan
+        # A date after publication is only kept for a stated plan. Otherwise it is the date of
+        # something planned inside what was said ("said they did not plan to remove him on
+        # Thursday"): the report itself is dated by another date of the sentence, or, said in
+        # the day's news, by the publication.
+        earlier = [t for t in dates if t["date"] <= published]
+        if earlier:
+            best = min(earlier, key=lambda t: abs((t["start"] - offset) - char_pos))
+        elif _said(outside) and not in_context:
+            later = best["text"]
+            best = context_date(published)
+            best["date_note"] = f"'{later}' is after publication, inside what was said; the report is dated by its article, {published[:10]}"
+        else:
+            return None
     actors, people, locations = _split_names(names)
     if not actors and not people:
         return None
@@ -217,8 +229,12 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
         "locations": ";".join(locations),
         "certainty": mark,
         "title": make_title(text, [] if in_context else spans, names, offset),
-        "cue_distance": CUE_REACH if in_context else _distance(char_pos, [(best["start"] - offset, best["end"] - offset)]),
+        "cue_distance": CUE_REACH if best["start"] is None else _distance(char_pos, [(best["start"] - offset, best["end"] - offset)]),
     }
+
+
+def _said(cues: list[tuple]) -> bool:
+    return any(c[0] == "STATEMENT" for c in cues)
 
 
 def _news_of_the_day(toks, cue_index: int, etype: str, mark: str, lede: bool, lex: CertaintyLexicon) -> bool:
