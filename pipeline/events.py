@@ -61,6 +61,8 @@ _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 # Wire-service datelines, with their date: "ADDIS ABABA, Ethiopia_ ", "DOHA, Nov 27 (Reuters) - ".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n_—–]{0,40}?)?\s*(?:\([A-Za-z ]+\))?\s*(?:_|—|–|--|-)\s+")
 TITLE_MAX = 90
+#: Date precisions too coarse to date an act on a timeline.
+TOO_COARSE = ("decade", "century")
 #: An act cue further than this many characters from every date is not what the date is about.
 CUE_REACH = 120
 
@@ -76,7 +78,10 @@ def extract_events(
     """One candidate event per sentence that has a date, an actor and an event cue."""
     lexicon = lexicon or load_event_lexicon()
     certainty = certainty or load_certainty_lexicon()
-    dated = timexes[timexes["type"].isin(["DATE", "TIME"]) & timexes["date"].notna()]
+    # An event's date is known at least to the year: "the 11th century" or "the 1990s" dates no act.
+    dated = timexes[
+        timexes["type"].isin(["DATE", "TIME"]) & timexes["date"].notna() & ~timexes["precision"].isin(TOO_COARSE)
+    ]
     named = mentions[mentions["kind"].isin(["actor", "person"])]
     # Only sentences with both a date and an actor can hold an event: select them before
     # turning rows into Python objects, which is where the time goes.
