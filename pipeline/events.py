@@ -18,6 +18,7 @@ from collections import defaultdict
 
 import pandas as pd
 
+from pipeline.names import DATELINE
 from pipeline.lexicon import (
     CertaintyLexicon,
     EventLexicon,
@@ -58,8 +59,6 @@ PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "y
 # Quotations in every style news uses: “...”, "...", and the wire's ``...'' (an open quote runs to the end).
 _QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|``(?:(?!'').)*(?:'')?")
 _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
-# Wire-service datelines, with their date: "ADDIS ABABA, Ethiopia_ ", "DOHA, Nov 27 (Reuters) - ".
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n_—–]{0,40}?)?\s*(?:\([A-Za-z ]+\))?\s*(?:_|—|–|--|-)\s+")
 TITLE_MAX = 90
 #: Date precisions too coarse to date an act on a timeline.
 TOO_COARSE = ("decade", "century")
@@ -327,7 +326,7 @@ def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], 
         speaker = min(after, key=lambda m: m["start"])["name"] if after else None
         if speaker:
             return _shorten(f"{speaker}: “{(quote.group(1) or quote.group(2)).strip(' ,.')}”")
-    dateline = _DATELINE.match(text)
+    dateline = DATELINE.match(text)
     out, last = [], dateline.end() if dateline else 0
     for a, b in sorted(date_spans):
         if a < last:

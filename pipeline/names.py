@@ -21,7 +21,9 @@ found it in `source`:
 - ``names: capitalized sequence``: two to four capitalized words, one of them
   not an ordinary English word (`common_words.txt`), are a person;
 - ``names: group``: "Cuban exiles" is a group of its own, not Cuba; "Canadian
-  cents" names no actor.
+  cents" names no actor;
+- ``names: news agency``: TASS, Reuters, AP report; their mentions have the kind
+  'source', which no event takes as a participant.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class NameRules:
     not_names: frozenset[str]
     acting: frozenset[str]
     not_the_state: frozenset[str]
+    no_actor: frozenset[str]
+    agencies: frozenset[str]
     common: frozenset[str]
     title_affiliation: dict[str, str] = field(default_factory=dict)
     title_words: re.Pattern = re.compile(r"(?!)")
@@ -68,7 +72,9 @@ _WORD = r"[A-Z][\w'’.&-]*"
 _CAPSEQ = re.compile(rf"{_WORD}(?:\s+(?:(?:of|and|for|on|de)\s+)?{_WORD})*")
 _ACRONYM_DEF = re.compile(rf"((?:{_WORD}\s+(?:(?:of|and|for|on|the|de)\s+)?)*{_WORD})\s*\(([A-Z][A-Z.&]{{1,7}})\)")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,7}\b")
-_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'+)$")
+#: A wire dateline with its place: "ADDIS ABABA, Ethiopia_ ", "DOHA, Nov 27 (Reuters) - ", "O'SMACH, Cambodia (AP)_".
+DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n_—–]{0,40}?)?\s*(?:\([A-Za-z ]+\))?\s*(?:_|—|–|--|-)\s+")
 
 
 @loading.cached()
@@ -97,6 +103,8 @@ def load_name_rules(path: Path = NAMES_YAML, common_path: Path = COMMON_WORDS) -
         not_names=frozenset(str(t).lower() for t in data.get("not_names") or ()),
         acting=frozenset(str(t).lower() for t in groups.get("acting") or ()),
         not_the_state=frozenset(str(t).lower() for t in groups.get("not_the_state") or ()),
+        no_actor=frozenset(str(t).lower() for t in groups.get("no_actor") or ()),
+        agencies=frozenset(str(t) for t in data.get("news_agencies") or ()),
         common=frozenset(w.strip() for w in words if w and not w.startswith("#")),
         title_affiliation={str(k).lower(): str(v) for k, v in (data.get("title_affiliation") or {}).items()},
         title_words=re.compile(rf"\b(?:{alternation})\b", re.I),
@@ -117,8 +125,22 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
     _organizations(text, mentions, rules)
     _titled_people(text, mentions, article, rules)
     _bare_names(text, mentions, article, rules)
+    mentions = [_as_source(m, rules) for m in mentions]
+    dateline = DATELINE.match(text)
+    if dateline:  # the place a story was filed from is no actor
+        mentions = [
+            (m[0], m[1], m[2], "location", None, f"{m[5]}; names: dateline") if m[1] <= dateline.end() else m
+            for m in mentions
+        ]
     mentions.sort()
     return mentions
+
+
+def _as_source(m: tuple, rules: NameRules) -> tuple:
+    """A news agency reports: it is the event's source, not a participant."""
+    if m[3] == "actor" and m[2] in rules.agencies:
+        return (m[0], m[1], m[2], "source", None, f"{m[5]}; names: news agency")
+    return m
 
 
 # --- helpers ---------------------------------------------------------------
@@ -140,11 +162,11 @@ def _groups(text: str, mentions: list[tuple], rules: NameRules) -> None:
         if m[3] != "actor":
             continue
         nxt = re.match(r"(?:-American)?\s+([a-z]+)", text[m[1] :])
-        if not nxt or nxt.group(1) not in rules.not_the_state:
+        if not nxt or nxt.group(1) not in rules.not_the_state | rules.no_actor:
             continue
         mentions.remove(m)
         word = nxt.group(1)
-        if word in ("cents", "dollars", "descent", "origin"):
+        if word in rules.no_actor:
             continue
         end = m[1] + nxt.end()
         mentions.append((m[0], end, f"{text[m[0] : m[1]]} {word}", "actor", None, f"names: group '{word}'"))

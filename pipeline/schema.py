@@ -161,7 +161,7 @@ MENTIONS: dict[str, tuple[str, str]] = {
     "end": ("Int64", "End offset (exclusive)."),
     "text": ("string", "The name as written."),
     "name": ("string", "Canonical name (one track in the dashboard)."),
-    "kind": ("string", "actor, person or location."),
+    "kind": ("string", "actor, person, location, or source (a news agency that reports)."),
     "affiliation": ("string", "A person's state or organization (empty for others)."),
     "source": ("string", "The gazetteer entry or rule that recognized it (for tracing)."),
 }

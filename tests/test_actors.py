@@ -269,7 +269,9 @@ def test_match_actors_frame_offsets_point_into_article(gaz):
     lavrov = mentions[mentions["name"] == "Sergei Lavrov"].iloc[0]
     assert (lavrov["kind"], lavrov["affiliation"], lavrov["sentence_id"]) == ("person", "Russia", 1)
     assert mentions.loc[mentions["name"] == "Damascus", "affiliation"].isna().all()
-    assert set(mentions["kind"]) <= {"actor", "person", "location"}
+    assert set(mentions["kind"]) <= {"actor", "person", "location", "source"}
+    # A news agency that is told something reports it: a source, not a participant.
+    assert set(mentions.loc[mentions["name"] == "TASS", "kind"]) == {"source"}
 
 
 def test_match_actors_uses_ref_date_column(gaz):
