@@ -56,6 +56,7 @@ class NameRules:
     no_actor: frozenset[str]
     agencies: frozenset[str]
     common: frozenset[str]
+    agency_re: re.Pattern = re.compile(r"(?!)")
     title_affiliation: dict[str, str] = field(default_factory=dict)
     title_words: re.Pattern = re.compile(r"(?!)")
 
@@ -105,6 +106,11 @@ def load_name_rules(path: Path = NAMES_YAML, common_path: Path = COMMON_WORDS) -
         not_the_state=frozenset(str(t).lower() for t in groups.get("not_the_state") or ()),
         no_actor=frozenset(str(t).lower() for t in groups.get("no_actor") or ()),
         agencies=frozenset(str(t) for t in data.get("news_agencies") or ()),
+        agency_re=re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(re.escape(str(t)) for t in sorted(data.get("news_agencies") or (), key=len, reverse=True))
+            + r")(?![\w-])"
+        ),
         common=frozenset(w.strip() for w in words if w and not w.startswith("#")),
         title_affiliation={str(k).lower(): str(v) for k, v in (data.get("title_affiliation") or {}).items()},
         title_words=re.compile(rf"\b(?:{alternation})\b", re.I),
@@ -125,6 +131,9 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
     _organizations(text, mentions, rules)
     _titled_people(text, mentions, article, rules)
     _bare_names(text, mentions, article, rules)
+    for a in rules.agency_re.finditer(text):
+        if _free(mentions, *a.span()):
+            mentions.append((a.start(), a.end(), a.group(), "actor", None, "names.yaml:news_agencies"))
     mentions = [_as_source(m, rules) for m in mentions]
     dateline = DATELINE.match(text)
     if dateline:  # the place a story was filed from is no actor
@@ -327,10 +336,11 @@ def _organization_before(text: str, at: int, mentions: list[tuple], rules: NameR
         return None
     start, end = m.start(1), m.start(1) + len(m.group(1).rstrip())
     words = text[start:end].split()
-    while words and words[0].lower() in rules.common | rules.not_names:
+    while words and (words[0].lower() in rules.not_names or (start == 0 and words[0].lower() in rules.common)):
         start = text.index(words[1], start) if len(words) > 1 else end
         words = words[1:]
-    if not words or all(w.lower() in rules.common for w in words) or not _free(mentions, start, end):
+    # Ordinary words written in capitals mid-sentence are a name too ("Green Harbour chairman").
+    if not words or all(w.lower() in rules.common for w in words) and start == 0 or not _free(mentions, start, end):
         return None
     name = text[start:end]
     mentions.append((start, end, name, "actor", None, "names: organization before a role"))

@@ -1,0 +1,173 @@
+"""Names the gazetteer does not list: every rule of pipeline/names.py, on sentences written for the test."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.actors import find_mentions, match_actors
+from pipeline.gazetteer import load_gazetteer
+from pipeline.names import ArticleNames, find_names, load_name_rules
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def _found(sentences: list[str], gaz, ref="1999-05-04") -> list[list[tuple]]:
+    """(text, name, kind, affiliation, rule) per mention, per sentence of one article."""
+    article = ArticleNames()
+    out = []
+    for s in sentences:
+        ms = find_names(s, find_mentions(s, gaz, ref), article)
+        out.append([(s[m[0] : m[1]], m[2], m[3], m[4], m[5]) for m in ms])
+    return out
+
+
+def _person(found, name):
+    return next((m for m in found if m[1] == name and m[2] == "person"), None)
+
+
+def test_title_gives_the_person_and_the_demonym_their_side(gaz):
+    (found,) = _found(["Moldovan Prime Minister Ion Vatra met the envoy in Chisinau on Tuesday."], gaz)
+    vatra = _person(found, "Ion Vatra")
+    assert vatra is not None and vatra[3] == "Moldova"
+    assert "title 'Prime Minister'" in vatra[4]
+
+
+def test_organization_before_a_lower_case_role(gaz):
+    (found,) = _found(["On Monday, Green Harbour chairman Tomas Reilly said the group would appeal."], gaz)
+    reilly = _person(found, "Tomas Reilly")
+    assert reilly is not None and reilly[3] == "Green Harbour"
+    assert any(m[1] == "Green Harbour" and m[2] == "actor" for m in found)
+
+
+def test_apposition_gives_the_affiliation(gaz):
+    (found,) = _found(["Karim Oudaifi, Algeria's ambassador to the United Nations, rejected the report."], gaz)
+    assert _person(found, "Karim Oudaifi")[3] == "Algeria"
+    assert "apposition" in _person(found, "Karim Oudaifi")[4]
+
+
+def test_surname_and_mr_refer_to_the_person_named_earlier(gaz):
+    first, later = _found(
+        [
+            "Chilean Foreign Minister Rodrigo Valdes arrived in Lima on Monday.",
+            "Mr. Valdes said the talks were useful, and Valdes left on Tuesday.",
+        ],
+        gaz,
+    )
+    assert _person(first, "Rodrigo Valdes")[3] == "Chile"
+    people = [m for m in later if m[2] == "person"]
+    assert [m[1] for m in people] == ["Rodrigo Valdes", "Rodrigo Valdes"]
+    assert all(m[3] == "Chile" for m in people)
+
+
+def test_an_honorific_alone_gives_no_side(gaz):
+    (found,) = _found(["Mr. Okafor declined to comment on Sunday."], gaz)
+    assert _person(found, "Okafor")[3] is None
+
+
+def test_organization_from_its_head_word(gaz):
+    (found,) = _found(["The Baltic Fisheries Council protested the quota on Friday."], gaz)
+    assert ("Baltic Fisheries Council", "actor") in [(m[1], m[2]) for m in found]
+    assert any("organization head 'Council'" in m[4] for m in found)
+
+
+def test_a_country_s_ministry_is_the_country(gaz):
+    (found,) = _found(["The Peruvian Interior Ministry said on Friday it had detained four men."], gaz)
+    assert [m[1] for m in found if m[2] == "actor"] == ["Peru"]
+
+
+def test_organization_written_x_of_y(gaz):
+    (found,) = _found(["The Organization of Coastal States met in Accra on Friday."], gaz)
+    assert "Organization of Coastal States" in [m[1] for m in found]
+
+
+def test_acronym_defined_in_the_article_is_the_same_actor(gaz):
+    first, later = _found(
+        [
+            "The National Water Safety Board (NWSB) opened an inquiry on Monday.",
+            "The NWSB said on Tuesday that it had found no fault.",
+        ],
+        gaz,
+    )
+    assert "National Water Safety Board" in [m[1] for m in first]
+    nwsb = next(m for m in later if m[0] == "NWSB")
+    assert nwsb[1] == "National Water Safety Board" and "acronym" in nwsb[4]
+
+
+def test_government_bodies_are_their_state(gaz):
+    (found,) = _found(["The FBI and the Pentagon said on Friday that the State Department was told."], gaz)
+    assert {m[1] for m in found if m[2] == "actor"} == {"United States"}
+
+
+def test_leaders_known_by_surname(gaz):
+    (found,) = _found(["Yeltsin telephoned Kohl on Thursday."], gaz, ref="1995-03-02")
+    assert {(m[1], m[3]) for m in found if m[2] == "person"} == {
+        ("Boris Yeltsin", "Russia"),
+        ("Helmut Kohl", "Germany"),
+    }
+
+
+def test_national_groups_are_not_the_state(gaz):
+    (found,) = _found(["Hundreds of Haitian exiles marched past the Canadian consulate, paying in Canadian cents."], gaz)
+    actors = [m[1] for m in found if m[2] == "actor"]
+    assert "Haitian exiles" in actors
+    assert "Haiti" not in actors
+    assert actors.count("Canada") == 1  # the consulate, not the cents
+
+
+def test_troops_of_a_demonym_stay_the_state(gaz):
+    (found,) = _found(["Soviet troops crossed the river on Tuesday."], gaz, ref="1979-12-25")
+    assert [m[1] for m in found if m[2] == "actor"] == ["Soviet Union"]
+
+
+def test_news_agency_is_a_source_not_an_actor(gaz):
+    (found,) = _found(["The embassy told Reuters on Monday that its staff were safe."], gaz)
+    assert [(m[1], m[2]) for m in found if m[1] == "Reuters"] == [("Reuters", "source")]
+
+
+def test_dateline_place_is_no_actor(gaz):
+    (found,) = _found(["LISBON, Portugal _ Angola's rebels agreed on Sunday to a truce."], gaz)
+    assert ("Portugal", "location") in [(m[1], m[2]) for m in found]
+    assert ("Angola", "actor") in [(m[1], m[2]) for m in found]
+
+
+def test_country_look_alikes_are_places(gaz):
+    (found,) = _found(["The talks in Northern Ireland and British Columbia resumed on Monday."], gaz)
+    assert not [m for m in found if m[2] == "actor"]
+
+
+def test_capitalized_sequence_of_rare_words_is_a_person(gaz):
+    (found,) = _found(["Only Dariusz Kowalczyk objected on Friday."], gaz)
+    assert _person(found, "Dariusz Kowalczyk")[4] == "names: capitalized sequence"
+
+
+def test_ordinary_capitalized_words_are_not_a_name(gaz):
+    (found,) = _found(["Prime Time Radio Hour aired on Friday."], gaz)
+    assert not [m for m in found if m[2] == "person"]
+
+
+def test_every_mention_names_its_rule(gaz):
+    sents = pd.DataFrame(
+        {
+            "article": ["a.txt", "a.txt"],
+            "sentence_id": [0, 1],
+            "start": [0, 60],
+            "text": [
+                "Kenyan President Daniel Moiben met Mr. Otieno on Monday.",
+                "Moiben said the Harambee Party had won.",
+            ],
+        }
+    )
+    out = match_actors(sents)
+    assert out["source"].notna().all() and (out["source"].str.len() > 0).all()
+    moiben = out[(out["name"] == "Daniel Moiben")]
+    assert len(moiben) == 2 and set(moiben["affiliation"]) == {"Kenya"}
+
+
+def test_rules_load_from_data_files():
+    rules = load_name_rules()
+    assert "president" in rules.titles.pattern.lower()
+    assert "ministry" in rules.org_heads and "the" in rules.common
