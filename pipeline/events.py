@@ -190,7 +190,7 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
         dates, key=lambda t: (abs((t["start"] - offset) - char_pos), PRECISION_RANK.get(t["precision"], 9))
     )
     mark = classify_certainty(toks, cue_index, etype, certainty)
-    if in_context and not _news_of_the_day(toks, cue_index, etype, mark, lede, certainty):
+    if in_context and not _news_of_the_day(toks, cue_index, etype, mark, lede, certainty, _said(outside)):
         return None
     if isinstance(published, str) and best["date"] > published and mark != "future":
         # A date after publication is only kept for a stated plan. Otherwise it is the date of
@@ -241,7 +241,9 @@ def _said(cues: list[tuple]) -> bool:
     return any(c[0] == "STATEMENT" for c in cues)
 
 
-def _news_of_the_day(toks, cue_index: int, etype: str, mark: str, lede: bool, lex: CertaintyLexicon) -> bool:
+def _news_of_the_day(
+    toks, cue_index: int, etype: str, mark: str, lede: bool, lex: CertaintyLexicon, said: bool = False
+) -> bool:
     """May an undated sentence be dated by its article's publication?
 
     Yes for what someone is reported to have said or done (a statement, an act
@@ -249,7 +251,9 @@ def _news_of_the_day(toks, cue_index: int, etype: str, mark: str, lede: bool, le
     article's lede; never for a plan, a negation, or background ("had rejected").
     """
     words = [t[0] for t in toks]
-    if mark in ("future", "negated") or _has(words, lex.background, cue_index - lex.background_window, cue_index + 1):
+    if _has(words, lex.background, cue_index - lex.background_window, cue_index + 1):
+        return False
+    if mark in ("future", "negated"):
         return False
     if etype == "STATEMENT" or mark == "attributed" or lede:
         return True

@@ -254,3 +254,155 @@ def test_an_article_about_another_war():
     row = ev.iloc[0]
     assert (row.event_type, row.date, row.actors) == ("THREATEN", "2023-12-19", "SAF")
     assert row.title == "Army chief Gen. Abdel Fattah al-Burhan vowed to retake the city"
+
+
+# --- issue 9: dates from context, cue fixes (sentences written for these tests) ---------------
+
+
+def _article(sentences, published="1999-03-15"):
+    """Inputs for extract_events from [(text, [(date surface, date, precision)], [(surface, name, kind, aff)])]."""
+    sents, tx, ms, start = [], [], [], 0
+    for sid, (text, dates, names) in enumerate(sentences):
+        sents.append(
+            {"article": "b.txt", "sentence_id": sid, "start": start, "end": start + len(text), "text": text}
+        )
+        for surface, date, precision in dates:
+            i = start + text.index(surface)
+            tx.append(
+                {
+                    "article": "b.txt",
+                    "sentence_id": sid,
+                    "start": i,
+                    "end": i + len(surface),
+                    "text": surface,
+                    "type": "DATE",
+                    "value": date,
+                    "date": date,
+                    "date_end": date,
+                    "precision": precision,
+                    "date_basis": "relative to publication",
+                    "date_note": surface,
+                    "rule": "test",
+                }
+            )
+        for surface, name, kind, aff in names:
+            i = start + text.index(surface)
+            ms.append(
+                {
+                    "article": "b.txt",
+                    "sentence_id": sid,
+                    "start": i,
+                    "end": i + len(surface),
+                    "text": surface,
+                    "name": name,
+                    "kind": kind,
+                    "affiliation": aff,
+                }
+            )
+        start += len(text) + 1
+    frame = pd.DataFrame(sents).assign(caption=False)
+    tx_cols = ["article", "sentence_id", "start", "end", "text", "type", "value", "date", "date_end", "precision"]
+    tx_cols += ["date_basis", "date_note", "rule"]
+    ms_cols = ["article", "sentence_id", "start", "end", "text", "name", "kind", "affiliation"]
+    arts = pd.DataFrame([{"article": "b.txt", "published": published}])
+    return frame, pd.DataFrame(tx, columns=tx_cols), pd.DataFrame(ms, columns=ms_cols), arts
+
+
+_FILLER = [("The weather in the capital stayed mild.", [], [])] * 6
+
+
+def test_undated_statement_in_the_news_is_dated_by_publication():
+    ev = extract_events(
+        *_article(
+            [
+                ("Peru's government said the border was calm.", [], [("Peru", "Peru", "actor", None)]),
+                *_FILLER,
+            ]
+        )
+    )
+    assert len(ev) == 1
+    row = ev.iloc[0]
+    assert (row.date, row.precision, row.date_basis) == ("1999-03-15", "day", "publication context")
+    assert "1999-03-15" in row.date_note and "no date in the sentence" in row.date_note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile had rejected the offer.",  # background (past perfect)
+        "Chile will reject the offer.",  # a plan has no date
+        "Chile rejected the offer.",  # an undated act, not the lede, not in the present perfect
+    ],
+)
+def test_undated_background_plans_and_bare_acts_are_not_dated_by_publication(text):
+    sentences = [("The weather in the capital stayed mild.", [], []), (text, [], [("Chile", "Chile", "actor", None)])]
+    assert extract_events(*_article(sentences + _FILLER)).empty
+
+
+def test_undated_present_perfect_act_is_news_of_the_day():
+    sentences = [
+        ("The weather in the capital stayed mild.", [], []),
+        ("Chile has rejected the offer.", [], [("Chile", "Chile", "actor", None)]),
+    ]
+    ev = extract_events(*_article(sentences + _FILLER))
+    assert list(ev.event_type) == ["REJECT"] and ev.iloc[0].date_basis == "publication context"
+
+
+def test_undated_sentence_at_the_end_of_an_article_is_background():
+    sentences = _FILLER + [("Chile said the offer was unfair.", [], [("Chile", "Chile", "actor", None)])]
+    assert extract_events(*_article(sentences)).empty
+
+
+def test_a_cue_inside_a_name_is_no_cue():
+    text = "The United States and Mexico on Monday opened a new crossing."
+    names = [("United States", "United States", "actor", None), ("Mexico", "Mexico", "actor", None)]
+    ev = extract_events(*_article([(text, [("Monday", "1999-03-15", "day")], names)]))
+    assert ev.empty  # "States" is not the speech cue "states", and "opened" is no act cue
+
+
+def test_wire_quotes_hold_what_was_said():
+    text = "``We will strike back,'' the general said on Monday, speaking for Ruritania."
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [("Monday", "1999-03-15", "day")], names)]))
+    assert list(ev.event_type) == ["STATEMENT"]
+    assert ev.iloc[0].title.startswith("Ruritania: “We will strike back")
+
+
+def test_a_later_date_inside_what_was_said_dates_nothing():
+    text = "Officials of the agency said they did not plan to deport the boy on Thursday."
+    names = [("agency", "United States", "actor", None)]
+    ev = extract_events(*_article([(text, [("Thursday", "1999-03-18", "day")], names)]))
+    assert len(ev) == 1
+    assert (ev.iloc[0].date, ev.iloc[0].date_basis) == ("1999-03-15", "publication context")
+    assert "'Thursday' is after publication" in ev.iloc[0].date_note
+
+
+def test_a_century_dates_no_act():
+    text = "Ruritania's troops attacked the 12th century fortress."
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [("12th century", "1100-01-01", "century")], names), *_FILLER]))
+    assert len(ev) == 1  # the lede of the day's news ...
+    assert (ev.iloc[0].date, ev.iloc[0].date_basis) == ("1999-03-15", "publication context")  # ... not of 1100
+
+
+@pytest.mark.parametrize(
+    "text,etype",
+    [
+        ("Police seized a car bomb near the port on Monday.", "COERCE"),
+        ("The minister launched a long verbal attack on the judges on Monday.", "ACCUSE"),
+        ("The supreme court ruled on Monday that the law was valid.", "STATEMENT"),
+        ("Thousands marched through the capital on Monday.", "PROTEST"),
+        ("The troops occupied the airport on Monday.", "ASSAULT"),
+        ("The rebels shot down a helicopter on Monday.", "ASSAULT"),
+        ("Parliament elected a new speaker on Monday.", "STATEMENT"),
+        ("The president appointed a new army chief on Monday.", "STATEMENT"),
+        ("The finance minister resigned on Monday.", "CONCEDE"),
+        ("The rebels released two hostages on Monday.", "CONCEDE"),
+        ("The senate ratified the treaty on Monday.", "AGREE"),
+    ],
+)
+def test_cues_for_common_acts(text, etype):
+    subject = text.split()[1] if text.startswith("The ") else text.split()[0]
+    names = [(subject, "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [("Monday", "1999-03-15", "day")], names)]))
+    assert list(ev.event_type) == [etype]
