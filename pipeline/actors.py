@@ -4,8 +4,9 @@ Reads `sentences`: article, sentence_id, start, text and, if present, ref_date
 (YYYY-MM-DD, for aliases valid in a period only: "the Kremlin" is the Soviet
 Union in 1985). Writes `mentions`: article, sentence_id, start, end (offsets
 into the article's text), text (as written), name (canonical), kind
-('actor'|'person'|'location'), affiliation (a person's actor, else <NA>) and
-source (the gazetteer entry, plus the rule that read a capital).
+('actor'|'person'|'location'|'source'), affiliation (a person's actor, else
+<NA>) and source (the gazetteer entry, plus the rule that read a capital, or
+the pipeline.names rule that found a name the gazetteer does not list).
 
 The whole gazetteer is one Aho-Corasick automaton run over each folded
 sentence (lowercased, accents and apostrophes unified, offsets unchanged);
@@ -30,19 +31,10 @@ import pandas as pd
 
 from pipeline import names
 from pipeline.gazetteer import Gazetteer, Sense, fold, load_gazetteer
+from pipeline.schema import MENTIONS, from_columns, new_columns
 
-COLUMNS = ("article", "sentence_id", "start", "end", "text", "name", "kind", "affiliation", "source")
-_DTYPES = {
-    "article": "string",
-    "sentence_id": "Int64",
-    "start": "Int64",
-    "end": "Int64",
-    "text": "string",
-    "name": "string",
-    "kind": "string",
-    "affiliation": "string",
-    "source": "string",
-}
+#: The MENTIONS table's columns (pipeline.schema).
+COLUMNS = tuple(MENTIONS)
 _PREV_WORD = re.compile(r"(\w+)\s+(?:the\s+)?\Z")  # "at the Doha Forum" reads past "the"
 _NEXT_WORDS = re.compile(r"(?:'s?)?\s*,?\s*(\w+)(?:\s+(\w+))?(?:\s+(\w+))?")
 
@@ -50,7 +42,7 @@ _NEXT_WORDS = re.compile(r"(?:'s?)?\s*,?\s*(\w+)(?:\s+(\w+))?(?:\s+(\w+))?")
 def match_actors(sentences: pd.DataFrame, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
     """One row per actor, person or place mention in `sentences`, with article offsets."""
     gazetteer = gazetteer or load_gazetteer()
-    out: dict[str, list] = {c: [] for c in COLUMNS}
+    out = new_columns(MENTIONS)
     rules = names.load_name_rules()
     refs = sentences["ref_date"] if "ref_date" in sentences.columns else [None] * len(sentences)
     seen: dict[str, names.ArticleNames] = {}
@@ -70,7 +62,7 @@ def match_actors(sentences: pd.DataFrame, gazetteer: Gazetteer | None = None) ->
             out["kind"].append(kind)
             out["affiliation"].append(affiliation)
             out["source"].append(source)
-    return pd.DataFrame(out).astype(_DTYPES)
+    return from_columns(out, MENTIONS)
 
 
 def find_mentions(text: str, gazetteer: Gazetteer, ref_date: str | None = None) -> list[tuple]:

@@ -18,7 +18,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from pipeline.names import DATELINE
+from pipeline import schema
 from pipeline.lexicon import (
     CertaintyLexicon,
     EventLexicon,
@@ -28,34 +28,11 @@ from pipeline.lexicon import (
     load_event_words,
     tokens,
 )
+from pipeline.names import DATELINE
+from pipeline.schema import CANDIDATES, PRECISION_RANK
 
-CANDIDATE_COLUMNS = [
-    "article",
-    "sentence_id",
-    "char_start",
-    "char_end",
-    "evidence",
-    "caption",
-    "published",
-    "date",
-    "date_end",
-    "precision",
-    "timex",
-    "date_text",
-    "date_basis",
-    "date_note",
-    "rule",
-    "event_type",
-    "quad_class",
-    "trigger",
-    "actors",
-    "people",
-    "locations",
-    "certainty",
-    "title",
-    "cue_distance",
-]
-PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5, "century": 6}
+#: The CANDIDATES table's columns (pipeline.schema).
+CANDIDATE_COLUMNS = list(CANDIDATES)
 # Quotations in every style news uses: “...”, "...", and the wire's ``...'' (an open quote runs to the end).
 _QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|``(?:(?!'').)*(?:'')?")
 _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
@@ -90,7 +67,7 @@ def extract_events(
     # day's news (dated by the publication, see `context_date`).
     undated = with_names - keys
     if not with_names:
-        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+        return schema.empty(CANDIDATES)
     by_sentence_dates = _group(dated, keys)
     by_sentence_names = _group(mentions, with_names)
     published = dict(zip(articles["article"].tolist(), articles["published"].tolist()))
@@ -113,7 +90,11 @@ def extract_events(
         row = _event_from_sentence(s, dates, by_sentence_names[key], pub, lexicon, certainty, key in ledes)
         if row is not None:
             rows.append(row)
-    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    columns = schema.new_columns(CANDIDATES)
+    for row in rows:
+        for c, values in columns.items():
+            values.append(row[c])
+    return schema.from_columns(columns, CANDIDATES)
 
 
 #: The share of an article's sentences, from the top, whose undated acts are the day's news.
@@ -308,7 +289,7 @@ def _split_names(names: list[dict]) -> tuple[list[str], list[str], list[str]]:
         if m["kind"] == "person":
             aff = m.get("affiliation")
             aff = aff if isinstance(aff, str) and aff else None
-            label = f"{m['name']} ({aff})" if aff else m["name"]
+            label = schema.person_label(m["name"], aff)
             if label not in people:
                 people.append(label)
             if aff and aff not in actors:

@@ -4,23 +4,25 @@ Reads the candidate events of `pipeline.events` and writes the `events` and
 `evidence` tables of `pipeline.schema`.
 
 Candidates are blocked by date and quad class (a report of a capture and a
-report of talks on the same day are never one event), then linked when they
-name the same participants and say similar things. Linked candidates form one
-event; its representative evidence is the most precise, most explicit report.
+report of talks on the same day are never one event), then linked when the
+acting party of one takes part in the other, they name the same participants
+and they say similar things; a shared date alone never links two reports. One
+article's restatement of an act under another type (same date, same acting
+party, nearly the same words) joins it too. Linked candidates form one event;
+its representative evidence is the most precise, most explicit report.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 
 import pandas as pd
 from rapidfuzz import fuzz
 
-from pipeline.events import PRECISION_RANK, records
+from pipeline.events import records
 from pipeline.lexicon import load_event_words, tokens
-from pipeline.schema import EVENTS, EVIDENCE, conform, empty
+from pipeline.schema import BASIS_RANK, CERTAINTY_RANK, EVENTS, EVIDENCE, PRECISION_RANK, conform, empty, split_person
 
 #: Two reports are one event when their participants overlap this much (Jaccard) ...
 MIN_ENTITY_OVERLAP = 0.25
@@ -29,10 +31,12 @@ MIN_ENTITY_OVERLAP = 0.25
 #: act or name the same person or place. Others need this content-word similarity
 #: too (0-100): one day's statements by the same people are rarely one statement.
 MIN_TEXT_SIMILARITY = 60
-BASIS_RANK = {"explicit": 0, "relative to publication": 1, "relative to text": 2, "inferred": 3, "caption": 4}
-CERTAINTY_RANK = {"asserted": 0, "attributed": 1, "hedged": 2, "future": 3, "negated": 4}
-_AFFILIATION = re.compile(r" \(.*\)$")
 
+
+
+#: One article's restatement of an act it already reported (same date, same lead actor),
+#: typed differently ("called Bush a liar" as ASSAULT and as STATEMENT): this similar (0-100).
+MIN_RESTATEMENT_SIMILARITY = 80
 
 
 def merge_events(
@@ -45,61 +49,129 @@ def merge_events(
     if candidates.empty:
         return empty(EVENTS), empty(EVIDENCE)
     rows = records(candidates)
-    entities = [_entities(r) for r in rows]
-    places = [set(_names(r["locations"])) for r in rows]
-    # People and places pin an act down; states alone do not (Russia and Syria are in half the news).
-    specific = [places[i] | {_person(p) for p in _names(r["people"])} for i, r in enumerate(rows)]
-    words: dict[int, str] = {}  # content words, only for the pairs that need them
+    feats = _Features(rows)
+    links = _Links(len(rows))
+    for idx in _blocks(rows, links).values():
+        for a, i in enumerate(idx):
+            for j in idx[a + 1 :]:
+                if links.find(i) != links.find(j) and _same_act(i, j, rows, feats):
+                    links.join(i, j)
+    _join_restatements(rows, feats, links)
+    return _tables(rows, links, originals or {})
 
-    def content(i: int) -> str:
-        if i not in words:
-            words[i] = _content(rows[i]["evidence"])
-        return words[i]
 
-    parent = list(range(len(rows)))
+class _Links:
+    """Union-find over candidate indexes: which reports are one event."""
 
-    def find(i: int) -> int:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    # The same sentence on the same date (a wire story reprinted) is one event at once;
-    # only distinct sentences are compared pairwise.
+    def join(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
+
+
+class _Features:
+    """What the comparisons need per candidate, computed once (content words only when asked)."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.rows = rows
+        self.entities = [_entities(r) for r in rows]
+        self.places = [set(_names(r["locations"])) for r in rows]
+        # People and places pin an act down; states alone do not (Russia and Syria are in half the news).
+        self.specific = [self.places[i] | {_person(p) for p in _names(r["people"])} for i, r in enumerate(rows)]
+        # The acting party: the first actor or person the sentence names.
+        self.lead = [_lead(r) for r in rows]
+        self._words: dict[int, str] = {}
+
+    def content(self, i: int) -> str:
+        if i not in self._words:
+            self._words[i] = _content(self.rows[i]["evidence"])
+        return self._words[i]
+
+    def similarity(self, i: int, j: int) -> float:
+        return fuzz.token_sort_ratio(self.content(i), self.content(j))
+
+
+def _blocks(rows: list[dict], links: _Links) -> dict[tuple, list[int]]:
+    """Candidates by (date, quad class); a reprint of a sentence on the same date joins its first copy at once."""
     first_copy: dict[tuple, int] = {}
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
         key = (r["date"], r["date_end"], r["event_type"], " ".join(r["evidence"].lower().split()))
         if key in first_copy:
-            parent[i] = first_copy[key]
+            links.join(i, first_copy[key])
             continue
         first_copy[key] = i
         blocks[(r["date"], r["date_end"], r["quad_class"])].append(i)
-    for idx in blocks.values():
+    return blocks
+
+
+def _same_act(i: int, j: int, rows: list[dict], f: _Features) -> bool:
+    """Two reports of one date and quad class: the same act by the same party on the same object?"""
+    if f.places[i] and f.places[j] and not f.places[i] & f.places[j]:
+        return False  # the same kind of act in two different places
+    if not _same_party(i, j, f):
+        return False  # Clinton's condemnation and the Security Council's are two acts
+    ti, tj = rows[i]["event_type"], rows[j]["event_type"]
+    # Acts merge when they are the same kind of act, or name the same person or place.
+    acts = "STATEMENT" not in (ti, tj) and (ti == tj or bool(f.specific[i] & f.specific[j]))
+    return _same_event(f.entities[i], f.entities[j], acts, lambda: f.similarity(i, j))
+
+
+def _same_party(i: int, j: int, f: _Features) -> bool:
+    """The acting party of one report is a participant of the other."""
+    li, lj = f.lead[i], f.lead[j]
+    if li is None or lj is None:
+        return True
+    return li in f.entities[j] or lj in f.entities[i]
+
+
+def _join_restatements(rows: list[dict], f: _Features, links: _Links) -> None:
+    """One article restating one act under two types: same article, date and lead, nearly the same words."""
+    by_article: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        if f.lead[i] is not None:
+            by_article[(r["article"], r["date"], r["date_end"], f.lead[i])].append(i)
+    for idx in by_article.values():
         for a, i in enumerate(idx):
             for j in idx[a + 1 :]:
-                if find(i) == find(j):
-                    continue
-                if places[i] and places[j] and not places[i] & places[j]:
-                    continue  # the same kind of act in two different places
-                ti, tj = rows[i]["event_type"], rows[j]["event_type"]
-                # Acts merge when they are the same kind of act, or name the same person or place.
-                acts = "STATEMENT" not in (ti, tj) and (ti == tj or bool(specific[i] & specific[j]))
-                if _same_event(entities[i], entities[j], acts, lambda: fuzz.token_sort_ratio(content(i), content(j))):
-                    parent[find(i)] = find(j)
+                if links.find(i) != links.find(j) and f.similarity(i, j) >= MIN_RESTATEMENT_SIMILARITY:
+                    links.join(i, j)
 
+
+def _tables(rows: list[dict], links: _Links, originals: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The events table (one row per cluster, its best report first) and the evidence table (every report)."""
     clusters: dict[int, list[dict]] = defaultdict(list)
     for i, r in enumerate(rows):
-        clusters[find(i)].append(r)
+        clusters[links.find(i)].append(r)
     events, evidence = [], []
     for group in clusters.values():
         group.sort(key=_rank)
         event_id = _event_id(group[0])
-        events.append(_event_row(group, event_id, originals or {}))
+        events.append(_event_row(group, event_id, originals))
         evidence.extend({**r, "event_id": event_id} for r in group)
     events_df = pd.DataFrame(events).sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
     evidence_df = pd.DataFrame(evidence)
     return conform(events_df, EVENTS), conform(evidence_df, EVIDENCE)
+
+
+def _lead(r: dict) -> str | None:
+    """The first participant the sentence names (actors and people are listed in text order)."""
+    people = [_person(p) for p in _names(r["people"])]
+    actors = _names(r["actors"])
+    if not people and not actors:
+        return None
+    if not actors:
+        return people[0]
+    # A person stands for their side: the first actor is written with (or before) them.
+    return actors[0]
 
 
 def _rank(r: dict) -> tuple:
@@ -124,7 +196,7 @@ def _entities(r: dict) -> set[str]:
 
 def _person(name: str) -> str:
     """'Mikhail Bogdanov (Russia)' -> 'Mikhail Bogdanov' (other names pass unchanged)."""
-    return _AFFILIATION.sub("", name)
+    return split_person(name)[0]
 
 
 def _content(text: str) -> str:
@@ -143,7 +215,7 @@ def _names(cell) -> list[str]:
 
 
 def _event_id(rep) -> str:
-    """Stable across rebuilds: the same representative report gives the same id."""
+    """Stable across rebuilds: a hash of the representative report's date, event type, article and sentence."""
     key = "|".join(
         [str(rep["date"]), str(rep["event_type"]), str(rep["article"]), " ".join(str(rep["evidence"]).split())]
     )

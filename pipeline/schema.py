@@ -37,7 +37,7 @@ BASIS_RANK = {b: i for i, b in enumerate(BASIS_ORDER)}
 EVENTS: dict[str, tuple[str, str]] = {
     "event_id": (
         "string",
-        "Stable id: a hash of date, event type, actors and the first evidence's text; same input, same id.",
+        "Stable id: a hash of the representative report's date, event type, article and sentence; same input, same id.",
     ),
     "date": ("string", "Start of the event's date as YYYY-MM-DD (first day of the month/year for coarser precision)."),
     "date_end": ("string", "Last day the date can mean, YYYY-MM-DD (same as `date` for day precision)."),
