@@ -22,13 +22,15 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-RESOURCES = Path(__file__).parent / "resources"
+from pipeline import loading
+
+RESOURCES = loading.RESOURCES
 ACTORS_YAML = RESOURCES / "actors.yaml"
 CAPITALS_CSV = RESOURCES / "capitals_demonyms.csv"
 #: Government bodies named without their country (FBI, Pentagon, Foreign Office), in actors.yaml's format.
@@ -49,8 +51,13 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class GazetteerError(ValueError):
+class GazetteerError(loading.ResourceError):
     """A gazetteer file is wrong; the message names the file, the entry and the problem."""
+
+    def __init__(self, message: str, path: str | Path = "") -> None:
+        # The messages here already name their file ("actors.yaml: people[3]: ...").
+        ValueError.__init__(self, message)
+        self.path, self.entry = str(path), None
 
 
 def _fold_char(ch: str) -> str:
@@ -138,7 +145,8 @@ class Gazetteer:
 
 
 def load_gazetteer(extra_paths=()) -> Gazetteer:
-    """Build the gazetteer from the packages, actors.yaml and any extra YAML files (merged in order)."""
+    """Build the gazetteer from the packages, actors.yaml, government_bodies.yaml, leaders.yaml and any extra
+    YAML files (merged in order)."""
     return _load(tuple(str(p) for p in extra_paths))
 
 
@@ -148,7 +156,7 @@ def forget_loaded() -> None:
     _default.cache_clear()
 
 
-@lru_cache(maxsize=8)
+@loading.cached(maxsize=8)
 def _load(extra_paths: tuple[str, ...]) -> Gazetteer:
     docs = [(ACTORS_YAML.name, _read_yaml(ACTORS_YAML)), (GOVERNMENT_YAML.name, _read_yaml(GOVERNMENT_YAML))]
     docs.append((LEADERS_YAML.name, _read_yaml(LEADERS_YAML)))
@@ -443,7 +451,7 @@ def _merge_tiers(tiers: list[list[Sense]], excluded: set[str], notes: list[str])
 # --- what the dashboard needs ------------------------------------------------
 
 
-@lru_cache(maxsize=1)
+@loading.cached(maxsize=1)
 def _default() -> Gazetteer:
     return load_gazetteer()
 
