@@ -37,6 +37,8 @@ CAPITALS_CSV = RESOURCES / "capitals_demonyms.csv"
 GOVERNMENT_YAML = RESOURCES / "government_bodies.yaml"
 #: Leaders news names by surname alone, and the organizations they lead.
 LEADERS_YAML = RESOURCES / "leaders.yaml"
+#: News agencies (sources, not participants: see pipeline/names.py).
+AGENCIES_YAML = RESOURCES / "news_agencies.yaml"
 CATEGORIES = ("country", "organization", "armed group", "person", "location")
 _KIND = {
     "country": "actor",
@@ -160,6 +162,7 @@ def forget_loaded() -> None:
 def _load(extra_paths: tuple[str, ...]) -> Gazetteer:
     docs = [(ACTORS_YAML.name, _read_yaml(ACTORS_YAML)), (GOVERNMENT_YAML.name, _read_yaml(GOVERNMENT_YAML))]
     docs.append((LEADERS_YAML.name, _read_yaml(LEADERS_YAML)))
+    docs.append((AGENCIES_YAML.name, _read_yaml(AGENCIES_YAML)))
     docs += [(Path(p).name, _read_yaml(Path(p))) for p in extra_paths]
     entries: dict[str, Entry] = {}
     tiers: list[list[Sense]] = [[], [], [], []]  # yaml, package names, capitals/demonyms, countrynames

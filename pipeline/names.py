@@ -22,8 +22,9 @@ found it in `source`:
   not an ordinary English word (`common_words.txt`), are a person;
 - ``names: group``: "Cuban exiles" is a group of its own, not Cuba; "Canadian
   cents" names no actor;
-- ``names: news agency``: TASS, Reuters, AP report; their mentions have the kind
-  'source', which no event takes as a participant.
+- ``names: news agency``: TASS, Reuters, AP (news_agencies.yaml, matched by the
+  gazetteer) report; their mentions have the kind 'source', which no event takes
+  as a participant.
 """
 
 from __future__ import annotations
@@ -56,8 +57,12 @@ class NameRules:
     no_actor: frozenset[str]
     agencies: frozenset[str]
     common: frozenset[str]
-    agency_re: re.Pattern = re.compile(r"(?!)")
+    ordinary: frozenset[str] = frozenset()  # common words and not_names: no name starts with one
     title_affiliation: dict[str, str] = field(default_factory=dict)
+    title_set: frozenset[str] = frozenset()  # every title, lowercased, words joined by one space
+    title_last: frozenset[str] = frozenset()  # the last word of a title: where a look-back starts
+    title_longest: int = 1
+    org_words: frozenset[str] = frozenset()  # head words and first words of "X of Y" names
     title_words: re.Pattern = re.compile(r"(?!)")
 
 
@@ -73,13 +78,16 @@ _WORD = r"[A-Z][\w'’.&-]*"
 _CAPSEQ = re.compile(rf"{_WORD}(?:\s+(?:(?:of|and|for|on|de)\s+)?{_WORD})*")
 _ACRONYM_DEF = re.compile(rf"((?:{_WORD}\s+(?:(?:of|and|for|on|the|de)\s+)?)*{_WORD})\s*\(([A-Z][A-Z.&]{{1,7}})\)")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,7}\b")
+_RUN_WORD = re.compile(r"[\w'’.&-]+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'+)$")
 #: A wire dateline with its place: "ADDIS ABABA, Ethiopia_ ", "DOHA, Nov 27 (Reuters) - ", "O'SMACH, Cambodia (AP)_".
 DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n_—–]{0,40}?)?\s*(?:\([A-Za-z ]+\))?\s*(?:_|—|–|--|-)\s+")
 
 
 @loading.cached()
-def load_name_rules(path: Path = NAMES_YAML, common_path: Path = COMMON_WORDS) -> NameRules:
+def load_name_rules(
+    path: Path = NAMES_YAML, common_path: Path = COMMON_WORDS, agencies_path: Path = loading.RESOURCES / "news_agencies.yaml"
+) -> NameRules:
     data = loading.read_yaml(path)
     if not isinstance(data, dict):
         raise NamesError(path, "the top level must be a mapping")
@@ -105,15 +113,17 @@ def load_name_rules(path: Path = NAMES_YAML, common_path: Path = COMMON_WORDS) -
         acting=frozenset(str(t).lower() for t in groups.get("acting") or ()),
         not_the_state=frozenset(str(t).lower() for t in groups.get("not_the_state") or ()),
         no_actor=frozenset(str(t).lower() for t in groups.get("no_actor") or ()),
-        agencies=frozenset(str(t) for t in data.get("news_agencies") or ()),
-        agency_re=re.compile(
-            r"(?<![\w-])(?:"
-            + "|".join(re.escape(str(t)) for t in sorted(data.get("news_agencies") or (), key=len, reverse=True))
-            + r")(?![\w-])"
-        ),
-        common=frozenset(w.strip() for w in words if w and not w.startswith("#")),
+        agencies=frozenset(str(a["name"]) for a in loading.read_yaml(agencies_path)["actors"]),
+
+        common=(common := frozenset(w.strip() for w in words if w and not w.startswith("#"))),
+        ordinary=common | frozenset(str(t).lower() for t in data.get("not_names") or ()),
         title_affiliation={str(k).lower(): str(v) for k, v in (data.get("title_affiliation") or {}).items()},
         title_words=re.compile(rf"\b(?:{alternation})\b", re.I),
+        title_set=frozenset(titles),
+        title_last=frozenset(t.split()[-1] for t in titles),
+        title_longest=max(len(t.split()) for t in titles),
+        org_words=frozenset(str(t).lower() for t in data["org_heads"])
+        | frozenset(str(t).split()[0].lower() for t in data.get("org_starts") or ()),
     )
 
 
@@ -128,12 +138,10 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
     mentions = list(known)
     _groups(text, mentions, rules)
     _acronyms(text, mentions, article)
-    _organizations(text, mentions, rules)
-    _titled_people(text, mentions, article, rules)
-    _bare_names(text, mentions, article, rules)
-    for a in rules.agency_re.finditer(text):
-        if _free(mentions, *a.span()):
-            mentions.append((a.start(), a.end(), a.group(), "actor", None, "names.yaml:news_agencies"))
+    runs = list(_CAPSEQ.finditer(text))
+    _organizations(text, runs, mentions, rules)
+    _titled_people(text, list(_RUN_WORD.finditer(text)), mentions, article, rules)
+    _bare_names(text, runs, mentions, article, rules)
     mentions = [_as_source(m, rules) for m in mentions]
     dateline = DATELINE.match(text)
     if dateline:  # the place a story was filed from is no actor
@@ -192,7 +200,7 @@ def _long_form(words: list[re.Match], acr: str) -> tuple[int, int] | None:
 
 
 def _acronyms(text: str, mentions: list[tuple], article: ArticleNames) -> None:
-    for d in _ACRONYM_DEF.finditer(text):
+    for d in _ACRONYM_DEF.finditer(text) if "(" in text else ():
         acr = d.group(2).replace(".", "")
         words = list(re.finditer(r"[\w'’.&-]+", text[: d.end(1)]))
         words = [w for w in words if w.start() >= d.start(1)]
@@ -217,8 +225,12 @@ def _acronyms(text: str, mentions: list[tuple], article: ArticleNames) -> None:
             mentions.append((a.start(), a.end(), name, kind, aff, f"names: acronym {a.group()} defined earlier"))
 
 
-def _organizations(text: str, mentions: list[tuple], rules: NameRules) -> None:
-    for seq in _CAPSEQ.finditer(text):
+def _organizations(text: str, runs: list[re.Match], mentions: list[tuple], rules: NameRules) -> None:
+    for seq in runs:
+        # Cheap test first: most capitalized runs hold no head word and start no "X of Y".
+        plain = [_POSSESSIVE.sub("", w).lower().rstrip(".") for w in seq.group().split()]
+        if not (rules.org_words & set(plain)):
+            continue
         words = [
             (w.group(), seq.start() + w.start(), seq.start() + w.end()) for w in re.finditer(r"[^\s.]+(?:\.[^\s.]+)*", seq.group())
         ]
@@ -304,23 +316,46 @@ def _person(text, start, end, aff, source, mentions, article, rules, honorific=F
             article.people[surname] = (name, aff)
 
 
-def _titled_people(text: str, mentions: list[tuple], article: ArticleNames, rules: NameRules) -> None:
-    for t in rules.titles.finditer(text):
-        start = t.end()
+def _titles_before(text: str, words: list[re.Match], k: int, rules: NameRules) -> int | None:
+    """Start offset of the chain of titles that ends right before word k ("Deputy Foreign Minister"), or None."""
+    first = None
+    while k > 0:
+        for n in range(min(rules.title_longest, k), 0, -1):
+            chunk = words[k - n : k + 1]
+            # titles and the name are separated by plain spaces only
+            if any(text[a.end() : b.start()].strip() for a, b in zip(chunk, chunk[1:])):
+                continue
+            if " ".join(w.group().lower() for w in chunk[:-1]) in rules.title_set:
+                first, k = k - n, k - n
+                break
+        else:
+            break
+    return words[first].start() if first is not None else None
+
+
+def _titled_people(
+    text: str, words: list[re.Match], mentions: list[tuple], article: ArticleNames, rules: NameRules
+) -> None:
+    for k in range(1, len(words)):
+        w = words[k]
+        if not w.group()[:1].isupper() or words[k - 1].group().lower() not in rules.title_last:
+            continue
+        title_start = _titles_before(text, words, k, rules)
+        if title_start is None:
+            continue
+        start = w.start()
         if not _free(mentions, start, start + 1):
             continue
         end = _name_end(text, start, rules)
         if end <= start:
             continue
-        title = " ".join(t.group(1).split())
-        first = title.split()[0].lower()
-        if t.start() == 0 and first not in rules.honorifics and first.rstrip(".") not in ("president", "gen", "dr"):
-            pass
+        title = " ".join(text[title_start:start].split())
+        t_start = title_start
         # Affiliation: the actor written in or just before the title phrase ("Cuban President", "INS Commissioner").
-        actor = _actor_at(mentions, max(0, t.start() - 25), start)
-        aff = actor[2] if actor is not None and _only_words_between(text, actor[1], t.start()) else None
+        actor = _actor_at(mentions, max(0, t_start - 25), start)
+        aff = actor[2] if actor is not None and _only_words_between(text, actor[1], t_start) else None
         if aff is None and title[:1].islower():
-            aff = _organization_before(text, t.start(), mentions, rules)
+            aff = _organization_before(text, t_start, mentions, rules)
         if aff is None:
             aff = _of_after(text, end, mentions) or _apposition(text, end, mentions, rules)
         if aff is None:
@@ -356,17 +391,17 @@ def _only_words_between(text: str, a: int, b: int) -> bool:
 _APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?([^,]{2,60}?)(?:,|$|\s+(?:said|says|told))")
 
 
-def _bare_names(text: str, mentions: list[tuple], article: ArticleNames, rules: NameRules) -> None:
-    for seq in _CAPSEQ.finditer(text):
+def _bare_names(text: str, runs: list[re.Match], mentions: list[tuple], article: ArticleNames, rules: NameRules) -> None:
+    for seq in runs:
         start = seq.start()
-        # Sentence-initial ordinary words ("Then", "Officials") open no name.
-        while start < seq.end() and _word_at(text, start).lower() in rules.common | rules.not_names:
-            nxt = re.search(r"\s+", text[start : seq.end()])
-            if not nxt:
-                start = seq.end()
+        # Ordinary words ("Then", "Officials") open no name.
+        for w in _RUN_WORD.finditer(text, seq.start(), seq.end()):
+            if _POSSESSIVE.sub("", w.group()).rstrip(".").lower() not in rules.ordinary:
+                start = w.start()
                 break
-            start += nxt.end()
-        if start >= seq.end() or not _free(mentions, start, start + 1):
+        else:
+            continue
+        if not _free(mentions, start, start + 1):
             continue
         end = _name_end(text, start, rules)
         if end <= start or not _free(mentions, start, end):
