@@ -37,6 +37,9 @@ CANDIDATE_COLUMNS = list(CANDIDATES)
 _QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|``(?:(?!'').)*(?:'')?")
 _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 TITLE_MAX = 90
+_POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)(?=\s)")
+#: An opening phrase up to its comma ("In an interview with Al Jazeera on Sunday, "), at most 80 characters.
+_INTRO = re.compile(r"(?:In|At|On|During|After|Before|Speaking|Asked|Following|Earlier|Later)\b[^,;:“\"]{0,80}?,\s+")
 #: Date precisions too coarse to date an act on a timeline.
 TOO_COARSE = ("decade", "century")
 #: An act cue further than this many characters from every date is not what the date is about.
@@ -313,10 +316,21 @@ def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], 
             return _shorten(f"{speaker}: “{(quote.group(1) or quote.group(2)).strip(' ,.')}”")
     dateline = DATELINE.match(text)
     out, last = [], dateline.end() if dateline else 0
+    # An introductory phrase before the first named participant goes ("In an interview on Sunday, Lavrov ...").
+    first = min((m["start"] - offset for m in names if m["kind"] in ("person", "actor")), default=None)
+    intro = _INTRO.match(text, last)
+    if first is not None and intro and intro.end() <= first:
+        last = intro.end()
     for a, b in sorted(date_spans):
         if a < last:
             continue
         head = text[last:a]
+        possessive = _POSSESSIVE_AFTER.match(text, b)
+        if possessive:
+            # "at Tuesday's Madrid summit" -> "at the Madrid summit", never "at 's Madrid summit"
+            out.append(head + "the")
+            last = possessive.end()
+            continue
         out.append(words.date_preposition.sub("", head))
         last = b
     out.append(text[last:])

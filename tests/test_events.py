@@ -406,3 +406,23 @@ def test_cues_for_common_acts(text, etype):
     names = [(subject, "Ruritania", "actor", None)]
     ev = extract_events(*_article([(text, [("Monday", "1999-03-15", "day")], names)]))
     assert list(ev.event_type) == [etype]
+
+
+def test_title_never_leaves_a_hole_where_a_date_was():
+    text = "The alliance agreed at Tuesday's Lisbon summit to admit two new members."
+    a = text.index("Tuesday")
+    title = make_title(text, [(a, a + len("Tuesday"))], [], 0)
+    assert title == "The alliance agreed at the Lisbon summit to admit two new members"
+
+
+def test_title_starts_at_the_actor_after_an_introductory_phrase():
+    text = "In an interview with a local radio station on Friday, Ruritania's foreign minister rejected the plan."
+    names = [{"start": text.index("Ruritania"), "kind": "actor", "name": "Ruritania"}]
+    a = text.index("Friday")
+    assert make_title(text, [(a, a + 6)], names, 0) == "Ruritania's foreign minister rejected the plan"
+
+
+def test_title_is_never_cut_mid_word():
+    text = "Ruritania's parliament " + "approved the long and very detailed budget for the coming year " * 3
+    title = make_title(text, [], [], 0)
+    assert title.endswith("…") and text.startswith(title[:-1]) and text[len(title) - 1] == " "
