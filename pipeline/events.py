@@ -334,7 +334,7 @@ def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], 
         out.append(words.date_preposition.sub("", head))
         last = b
     out.append(text[last:])
-    title = _PAREN.sub("", "".join(out))
+    title = _PAREN.sub("", "".join(out)).replace("``", "“").replace("''", "”")
     title = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", title))
     title = words.title_lead.sub("", title.strip()).strip(" ,;:.")
     return _shorten(title[:1].upper() + title[1:]) if title else text[:TITLE_MAX]

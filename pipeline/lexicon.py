@@ -161,7 +161,7 @@ def load_event_words(path: Path = RESOURCES / "event_words.yaml") -> EventWords:
         lead = "|".join(re.escape(str(w)) for w in data["title_lead"])
         preps = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in data["date_prepositions"])
         return EventWords(
-            title_lead=re.compile(rf"^(?:[\s,;:–—-]+|(?:{lead})\b[\s,]*)+", re.I),
+            title_lead=re.compile(rf"^(?:[\s,;:–—_-]+|(?:{lead})\b[\s,]*)+", re.I),
             date_preposition=re.compile(rf"(?:\b(?:{preps})\s+)$", re.I),
             stopwords=frozenset(str(w).lower() for w in data["merge_stopwords"]),
         )
