@@ -105,7 +105,7 @@ def load_name_rules(
     return NameRules(
         titles=title_re,
         honorifics=frozenset(str(t).lower() for t in data.get("honorifics") or ()),
-        org_heads=frozenset(str(t).lower() for t in data["org_heads"]),
+        org_heads=frozenset(str(t).lower().rstrip(".") for t in data["org_heads"]),
         government_heads=frozenset(str(t).lower() for t in data["government_heads"]),
         org_starts=tuple(str(t).lower() for t in data.get("org_starts") or ()),
         particles=frozenset(str(t).lower() for t in data.get("name_particles") or ()),
@@ -122,7 +122,7 @@ def load_name_rules(
         title_set=frozenset(titles),
         title_last=frozenset(t.split()[-1] for t in titles),
         title_longest=max(len(t.split()) for t in titles),
-        org_words=frozenset(str(t).lower() for t in data["org_heads"])
+        org_words=frozenset(str(t).lower().rstrip(".") for t in data["org_heads"])
         | frozenset(str(t).split()[0].lower() for t in data.get("org_starts") or ()),
     )
 
@@ -238,7 +238,7 @@ def _organizations(text: str, runs: list[re.Match], mentions: list[tuple], rules
             words = words[1:]
         if not words:
             continue
-        lowered = [_POSSESSIVE.sub("", w[0]).lower() for w in words]
+        lowered = [_POSSESSIVE.sub("", w[0]).lower().rstrip(".") for w in words]
         starts_org = any(" ".join(lowered).startswith(s) for s in rules.org_starts)
         heads = [i for i, w in enumerate(lowered) if w in rules.org_heads and words[i][0][:1].isupper()]
         if not heads and not starts_org:
@@ -395,8 +395,11 @@ def _bare_names(text: str, runs: list[re.Match], mentions: list[tuple], article:
     for seq in runs:
         start = seq.start()
         # Ordinary words ("Then", "Officials") open no name.
+        # Ordinary words open no name at the start of a sentence ("Then", "Officials"), where every
+        # word has a capital; elsewhere a capital is written on purpose ("James E. Ousley").
+        skip = rules.ordinary if seq.start() == 0 else rules.not_names
         for w in _RUN_WORD.finditer(text, seq.start(), seq.end()):
-            if _POSSESSIVE.sub("", w.group()).rstrip(".").lower() not in rules.ordinary:
+            if _POSSESSIVE.sub("", w.group()).rstrip(".").lower() not in skip:
                 start = w.start()
                 break
         else:
@@ -412,7 +415,7 @@ def _bare_names(text: str, runs: list[re.Match], mentions: list[tuple], article:
             if surname in article.people:
                 _person(text, start, end, None, "names: surname", mentions, article, rules)
             continue
-        if all(w.lower().rstrip(".") in rules.common for w in words) or words[-1].lower() in rules.org_heads:
+        if all(w.lower().rstrip(".") in rules.common for w in words) or words[-1].lower().rstrip(".") in rules.org_heads:
             continue
         if text[max(0, start - 4) : start].lower() == "the ":
             # "the Khmer Rouge": a name written with an article is a group, not a person
