@@ -51,8 +51,10 @@ def match_actors(sentences: pd.DataFrame, gazetteer: Gazetteer | None = None) ->
     ):
         ref = str(ref)[:10] if isinstance(ref, (str, dt.date)) and not pd.isna(ref) and str(ref) else None
         context = seen.setdefault(article, names.ArticleNames())
-        found = names.find_names(text, find_mentions(text, gazetteer, ref), context, rules)
+        found = names.find_names(text, find_mentions(text, gazetteer, ref, keep_ignored=True), context, rules)
         for start, end, name, kind, affiliation, source in found:
+            if kind == "ignored":
+                continue
             out["article"].append(article)
             out["sentence_id"].append(sid)
             out["start"].append(s_start + start)
@@ -65,8 +67,14 @@ def match_actors(sentences: pd.DataFrame, gazetteer: Gazetteer | None = None) ->
     return from_columns(out, MENTIONS)
 
 
-def find_mentions(text: str, gazetteer: Gazetteer, ref_date: str | None = None) -> list[tuple]:
-    """Mentions in one string: (start, end, name, kind, affiliation, source), in text order."""
+def find_mentions(
+    text: str, gazetteer: Gazetteer, ref_date: str | None = None, keep_ignored: bool = False
+) -> list[tuple]:
+    """Mentions in one string: (start, end, name, kind, affiliation, source), in text order.
+
+    With keep_ignored, an ignore_phrase ("Little Havana", "US$") is kept as a mention of kind
+    'ignored', so the names stage does not read it as a name; match_actors drops them after.
+    """
     folded = fold(text)
     size = len(folded)
     candidates = []
@@ -92,6 +100,8 @@ def find_mentions(text: str, gazetteer: Gazetteer, ref_date: str | None = None) 
         sense = _in_period(senses, ref_date)
         if sense is not None and sense.name:  # an ignore_phrase names nothing
             mentions.append((start, end, *_read(sense, folded, start, end, gazetteer)))
+        elif sense is not None and keep_ignored:
+            mentions.append((start, end, "", "ignored", None, sense.source))
     return mentions
 
 

@@ -146,7 +146,9 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
     dateline = DATELINE.match(text)
     if dateline:  # the place a story was filed from is no actor
         mentions = [
-            (m[0], m[1], m[2], "location", None, f"{m[5]}; names: dateline") if m[1] <= dateline.end() else m
+            (m[0], m[1], m[2], "location", None, f"{m[5]}; names: dateline")
+            if m[1] <= dateline.end() and m[3] != "ignored"
+            else m
             for m in mentions
         ]
     mentions.sort()

@@ -171,3 +171,11 @@ def test_rules_load_from_data_files():
     rules = load_name_rules()
     assert "president" in rules.titles.pattern.lower()
     assert "ministry" in rules.org_heads and "the" in rules.common
+
+
+def test_an_ignored_phrase_is_no_name(gaz):
+    sents = pd.DataFrame(
+        {"article": ["a.txt"], "sentence_id": [0], "start": [0], "text": ["Crowds gathered in Little Havana on Monday."]}
+    )
+    out = match_actors(sents, gaz)
+    assert out.empty  # not Cuba, and not a person called Little Havana
