@@ -158,7 +158,9 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
     cues = find_cues(toks, lexicon)
     # A cue inside a quotation is what was said; a cue inside a name ("United States") is no cue.
     named = [(m["start"] - offset, m["end"] - offset) for m in names]
-    outside = [c for c in cues if not any(a <= c[1] < b for a, b in quoted) and not any(a <= c[1] < b for a, b in named)]
+    outside = [
+        c for c in cues if not any(a <= c[1] < b for a, b in quoted) and not any(a <= c[1] < b for a, b in named)
+    ]
     if not outside:
         return None
     in_context = dates[0]["start"] is None
@@ -170,8 +172,10 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
     etype, char_pos, cue_index, trigger = acts[0] if acts else min(outside, key=lambda c: _distance(c[1], spans))
     if not acts and etype != "STATEMENT":
         etype, char_pos, cue_index, trigger = next((c for c in outside if c[0] == "STATEMENT"), outside[0])
-    best = dates[0] if in_context else min(
-        dates, key=lambda t: (abs((t["start"] - offset) - char_pos), PRECISION_RANK.get(t["precision"], 9))
+    best = (
+        dates[0]
+        if in_context
+        else min(dates, key=lambda t: (abs((t["start"] - offset) - char_pos), PRECISION_RANK.get(t["precision"], 9)))
     )
     mark = classify_certainty(toks, cue_index, etype, certainty)
     if in_context and not _news_of_the_day(toks, cue_index, etype, mark, lede, certainty, _said(outside)):
@@ -187,7 +191,9 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
         elif _said(outside) and not in_context:
             later = best["text"]
             best = context_date(published)
-            best["date_note"] = f"'{later}' is after publication, inside what was said; the report is dated by its article, {published[:10]}"
+            best["date_note"] = (
+                f"'{later}' is after publication, inside what was said; the report is dated by its article, {published[:10]}"
+            )
         else:
             return None
     actors, people, locations = _split_names(names)
@@ -217,7 +223,9 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
         "locations": ";".join(locations),
         "certainty": mark,
         "title": make_title(text, [] if in_context else spans, names, offset),
-        "cue_distance": CUE_REACH if best["start"] is None else _distance(char_pos, [(best["start"] - offset, best["end"] - offset)]),
+        "cue_distance": CUE_REACH
+        if best["start"] is None
+        else _distance(char_pos, [(best["start"] - offset, best["end"] - offset)]),
     }
 
 

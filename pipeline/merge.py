@@ -33,7 +33,6 @@ MIN_ENTITY_OVERLAP = 0.25
 MIN_TEXT_SIMILARITY = 60
 
 
-
 #: One article's restatement of an act it already reported (same date, same lead actor),
 #: typed differently ("called Bush a liar" as ASSAULT and as STATEMENT): this similar (0-100).
 MIN_RESTATEMENT_SIMILARITY = 80

@@ -86,7 +86,9 @@ DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n_—–]{0,40}?)?\s*(?:\
 
 @loading.cached()
 def load_name_rules(
-    path: Path = NAMES_YAML, common_path: Path = COMMON_WORDS, agencies_path: Path = loading.RESOURCES / "news_agencies.yaml"
+    path: Path = NAMES_YAML,
+    common_path: Path = COMMON_WORDS,
+    agencies_path: Path = loading.RESOURCES / "news_agencies.yaml",
 ) -> NameRules:
     data = loading.read_yaml(path)
     if not isinstance(data, dict):
@@ -114,7 +116,6 @@ def load_name_rules(
         not_the_state=frozenset(str(t).lower() for t in groups.get("not_the_state") or ()),
         no_actor=frozenset(str(t).lower() for t in groups.get("no_actor") or ()),
         agencies=frozenset(str(a["name"]) for a in loading.read_yaml(agencies_path)["actors"]),
-
         common=(common := frozenset(w.strip() for w in words if w and not w.startswith("#"))),
         ordinary=common | frozenset(str(t).lower() for t in data.get("not_names") or ()),
         title_affiliation={str(k).lower(): str(v) for k, v in (data.get("title_affiliation") or {}).items()},
@@ -234,7 +235,8 @@ def _organizations(text: str, runs: list[re.Match], mentions: list[tuple], rules
         if not (rules.org_words & set(plain)):
             continue
         words = [
-            (w.group(), seq.start() + w.start(), seq.start() + w.end()) for w in re.finditer(r"[^\s.]+(?:\.[^\s.]+)*", seq.group())
+            (w.group(), seq.start() + w.start(), seq.start() + w.end())
+            for w in re.finditer(r"[^\s.]+(?:\.[^\s.]+)*", seq.group())
         ]
         while words and words[0][0].lower() in ("the", "a", "an"):
             words = words[1:]
@@ -393,7 +395,9 @@ def _only_words_between(text: str, a: int, b: int) -> bool:
 _APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?([^,]{2,60}?)(?:,|$|\s+(?:said|says|told))")
 
 
-def _bare_names(text: str, runs: list[re.Match], mentions: list[tuple], article: ArticleNames, rules: NameRules) -> None:
+def _bare_names(
+    text: str, runs: list[re.Match], mentions: list[tuple], article: ArticleNames, rules: NameRules
+) -> None:
     for seq in runs:
         start = seq.start()
         # Ordinary words ("Then", "Officials") open no name.
@@ -417,7 +421,10 @@ def _bare_names(text: str, runs: list[re.Match], mentions: list[tuple], article:
             if surname in article.people:
                 _person(text, start, end, None, "names: surname", mentions, article, rules)
             continue
-        if all(w.lower().rstrip(".") in rules.common for w in words) or words[-1].lower().rstrip(".") in rules.org_heads:
+        if (
+            all(w.lower().rstrip(".") in rules.common for w in words)
+            or words[-1].lower().rstrip(".") in rules.org_heads
+        ):
             continue
         if text[max(0, start - 4) : start].lower() == "the ":
             # "the Khmer Rouge": a name written with an article is a group, not a person
@@ -425,7 +432,16 @@ def _bare_names(text: str, runs: list[re.Match], mentions: list[tuple], article:
                 mentions.append((start, end, " ".join(words), "actor", None, "names: capitalized sequence after 'the'"))
             continue
         aff = _apposition(text, end, mentions, rules)
-        _person(text, start, end, aff, "names: apposition" if aff else "names: capitalized sequence", mentions, article, rules)
+        _person(
+            text,
+            start,
+            end,
+            aff,
+            "names: apposition" if aff else "names: capitalized sequence",
+            mentions,
+            article,
+            rules,
+        )
 
 
 def _apposition(text: str, end: int, mentions: list[tuple], rules: NameRules) -> str | None:

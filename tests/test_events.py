@@ -263,9 +263,7 @@ def _article(sentences, published="1999-03-15"):
     """Inputs for extract_events from [(text, [(date surface, date, precision)], [(surface, name, kind, aff)])]."""
     sents, tx, ms, start = [], [], [], 0
     for sid, (text, dates, names) in enumerate(sentences):
-        sents.append(
-            {"article": "b.txt", "sentence_id": sid, "start": start, "end": start + len(text), "text": text}
-        )
+        sents.append({"article": "b.txt", "sentence_id": sid, "start": start, "end": start + len(text), "text": text})
         for surface, date, precision in dates:
             i = start + text.index(surface)
             tx.append(

@@ -231,10 +231,20 @@ def test_a_release_is_not_the_truce_deal_that_mentions_releases():
 def test_two_parties_condemning_the_same_act_are_two_events():
     cands = pd.DataFrame(
         [
-            _cand("a.txt", "Ruritania condemned the shelling of the port on Sunday.", "ACCUSE", "verbal conflict",
-                  "Ruritania;Borduria"),
-            _cand("b.txt", "Syldavia condemned the shelling of the port on Sunday.", "ACCUSE", "verbal conflict",
-                  "Syldavia;Borduria"),
+            _cand(
+                "a.txt",
+                "Ruritania condemned the shelling of the port on Sunday.",
+                "ACCUSE",
+                "verbal conflict",
+                "Ruritania;Borduria",
+            ),
+            _cand(
+                "b.txt",
+                "Syldavia condemned the shelling of the port on Sunday.",
+                "ACCUSE",
+                "verbal conflict",
+                "Syldavia;Borduria",
+            ),
         ]
     )
     events, evidence = merge_events(cands)
@@ -244,10 +254,21 @@ def test_two_parties_condemning_the_same_act_are_two_events():
 def test_one_article_restating_an_act_under_another_type_is_one_event():
     cands = pd.DataFrame(
         [
-            _cand("a.txt", "The Bordurian leader called the Syldavian king a liar and a thief on Sunday.", "ACCUSE",
-                  "verbal conflict", "Borduria;Syldavia"),
-            _cand("a.txt", "On Sunday the Bordurian leader called the Syldavian king a liar and a thief.",
-                  "STATEMENT", "neutral", "Borduria;Syldavia", start=300),
+            _cand(
+                "a.txt",
+                "The Bordurian leader called the Syldavian king a liar and a thief on Sunday.",
+                "ACCUSE",
+                "verbal conflict",
+                "Borduria;Syldavia",
+            ),
+            _cand(
+                "a.txt",
+                "On Sunday the Bordurian leader called the Syldavian king a liar and a thief.",
+                "STATEMENT",
+                "neutral",
+                "Borduria;Syldavia",
+                start=300,
+            ),
         ]
     )
     events, evidence = merge_events(cands)

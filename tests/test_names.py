@@ -111,7 +111,9 @@ def test_leaders_known_by_surname(gaz):
 
 
 def test_national_groups_are_not_the_state(gaz):
-    (found,) = _found(["Hundreds of Haitian exiles marched past the Canadian consulate, paying in Canadian cents."], gaz)
+    (found,) = _found(
+        ["Hundreds of Haitian exiles marched past the Canadian consulate, paying in Canadian cents."], gaz
+    )
     actors = [m[1] for m in found if m[2] == "actor"]
     assert "Haitian exiles" in actors
     assert "Haiti" not in actors
@@ -175,7 +177,12 @@ def test_rules_load_from_data_files():
 
 def test_an_ignored_phrase_is_no_name(gaz):
     sents = pd.DataFrame(
-        {"article": ["a.txt"], "sentence_id": [0], "start": [0], "text": ["Crowds gathered in Little Havana on Monday."]}
+        {
+            "article": ["a.txt"],
+            "sentence_id": [0],
+            "start": [0],
+            "text": ["Crowds gathered in Little Havana on Monday."],
+        }
     )
     out = match_actors(sents, gaz)
     assert out.empty  # not Cuba, and not a person called Little Havana
