@@ -154,8 +154,8 @@ def load_gazetteer(extra_paths=()) -> Gazetteer:
 
 def forget_loaded() -> None:
     """Drop cached gazetteers, so edited actor files are read again (the dashboard's rebuild)."""
-    _load.cache_clear()
-    _default.cache_clear()
+    _load.cache_clear()  # type: ignore[attr-defined]
+    _default.cache_clear()  # type: ignore[attr-defined]
 
 
 @loading.cached(maxsize=8)
@@ -175,7 +175,7 @@ def _load(extra_paths: tuple[str, ...]) -> Gazetteer:
     excluded = {fold(a) for _, doc in docs for a in doc.get("exclude_aliases") or []}
     notes: list[str] = []
     senses = _merge_tiers(tiers, excluded, notes)
-    rule = {}
+    rule: dict[str, set[str]] = {}
     for fname, doc in docs:
         for key, words in (doc.get("capital_rule") or {}).items():
             if key not in ("location_after", "locative_before", "actor_after"):
@@ -260,9 +260,9 @@ def _aliases(raw, name: str, source: str, where: str) -> list[Sense]:
     return out
 
 
-def _country_names(code: str, country, cldr: dict[str, str]) -> list[str]:
+def _country_names(code: str, country, cldr) -> list[str]:
     """English names of a country: CLDR short name first, then pycountry's."""
-    names = []
+    names: list[str] = []
     short = cldr.get(code[:2]) if len(code) == 2 else None
     if short and " - " not in short and "SAR" not in short:
         short = short.replace(" & ", " and ")
@@ -477,7 +477,7 @@ def gazetteer_table(gazetteer: Gazetteer | None = None) -> pd.DataFrame:
         for s in senses:
             if s.name:
                 aliases.setdefault(s.name, set()).add(s.alias)
-    rows = {"name": [], "kind": [], "category": [], "affiliation": [], "color": [], "aliases": []}
+    rows: dict[str, list] = {"name": [], "kind": [], "category": [], "affiliation": [], "color": [], "aliases": []}
     for name, entry in sorted(gaz.entries.items()):
         rows["name"].append(name)
         rows["kind"].append(entry.kind)

@@ -61,6 +61,9 @@ class EventLexicon:
 class Phrases(frozenset):
     """A set of word tuples that also knows their first words and lengths, for fast scans."""
 
+    first_words: frozenset[str]
+    lengths: list[int]
+
     def __new__(cls, phrases):
         self = super().__new__(cls, phrases)
         self.first_words = frozenset(p[0] for p in self)
@@ -71,6 +74,9 @@ class Phrases(frozenset):
         return words[j] in self.first_words and any(tuple(words[j : j + n]) in self for n in self.lengths)
 
 
+_NO_PHRASES = Phrases(())
+
+
 @dataclass(frozen=True)
 class CertaintyLexicon:
     negated: Phrases
@@ -79,9 +85,9 @@ class CertaintyLexicon:
     future: Phrases
     future_window: int
     attributed: Phrases
-    background: Phrases = Phrases(())
+    background: Phrases = _NO_PHRASES
     background_window: int = 0
-    perfect: Phrases = Phrases(())
+    perfect: Phrases = _NO_PHRASES
     perfect_window: int = 0
 
 

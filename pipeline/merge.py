@@ -150,7 +150,8 @@ def _tables(rows: list[dict], links: _Links, originals: dict[str, str]) -> tuple
     clusters: dict[int, list[dict]] = defaultdict(list)
     for i, r in enumerate(rows):
         clusters[links.find(i)].append(r)
-    events, evidence = [], []
+    events: list[dict] = []
+    evidence: list[dict] = []
     for group in clusters.values():
         group.sort(key=_rank)
         event_id = _event_id(group[0])

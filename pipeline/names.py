@@ -29,6 +29,7 @@ found it in `source`:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -285,7 +286,7 @@ def _name_end(text: str, start: int, rules: NameRules) -> int:
         lower = bare.lower()
         if len(bare) > 1 and bare.isupper() and "." not in bare:
             break  # an acronym is no part of a person's name
-        is_particle = lower in rules.particles or lower.split("-")[0] in rules.particles and "-" in lower
+        is_particle = lower in rules.particles or (lower.split("-")[0] in rules.particles and "-" in lower)
         if not (bare[:1].isupper() or is_particle) or lower in rules.not_names:
             break
         end = w.start() + len(bare)
@@ -327,7 +328,7 @@ def _titles_before(text: str, words: list[re.Match], k: int, rules: NameRules) -
         for n in range(min(rules.title_longest, k), 0, -1):
             chunk = words[k - n : k + 1]
             # titles and the name are separated by plain spaces only
-            if any(text[a.end() : b.start()].strip() for a, b in zip(chunk, chunk[1:])):
+            if any(text[a.end() : b.start()].strip() for a, b in itertools.pairwise(chunk)):
                 continue
             if " ".join(w.group().lower() for w in chunk[:-1]) in rules.title_set:
                 first, k = k - n, k - n
@@ -379,7 +380,7 @@ def _organization_before(text: str, at: int, mentions: list[tuple], rules: NameR
         start = text.index(words[1], start) if len(words) > 1 else end
         words = words[1:]
     # Ordinary words written in capitals mid-sentence are a name too ("Green Harbour chairman").
-    if not words or all(w.lower() in rules.common for w in words) and start == 0 or not _free(mentions, start, end):
+    if not words or (all(w.lower() in rules.common for w in words) and start == 0) or not _free(mentions, start, end):
         return None
     name = text[start:end]
     mentions.append((start, end, name, "actor", None, "names: organization before a role"))
