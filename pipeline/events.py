@@ -308,7 +308,7 @@ def _split_names(names: list[dict]) -> tuple[list[str], list[str], list[str]]:
         elif m["kind"] == "location":
             if m["name"] not in locations:
                 locations.append(m["name"])
-        elif m["name"] not in actors:
+        elif m["kind"] == "actor" and m["name"] not in actors:
             actors.append(m["name"])
     return actors, people, locations
 

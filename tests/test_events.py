@@ -424,3 +424,10 @@ def test_title_is_never_cut_mid_word():
     text = "Ruritania's parliament " + "approved the long and very detailed budget for the coming year " * 3
     title = make_title(text, [], [], 0)
     assert title.endswith("…") and text.startswith(title[:-1]) and text[len(title) - 1] == " "
+
+
+def test_a_news_agency_is_a_source_not_an_actor_of_the_event():
+    text = "Ruritania's embassy told the Reuters news agency on Monday that its staff were safe."
+    names = [("Ruritania", "Ruritania", "actor", None), ("Reuters", "Reuters", "source", None)]
+    ev = extract_events(*_article([(text, [("Monday", "1999-03-15", "day")], names)]))
+    assert list(ev.actors) == ["Ruritania"]
