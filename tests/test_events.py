@@ -397,6 +397,8 @@ def test_a_century_dates_no_act():
         ("The finance minister resigned on Monday.", "CONCEDE"),
         ("The rebels released two hostages on Monday.", "CONCEDE"),
         ("The senate ratified the treaty on Monday.", "AGREE"),
+        ("The junta forbade public gatherings on Monday.", "COERCE"),
+        ("The government dispatched troops to the border on Monday.", "MOBILIZE"),
     ],
 )
 def test_cues_for_common_acts(text, etype):
