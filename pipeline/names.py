@@ -142,7 +142,8 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
     _acronyms(text, mentions, article)
     runs = list(_CAPSEQ.finditer(text))
     _organizations(text, runs, mentions, rules)
-    _titled_people(text, list(_RUN_WORD.finditer(text)), mentions, article, rules)
+    if rules.title_last.intersection(text.lower().split()):  # most sentences hold no title at all
+        _titled_people(text, list(_RUN_WORD.finditer(text)), mentions, article, rules)
     _bare_names(text, runs, mentions, article, rules)
     mentions = [_as_source(m, rules) for m in mentions]
     dateline = DATELINE.match(text)
@@ -232,8 +233,10 @@ def _acronyms(text: str, mentions: list[tuple], article: ArticleNames) -> None:
 def _organizations(text: str, runs: list[re.Match], mentions: list[tuple], rules: NameRules) -> None:
     for seq in runs:
         # Cheap test first: most capitalized runs hold no head word and start no "X of Y".
-        plain = [_POSSESSIVE.sub("", w).lower().rstrip(".") for w in seq.group().split()]
-        if not (rules.org_words & set(plain)):
+        if " " not in seq.group():
+            continue  # a head alone ("Council") is no name
+        plain = seq.group().lower().replace("’s", " ").replace("'s", " ").replace(".", " ").replace("'", " ")
+        if rules.org_words.isdisjoint(plain.split()):
             continue
         words = [
             (w.group(), seq.start() + w.start(), seq.start() + w.end())
@@ -401,7 +404,11 @@ def _bare_names(
 ) -> None:
     for seq in runs:
         start = seq.start()
-        # Ordinary words ("Then", "Officials") open no name.
+        if " " not in seq.group():  # one word: only a surname named earlier in the article
+            word = _POSSESSIVE.sub("", seq.group()).rstrip(".,")
+            if word in article.people and _free(mentions, start, start + len(word)):
+                _person(text, start, start + len(word), None, "names: surname", mentions, article, rules)
+            continue
         # Ordinary words open no name at the start of a sentence ("Then", "Officials"), where every
         # word has a capital; elsewhere a capital is written on purpose ("James E. Ousley").
         skip = rules.ordinary if seq.start() == 0 else rules.not_names
