@@ -68,7 +68,12 @@ def extract_events(
     keys = sentence_keys(dated) & with_names
     # A sentence with an actor but no date of its own can still report an act of the
     # day's news (dated by the publication, see `context_date`).
-    undated = with_names - keys
+    # A sentence whose calendar date could not be placed ("Sunday" in an article of year 1) is not
+    # undated: its date is unknown. ("now", "recently" place nothing and leave a sentence undated.)
+    unplaced = timexes[
+        timexes["type"].isin(["DATE", "TIME"]) & timexes["date"].isna() & ~timexes["value"].str.endswith("_REF")
+    ]
+    undated = with_names - keys - sentence_keys(unplaced)
     if not with_names:
         return schema.empty(CANDIDATES)
     by_sentence_dates = _group(dated, keys)
@@ -88,8 +93,10 @@ def extract_events(
             if s["caption"] or not isinstance(pub, str) or not pub or s["sentence_id"] > news_end[s["article"]]:
                 continue
             dates = [context_date(pub)]
-        else:
+        elif key in keys:
             dates = by_sentence_dates[key]
+        else:
+            continue  # its only dates are too coarse or could not be placed
         row = _event_from_sentence(s, dates, by_sentence_names[key], pub, lexicon, certainty, key in ledes)
         if row is not None:
             rows.append(row)
