@@ -29,7 +29,19 @@ class ResourceError(ValueError):
 
     Every loader raises a subclass of this (`RuleError`, `GazetteerError`, ...), so a
     caller such as the command line catches one type and prints one clear line.
+    Raise it with a whole message ("rules.yaml: rule 'x': ...") or as
+    `(path, message, entry)`, which writes "name: entry: message".
     """
+
+    def __init__(self, where: str | Path, message: str | None = None, entry: str | None = None) -> None:
+        self.path: str | None = None if message is None else str(where)
+        self.entry = entry
+        if message is None:
+            text = str(where)
+        else:
+            name = Path(where).name or str(where)
+            text = f"{name}: {entry}: {message}" if entry else f"{name}: {message}"
+        super().__init__(text)
 
 
 def cached(maxsize: int = 8) -> Callable[[F], F]:

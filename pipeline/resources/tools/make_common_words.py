@@ -1,6 +1,6 @@
 """Write pipeline/resources/common_words.txt: the most frequent English words, lowercased.
 
-    pip install wordfreq && python scripts/make_common_words.py [N]
+    pip install wordfreq && python pipeline/resources/tools/make_common_words.py [N]
 
 The names stage reads a capitalized word sequence as a name only when one of
 its words is not an ordinary word ("Prime", "Minister" and "Relief" are;
@@ -16,12 +16,16 @@ from pathlib import Path
 
 from wordfreq import top_n_list
 
-OUT = Path(__file__).resolve().parents[1] / "pipeline" / "resources" / "common_words.txt"
+OUT = Path(__file__).resolve().parents[1] / "common_words.txt"
 
 
 def main(n: int = 10_000) -> None:
     words = sorted({w for w in top_n_list("en", n) if w.isalpha() and len(w) > 1})
-    header = f"# The {n} most frequent English words (wordfreq top_n_list), written by scripts/make_common_words.py\n"
+    header = (
+        f"# The {n} most frequent English words (wordfreq top_n_list), written by "
+        "pipeline/resources/tools/make_common_words.py\n"
+        "# Data: wordfreq by Robyn Speer, CC BY-SA 4.0 (https://github.com/rspeer/wordfreq)\n"
+    )
     OUT.write_text(header + "\n".join(words) + "\n", encoding="utf-8")
     print(f"{len(words)} words -> {OUT}")
 
