@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import actors, clean, events, ingest, merge, reprints, resolve, sentences, timex
+from pipeline import actors, clean, events, ingest, merge, reprints, resolve, salience, sentences, timex
 from pipeline.gazetteer import load_gazetteer
 from pipeline.schema import ARTICLES, conform, empty
 
@@ -254,6 +254,7 @@ def build(
     cands = pd.concat(all_cands, ignore_index=True) if all_cands else pd.DataFrame(columns=events.CANDIDATE_COLUMNS)
     arts = pd.concat(all_articles, ignore_index=True) if all_articles else empty(ARTICLES)
     ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event
+    ev = salience.score_salience(ev, evidence, arts)  # 9. how much each event matters
     seconds = time.perf_counter() - started
     stats = {
         "articles": len(arts),

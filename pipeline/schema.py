@@ -62,6 +62,11 @@ EVENTS: dict[str, tuple[str, str]] = {
         "True when every evidence sentence is a photo caption (hidden by default in the dashboard).",
     ),
     "sources": ("Int64", "Number of distinct articles that report the event."),
+    "salience": (
+        "float64",
+        "How much the event matters in this build (higher first): articles naming its date (twice when published "
+        "later), its share by sources, publishers, certainty and kind of act, times date precision.",
+    ),
     "articles": ("string", "The reporting articles' files, ';'-joined."),
     "article": ("string", "The file of the first (representative) evidence."),
     "published": ("string", "Publication date of `article`, YYYY-MM-DD."),
