@@ -5,7 +5,7 @@ Layout and state only; filtering, figures and exports live in `ui/`.
 
 import streamlit as st
 
-from ui import charts, data, detail, exports, filters, state
+from ui import charts, data, days, detail, exports, filters, page, state
 
 # Briefing mode is for screenshots: the sidebar starts folded away.
 st.set_page_config(
@@ -22,16 +22,27 @@ def load(src: str, fingerprint: str) -> tuple:
     return tables, filters.prepare(tables.events, tables.evidence)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def figure(fingerprint: str, chosen: filters.Filters, view_name: str, look: tuple, _view, _colors):
+    """The dressed figure, made once per filter state (a rerun that changes nothing else reuses it)."""
+    subtracks, width, font, goto, selected, title, subtitle, footnote, brief = look
+    kw = {"label_k": 12 if not chosen.top else min(chosen.top, 24), "width_px": width, "font_size": font}
+    kw |= {"goto": goto, "selected": selected, "height": 680 if brief else None}
+    if view_name == "Timeline":
+        fig = charts.timeline(_view, _colors, **kw)
+    else:
+        fig = charts.actor_tracks(_view, _colors, order=chosen.actors + chosen.people, people=subtracks, **kw)
+    return charts.dress(fig, title, subtitle, footnote, brief=brief)
+
+
 src = data.source()
-tables, events = load(src, data.fingerprint(src))
-options = {
-    "actors": filters.actor_options(events),
-    "event_types": sorted(events["event_type"].dropna().unique()),
-    "articles": sorted(tables.articles["article"].dropna()),
-}
+fingerprint = data.fingerprint(src)
+tables, events = load(src, fingerprint)
+options = page.options(events, tables)
 if "initialized" not in st.session_state:  # the URL sets the widgets once; then the widgets set the URL
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     st.session_state.update(state.widgets_from_params(params, options), initialized=True)
+notices = page.keep_valid(st.session_state, events, options)  # a link or a rebuild outside the data: clamp, say so
 
 
 def reset() -> None:
@@ -39,20 +50,25 @@ def reset() -> None:
     st.query_params.clear()
 
 
+brief = bool(st.session_state["brief"])
+lo, hi, most = filters.bounds(events)
 with st.sidebar:
     st.header("Filters")
-    st.multiselect("Actors", options["actors"], key="actors", placeholder="All actors")
+    st.multiselect("Actors", options["actors"], key="actors", placeholder="Countries, organizations, groups")
+    st.multiselect("People", options["people"], key="people", placeholder="People (affiliation)")
     st.radio("Events with", ["any of", "all of"], key="actor_mode", horizontal=True)
-    lo, hi, most = filters.bounds(events)
-    st.date_input("From", key="date_from", min_value=lo, max_value=hi, format="YYYY-MM-DD")
-    st.date_input("To", key="date_to", min_value=lo, max_value=hi, format="YYYY-MM-DD")
+    a, b = st.columns(2)
+    a.date_input("From", key="date_from", min_value=lo, max_value=hi, format="YYYY-MM-DD")
+    b.date_input("To", key="date_to", min_value=lo, max_value=hi, format="YYYY-MM-DD")
+    st.date_input("Go to date", key="goto", min_value=lo, max_value=hi, format="YYYY-MM-DD", help="Centres the axis")
+    st.number_input("Key events only (top N, 0 = all)", min_value=0, max_value=max(len(events), 1), key="top")
     st.multiselect("Event types", options["event_types"], key="event_types", placeholder="All types")
     st.multiselect("Articles", options["articles"], key="articles", placeholder="All articles")
     st.number_input("Minimum sources", min_value=1, max_value=most + 1, key="min_sources")
     st.text_input("Search titles and evidence", key="text")
     st.toggle("Photo captions", key="captions")
     st.toggle("Background (year or coarser)", key="background")
-    st.toggle("People as sub-tracks", key="people")
+    st.toggle("People as sub-tracks", key="subtracks")
     st.button("Reset filters", on_click=reset, key="reset", width="stretch")
 
 values = {k: st.session_state.get(k) for k in state.DEFAULTS}
@@ -60,70 +76,73 @@ st.query_params.from_dict(state.params_from_widgets(values))
 chosen = state.filters_from_widgets(values)
 view = filters.apply(events, chosen)
 
-top = st.columns([3, 2, 1])
-if not st.session_state["brief"]:  # the briefing chart carries its own title and subtitle
+if brief:
+    st.html(page.BRIEF_CSS)  # no controls in the frame: the chart is the slide
+else:
+    top = st.columns([3, 2, 1], vertical_alignment="bottom")
     top[0].title("News timeline")
+    top[1].radio("View", state.VIEWS, key="view", horizontal=True)
+    top[2].toggle("Briefing mode", key="brief")
     st.html(detail.count_line(len(view), len(events), filters.describe(chosen, view)))
-top[1].radio("View", state.VIEWS, key="view", horizontal=True)
-top[2].toggle("Briefing mode", key="brief")
+for note in notices:
+    st.warning(note)
 
+title = st.session_state["brief_title"] or filters.title(chosen, view)
+subtitle, footnote = page.subtitle(chosen, view), page.footnote(view, tables)
+fig = None
 if view.empty:
     st.info(filters.empty_message(events, chosen))
-if st.session_state["view"] == "Timeline":
-    fig = charts.timeline(view)
 else:
-    fig = charts.actor_tracks(view, order=chosen.actors, people=st.session_state["people"])
-if st.session_state["brief"]:
-    footnote = (
-        f"Sources: {len(set(x for a in view['_articles'] for x in a))} articles · built {tables.built_at} "
-        f"· dates resolved against each article's publication date"
-    )
-    fig = charts.brief(
-        fig,
-        "Events by date" if st.session_state["view"] == "Timeline" else "Events by actor",
-        filters.describe(chosen, view),
-        footnote,
-    )
-st.plotly_chart(fig, width="stretch", config=charts.CONFIG, key="chart")
+    goto = days.from_date(st.session_state["goto"]) if st.session_state["goto"] else None
+    look = (values["subtracks"], 1180 if brief else 760, 14 if brief else 12, goto, values["event"] or None)
+    fig = figure(fingerprint, chosen, values["view"], look + (title, subtitle, footnote, brief), view, tables.colors)
+    chart_col, side = st.columns([3, 1]) if values["event"] and not brief else (st.container(), None)
+    with chart_col:
+        clicked = st.plotly_chart(
+            fig, width="stretch", config=charts.CONFIG, key="chart", on_select="rerun", selection_mode="points"
+        )
+    page.follow_click(st.session_state, clicked, view)
+    if side is not None:
+        with side:
+            page.show_detail(st, values["event"], events, tables)
 
-if not st.session_state["brief"]:
+if brief:
+    st.html("<div style='height:100vh'></div>")  # the controls below stay out of the frame
+    st.text_input("Briefing title", key="brief_title", placeholder=filters.title(chosen, view))
+    st.toggle("Briefing mode", key="brief")
+else:
     # Exports are made when clicked, not on every rerun (a 20,000-event CSV is not free).
     d1, d2, d3, d4 = st.columns(4)
-    subtitle = filters.describe(chosen, view)
     d1.download_button("Events (CSV)", lambda: exports.to_csv(view), "events.csv", "text/csv")
     d2.download_button(
         "TimelineJS (JSON)",
-        lambda: exports.to_timelinejs(view, "News timeline", subtitle),
+        lambda: exports.to_timelinejs(view, title, subtitle, tables.articles),
         "timeline.json",
         "application/json",
     )
-    d3.download_button("Chart (HTML)", lambda: exports.to_html(fig), "chart.html", "text/html")
+    d3.download_button(
+        "Chart (HTML)", lambda: exports.to_html(fig, title), "chart.html", "text/html", disabled=fig is None
+    )
     d4.download_button(
         "Chart (PNG)",
-        lambda: exports.to_png(charts.brief(fig, "Events", subtitle, "")),
+        lambda: exports.to_png(fig),
         "chart.png",
         "image/png",
-        disabled=exports.chromium_path() is None,
-        help="Needs Chromium; the chart's camera button also saves a PNG",
+        disabled=exports.chromium_path() is None or fig is None,
+        help="Needs Chromium; the chart's camera button saves the same picture",
     )
-
-    columns = ["date", "precision", "title", "event_type", "actors", "sources", "certainty", "date_text"]
-    picked = st.dataframe(
-        view[columns], hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="table"
-    )
-    rows = picked.selection.rows if picked else []
-    if rows:  # a selected row opens its detail, and the link opens it too
-        st.session_state["event"] = view.iloc[rows[0]]["event_id"]
-        st.query_params["event"] = st.session_state["event"]
-    event = events[events["event_id"] == st.session_state["event"]]
-    if len(event):
-        event = event.iloc[0]
-        st.html(detail.event_header(event))
-        for s in detail.sources(event["event_id"], tables.evidence, tables.articles):
-            with st.container(border=True):
-                st.html(detail.source_header(s))
-                st.html(s["html"])
-    else:
-        st.caption("Select a row to see every source with its evidence highlighted.")
+    if len(view):
+        picked = st.dataframe(
+            page.table(view),
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="single-row",
+            key="table",
+            column_config=page.COLUMNS,
+        )
+        page.follow_row(st.session_state, picked, view)
+    if not values["event"]:
+        st.caption("Click a point or select a row to see every source with its evidence highlighted.")
     with st.expander(f"Build: {tables.summary or f'{len(tables.problems)} problems'}"):
         st.text("\n".join(tables.problems) or "No problems.")

@@ -224,6 +224,9 @@ def _assemble(events, evidence, paragraphs, published, rng):
             "text": texts,
         }
     )
+    from pipeline.salience import score_salience
+
+    events = score_salience(events.assign(salience=None), ev, articles)  # as the build scores them
     return (
         schema.conform(events, schema.EVENTS),
         schema.conform(ev, schema.EVIDENCE),

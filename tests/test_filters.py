@@ -4,7 +4,7 @@ from datetime import date
 
 import pandas as pd
 
-from ui import filters
+from ui import days, filters
 from ui.filters import Filters
 
 
@@ -29,14 +29,16 @@ def test_actor_any_of_and_all_of(seed_events):
 
 
 def test_people_are_filterable_like_actors(seed_events):
-    view = filters.apply(seed_events, Filters(actors=("Mikhail Bogdanov (Russia)",)))
+    assert "Mikhail Bogdanov (Russia)" in filters.people_options(seed_events)
+    assert not any("(" in a for a in filters.actor_options(seed_events))
+    view = filters.apply(seed_events, Filters(people=("Mikhail Bogdanov (Russia)",)))
     assert len(view) and all("Mikhail Bogdanov (Russia)" in p for p in view["_people"])
 
 
 def test_date_range_keeps_overlapping_spans(seed_events):
     view = filters.apply(seed_events, Filters(date_from=date(2024, 12, 8), date_to=date(2024, 12, 8)))
-    assert len(view) and (view["_start"] <= pd.Timestamp("2024-12-08")).all()
-    assert (view["_end"] >= pd.Timestamp("2024-12-08")).all()
+    day = days.from_date(date(2024, 12, 8))
+    assert len(view) and (view["_start"] <= day).all() and (view["_end"] >= day).all()
 
 
 def test_min_sources_and_search_over_every_source(seed_events):
@@ -74,4 +76,20 @@ def test_spans_for_coarse_dates(synthetic):
 def test_describe_states_filters_and_span(seed_events):
     f = Filters(actors=("Russia",), min_sources=2)
     text = filters.describe(f, filters.apply(seed_events, f))
-    assert "any of: Russia" in text and "at least 2 sources" in text and "2024" in text
+    assert "involving Russia" in text and "at least 2 articles" in text and "2024" in text
+    assert "photo captions" in text and "left out" in text
+
+
+def test_title_says_the_filters_in_words(seed_events):
+    f = Filters(actors=("Russia", "Iran"), actor_mode="all of", date_from=date(2024, 12, 6), date_to=date(2024, 12, 16))
+    title = filters.title(f, filters.apply(seed_events, f))
+    assert title.startswith("Russia and Iran, ") and "Dec 2024" in title
+    assert filters.title(Filters(people=("Mikhail Bogdanov (Russia)",)), seed_events).startswith("Mikhail Bogdanov,")
+
+
+def test_top_n_keeps_the_most_salient(seed_events):
+    view = filters.apply(seed_events, Filters(top=3))
+    everything = filters.apply(seed_events, Filters())
+    assert len(view) == 3
+    assert set(view["event_id"]) == set(everything.nsmallest(3, "_rank")["event_id"])
+    assert view["_salience"].min() >= everything["_salience"].median()

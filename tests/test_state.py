@@ -4,12 +4,18 @@ from datetime import date
 
 from ui import state
 
-OPTIONS = {"actors": ["Russia", "Iran", "HTS"], "event_types": ["CONSULT", "ASSAULT"], "articles": ["a.txt"]}
+OPTIONS = {
+    "actors": ["Russia", "Iran", "HTS"],
+    "people": ["Mikhail Bogdanov (Russia)"],
+    "event_types": ["CONSULT", "ASSAULT"],
+    "articles": ["a.txt"],
+}
 
 
 def test_round_trip_keeps_every_filter():
     params = {
         "actor": ["Iran", "HTS"],
+        "person": ["Mikhail Bogdanov (Russia)"],
         "match": ["all of"],
         "type": ["ASSAULT"],
         "article": ["a.txt"],
@@ -17,10 +23,13 @@ def test_round_trip_keeps_every_filter():
         "q": ["Damascus"],
         "captions": ["1"],
         "background": ["1"],
-        "people": ["1"],
+        "subtracks": ["1"],
         "brief": ["1"],
         "from": ["2024-12-01"],
         "to": ["2024-12-31"],
+        "on": ["2024-12-08"],
+        "top": ["10"],
+        "title": ["Russia in Syria"],
         "view": ["Actor tracks"],
         "event": ["abc123"],
     }
@@ -30,6 +39,7 @@ def test_round_trip_keeps_every_filter():
     assert {k: v if isinstance(v, list) else [v] for k, v in back.items()} == params
     f = state.filters_from_widgets(values)
     assert f.actors == ("Iran", "HTS") and f.actor_mode == "all of" and f.min_sources == 2 and f.captions
+    assert f.people == ("Mikhail Bogdanov (Russia)",) and f.top == 10 and values["goto"] == date(2024, 12, 8)
 
 
 def test_defaults_make_an_empty_query():

@@ -1,277 +1,358 @@
 """Plotly figures of the filtered events: the timeline and the per-actor tracks.
 
-Reads the events table as `ui.filters.prepare` leaves it (`_start`, `_end`,
-`_actors`, `_people`, `_span` plus the schema columns). Each builder is
-DataFrame -> go.Figure with no Streamlit in sight, so tests assert on figures.
-WebGL traces (Scattergl) keep 20,000 events responsive; labels go only to the
-most corroborated events and rows are packed so labels never overlap.
+Reads the events table as `ui.filters.prepare` leaves it (`_start`, `_end` as
+day numbers, `_actors`, `_people`, `_span`, `_rank` plus the schema columns)
+and the actor colors computed once with the tables (`ui.colors`). Each
+builder is DataFrame -> go.Figure with no Streamlit in sight, so tests assert
+on figures. The axis opens on the window that holds most events; the few
+outside it are said on the chart and reachable with the range slider. Labels
+are the key events' titles, wrapped (never cut), packed so they never overlap.
 """
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
+import bisect
+import textwrap
 from html import escape
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui import density
+from pipeline.schema import split_person
+from ui import days, density
+from ui.colors import OTHER, OTHER_COLOR, legend_colors
 
-#: Fallback palette (colorblind-friendly, Okabe-Ito + Tableau) when the gazetteer has no color.
-PALETTE = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#8C564B",
-    "#7F3C8D",
-    "#11A579",
-    "#3969AC",
-    "#E73F74",
-    "#80BA5A",
-    "#F2B701",
-    "#008695",
-)
-NO_ACTOR = "#8C8C8C"
-#: Browser config: the modebar camera saves a 2x PNG even when kaleido is missing.
-CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "timeline"}}
+#: Browser config: the modebar camera saves the dressed figure as a 16:9 slide.
+CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900, "scale": 2, "filename": "timeline"},
+}
 #: Above this many events in view, draw counts instead of one mark per event.
 AGGREGATE_ABOVE = 1500
-#: How many of the most corroborated events stay drawn one by one over the counts.
+#: How many key events stay drawn one by one over the counts.
 TOP_IN_AGGREGATE = 40
 FONT = "Inter, Helvetica, Arial, sans-serif"
+INK = "#1f1f1f"
 #: The narrowest time window drawn, in days (dates are days: hour ticks would be noise).
 MIN_DAYS_SHOWN = 10
+#: Figure height around the plot area: title, subtitle, legend, axis, range slider, footnote (px).
+OVERHEAD_PX = 260
+MAX_HEIGHT = 820
+#: Share of the events the opening window must hold; outliers beyond it are said, not drawn squashed.
+FOCUS_SHARE = 0.85
 
 
-def _hashed_color(name: str) -> str:
-    return PALETTE[int(hashlib.md5(name.encode()).hexdigest(), 16) % len(PALETTE)]
+def wrap(title: str, width: int = 28, max_lines: int = 3) -> list[str]:
+    """A title as lines of about `width` characters; a long title gets wider lines, never cut."""
+    title = " ".join(str(title or "").split())
+    if not title:
+        return [""]
+    width = max(width, -(-len(title) // max_lines))
+    lines = textwrap.wrap(title, width, break_long_words=False) or [title]
+    while len(lines) > max_lines:
+        width += 2
+        lines = textwrap.wrap(title, width, break_long_words=False)
+    return lines
 
 
-@lru_cache(maxsize=1)
-def gazetteer():
-    """The loaded gazetteer, or None while it cannot load (colors then come from a hash).
-
-    Loaded once per process; `ui.data` clears this cache when the actor files change.
-    """
-    try:
-        from pipeline.gazetteer import load_gazetteer
-
-        return load_gazetteer()
-    except Exception:
-        return None
-
-
-def affiliation(name: str) -> str | None:
-    """'Vladimir Putin (Russia)' -> 'Russia'; an actor has none."""
-    if name.endswith(")") and " (" in name:
-        return name[name.rindex(" (") + 2 : -1]
-    return None
-
-
-def actor_colors(names) -> dict[str, str]:
-    """Stable '#rrggbb' per actor from the actor data, never from order of appearance.
-
-    A person takes the color of their affiliation so sub-tracks read as one group.
-    """
-    gaz = gazetteer()
-    out = {}
-    for name in names:
-        key = affiliation(name) or name
-        color = None
-        if gaz is not None:
-            from pipeline.gazetteer import actor_color
-
-            try:
-                color = actor_color(key, gaz)
-            except Exception:
-                color = None
-        out[name] = color or _hashed_color(key)
-    return out
+def _text_px(lines: list[str], font_size: int) -> float:
+    return max(len(x) for x in lines) * font_size * 0.56 + font_size
 
 
 def hover_texts(view: pd.DataFrame) -> list[str]:
-    """Hover: title, the date as written and as resolved, actors, number of sources (escaped)."""
+    """Hover: the whole title, the date as written and as resolved, actors, people, sources (escaped)."""
     out = []
-    for t, dt, d, de, p, a, s in zip(
+    for t, dt, s0, s1, p, a, pe, s in zip(
         view["title"].fillna(""),
         view["date_text"].fillna(""),
-        view["date"].fillna(""),
-        view["date_end"].fillna(""),
+        view["_start"],
+        view["_end"],
         view["precision"].fillna(""),
         view["actors"].fillna(""),
+        view["people"].fillna("") if "people" in view else [""] * len(view),
         view["sources"].fillna(1),
     ):
-        when = d if not de or de == d else f"{d} … {de}"
+        when = days.label(s0) if s0 == s1 else days.span_label(s0, s1)
         written = f"'{escape(dt)}' → " if dt else ""
-        out.append(
-            f"<b>{escape(t)}</b><br>{written}{when} ({escape(p)})<br>"
-            f"{escape(a.replace(';', ', ')) or 'no actor'}<br>{int(s)} source{'s' * (int(s) != 1)}"
-        )
+        who = escape(a.replace(";", ", ")) or "no actor"
+        if pe:
+            who += "<br>" + escape(", ".join(split_person(x.strip())[0] for x in pe.split(";") if x.strip()))
+        lines = "<br>".join(escape(x) for x in wrap(t, 60, 4))
+        out.append(f"<b>{lines}</b><br>{written}{when} ({escape(p)})<br>{who}<br>{int(s)} source{'s' * (int(s) != 1)}")
     return out
 
 
-def _days(ts: pd.Series) -> np.ndarray:
-    return ts.to_numpy("datetime64[ns]").astype("int64") / 86_400e9
+def focus_window(start: np.ndarray, end: np.ndarray, share: float = FOCUS_SHARE) -> tuple[float, float]:
+    """The shortest window of days holding `share` of the events (all of them when that is not much shorter)."""
+    lo, hi = float(np.nanmin(start)), float(np.nanmax(end))
+    n = len(start)
+    k = max(1, int(np.ceil(share * n)))
+    if n < 4 or k >= n:
+        return lo, hi
+    order = np.argsort(start, kind="stable")
+    s, e = start[order], np.maximum.accumulate(end[order])
+    widths = e[k - 1 :] - s[: n - k + 1]
+    i = int(np.argmin(widths))
+    a, b = float(s[i]), float(e[i + k - 1])
+    # Keep every event the window already reaches, and focus only when it really narrows the view.
+    if (b - a) > 0.5 * (hi - lo):
+        return lo, hi
+    return a, b
 
 
-def _to_ts(days: float) -> pd.Timestamp:
-    return pd.Timestamp(int(days * 86_400e9))
+def outside_note(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> tuple[str, str]:
+    """'+1 event in July 2024' for the events left and right of the opening window."""
+    notes = []
+    for mask, word in ((end < lo, "before"), (start > hi, "after")):
+        n = int(mask.sum())
+        if not n:
+            notes.append("")
+            continue
+        months = {days.month_label(x) for x in start[mask]}
+        where = f"in {months.pop()}" if len(months) == 1 else f"{word} {days.label(lo if word == 'before' else hi)}"
+        notes.append(f"+{n} event{'s' * (n != 1)} {where}")
+    return notes[0], notes[1]
 
 
-def pack_rows(starts: np.ndarray, ends: np.ndarray, max_rows: int, drop: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Greedy interval packing: each item goes to the first row free at its start.
+def pack(
+    ext0: np.ndarray,
+    ext1: np.ndarray,
+    height: np.ndarray,
+    max_lanes: int,
+    mark0: np.ndarray | None = None,
+    mark1: np.ndarray | None = None,
+    order: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First-fit packing of rectangles [ext0, ext1) x `height` lanes, in `order` (default: by ext0).
 
-    Items must be sorted by start. Past `max_rows` an item shares the row that
-    frees up first (flagged in the second array), so 20,000 events stay in a
-    readable band instead of a tower. With `drop`, such items take no room
-    (the caller leaves them out).
+    Returns (first lane, shared, fell back). A labelled item that finds no room
+    for its label tries its bare mark [mark0, mark1) on one lane (fell back: draw
+    it unlabelled); one that finds no room at all shares a lane without taking
+    room (shared), so a crowded view stays a band and never blocks later items.
     """
-    row_end = np.full(max_rows, -np.inf)
-    used = 0
-    rows = np.empty(len(starts), dtype=int)
-    shared = np.zeros(len(starts), dtype=bool)
-    for i, (s, e) in enumerate(zip(starts, ends)):
-        free = np.flatnonzero(row_end[:used] < s)
-        if len(free):
-            r = free[0]
-        elif used < max_rows:
-            r, used = used, used + 1
-        else:
-            r, shared[i] = int(np.argmin(row_end)), True
-        rows[i] = r
-        if not (drop and shared[i]):
-            row_end[r] = max(row_end[r], e)
-    return rows, shared
+    n = len(ext0)
+    lanes, shared, fell = np.zeros(n, dtype=int), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    starts: list[list[float]] = [[] for _ in range(max_lanes)]
+    ends: list[list[float]] = [[] for _ in range(max_lanes)]
+
+    def free(lane: int, a: float, b: float) -> bool:
+        k = bisect.bisect_left(starts[lane], b)  # intervals starting before b ...
+        return k == 0 or ends[lane][k - 1] <= a  # ... the last of them must end by a (they never overlap)
+
+    def place(a: float, b: float, h: int) -> int:
+        for r in range(0, max_lanes - h + 1):
+            if all(free(r + j, a, b) for j in range(h)):
+                for j in range(h):
+                    k = bisect.bisect_left(starts[r + j], a)
+                    starts[r + j].insert(k, a)
+                    ends[r + j].insert(k, b)
+                return r
+        return -1
+
+    for i in np.argsort(ext0, kind="stable") if order is None else order:
+        r = place(float(ext0[i]), float(ext1[i]), int(min(height[i], max_lanes)))
+        if r < 0 and mark0 is not None and mark1 is not None:
+            r = place(float(mark0[i]), float(mark1[i]), 1)
+            fell[i] = r >= 0
+        if r < 0:
+            r, shared[i] = int(i % max_lanes), True
+        lanes[i] = r
+    return lanes, shared, fell
 
 
-def clear_labels(
-    rows: np.ndarray, ext0: np.ndarray, ext1: np.ndarray, mark0: np.ndarray, mark1: np.ndarray, is_label: np.ndarray
-) -> np.ndarray:
-    """Keep a label only where no other event's mark sits on its row inside its extent."""
-    keep = is_label.copy()
-    for i in np.flatnonzero(is_label):
-        hit = (rows == rows[i]) & (mark1 > ext0[i]) & (mark0 < ext1[i])
-        hit[i] = False
-        keep[i] = not hit.any()
-    return keep
+def pack_rows(starts: np.ndarray, ends: np.ndarray, max_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """One lane per item: each to the first row free over its extent (shared when none is)."""
+    lanes, shared, _ = pack(starts, ends, np.ones(len(starts), dtype=int), max_rows)
+    return lanes, shared
 
 
 def label_order(view: pd.DataFrame) -> pd.Index:
-    """Events ranked for labelling: most sources first, asserted before reported, then earlier."""
-    rank = view.assign(_asserted=view["certainty"].eq("asserted").fillna(False))
-    return rank.sort_values(["sources", "_asserted", "_start"], ascending=[False, False, True]).index
+    """Events ranked for labelling: most salient first (the build's `salience`, else sources)."""
+    return view.sort_values(["_rank"], kind="stable").index
 
 
-def _short(title: str, n: int = 42) -> str:
-    return title if len(title) <= n else title[: n - 1].rstrip() + "…"
+def _ticks(lo: float, hi: float) -> dict:
+    """Daily ticks for short spans, weekly up to four months; Plotly's own beyond."""
+    span = hi - lo
+    if span <= 16:
+        return {"dtick": 86_400_000, "tickformat": "%-d %b"}
+    if span <= 35:
+        return {"dtick": 2 * 86_400_000, "tickformat": "%-d %b"}
+    if span <= 120:
+        return {"dtick": 7 * 86_400_000, "tickformat": "%-d %b"}
+    return {}
+
+
+def _layout_labels(view, width_px, font_size, label_k, lo, hi):
+    """Per event: label lines (empty when unlabelled), label and mark extents in days, lanes needed, order."""
+    days_per_px = max(hi - lo, 1) / width_px
+    start, end = view["_start"].to_numpy(float), view["_end"].to_numpy(float) + 1
+    span = view["_span"].to_numpy(bool)
+    # A point sits at noon and is 10 px wide; a span covers its days.
+    mark0 = np.where(span, start, start + 0.5) - 7 * days_per_px
+    mark1 = np.where(span, end, start + 0.5) + 7 * days_per_px
+    inside = (end >= lo) & (start <= hi)
+    ranked = list(label_order(view[inside]))[:label_k]
+    is_label = view.index.isin(ranked)
+    lines = [wrap(t) if lab else [] for t, lab in zip(view["title"].fillna(""), is_label)]
+    text_days = np.array([_text_px(x, font_size) * days_per_px if x else 0.0 for x in lines])
+    right = mark1 + text_days <= hi + 4 * days_per_px
+    ext0 = np.where(is_label & ~right, mark0 - text_days, mark0)
+    ext1 = np.where(is_label & right, mark1 + text_days, mark1)
+    height = np.array([max(1, len(x)) for x in lines])
+    # Labelled events are placed first, most salient first; then the rest by date.
+    position = {idx: k for k, idx in enumerate(view.index)}
+    order = np.array([position[i] for i in ranked] + [k for k in np.argsort(ext0, kind="stable") if not is_label[k]])
+    return lines, right, ext0, ext1, height, is_label, days_per_px, mark0, mark1, order
 
 
 def timeline(
     view: pd.DataFrame,
+    colors: dict[str, str] | None = None,
     label_k: int = 12,
-    width_px: int = 1000,
-    max_rows: int = 28,
+    width_px: int = 760,
+    max_rows: int = 30,
     aggregate_above: int = AGGREGATE_ABOVE,
+    font_size: int = 12,
+    goto: float | None = None,
+    selected: str | None = None,
+    height: int | None = None,
 ) -> go.Figure:
     """All filtered events over time: day events as points, coarser or ranged dates as spans.
 
     Above `aggregate_above` events the chart shows counts per day/week/month
-    (stacked by first actor) under a strip of the most corroborated events.
+    (stacked by each event's first-named actor) under a strip of key events.
     """
     fig = go.Figure()
     if view.empty:
         return _style(fig, height=260)
     first = view["_actors"].map(lambda a: a[0] if a else "no actor")
-    colors = actor_colors([a for a in first.unique() if a != "no actor"]) | {"no actor": NO_ACTOR}
-    if len(view) <= aggregate_above:
-        n_rows = _draw_packed(fig, view, first, colors, label_k, width_px, max_rows, "y")
-        fig.update_yaxes(visible=False, range=[n_rows - 0.4, -0.6])
-        return _style(fig, height=min(140 + 24 * n_rows, 760))
-    unit = density.bin_unit(view)
-    density.add_count_bars(fig, view, first, colors, unit)
-    # The strip's packing must measure against the full span the counts cover.
-    # Highlights: the most corroborated events of each twelfth of the span, so they spread out.
-    ranked = view.loc[label_order(view)]
-    slice_ = pd.cut(_days(ranked["_start"]), 12, labels=False)
-    top = ranked.groupby(slice_, sort=False).head(TOP_IN_AGGREGATE // 12 + 1)
-    top = top.assign(_span_lo=view["_start"].min(), _span_hi=view["_end"].max())
-    n_rows = _draw_packed(fig, top, first, colors, len(top), width_px, 8, "y2", drop_shared=True)
-    fig.update_layout(
-        yaxis={"domain": [0, 0.58], "title": f"events per {unit}"},
-        yaxis2={"domain": [0.62, 1], "visible": False, "range": [n_rows - 0.4, -0.6]},
+    palette = legend_colors(first[first != "no actor"].value_counts().index, colors or {})
+    key = first.map(lambda a: a if a in palette else (OTHER if a != "no actor" else "no actor"))
+    palette = palette | {OTHER: OTHER_COLOR, "no actor": "#b0b0b0"}
+    start, end = view["_start"].to_numpy(float), view["_end"].to_numpy(float) + 1
+    lo, hi = focus_window(start, end)
+    if goto is not None and not lo <= goto <= hi:
+        lo, hi = goto - MIN_DAYS_SHOWN / 2, goto + MIN_DAYS_SHOWN / 2
+    if len(view) > aggregate_above:
+        return _aggregated(fig, view, key, palette, width_px, font_size, goto)
+    # Lanes are one line of label text tall: as many as the figure's plot area holds.
+    line_px = font_size * 1.45
+    max_rows = min(max_rows, int(((height or MAX_HEIGHT) - OVERHEAD_PX) / line_px))
+    laid = _layout_labels(view, width_px, font_size, label_k, lo, hi)
+    lines, right, ext0, ext1, lanes_needed, is_label, dpp, mark0, mark1, order = laid
+    lanes, shared, fell = pack(ext0, ext1, lanes_needed, max_rows, mark0, mark1, order)
+    # A label that found no room is dropped rather than drawn over another.
+    is_label &= ~shared & ~fell
+    view = view.assign(_row=lanes, _hover=hover_texts(view), _key=key.to_numpy())
+    for name in [k for k in palette if k in set(view["_key"])]:
+        group = view[view["_key"] == name]
+        _add_marks(fig, group, group["_row"], palette[name], name, legend=True)
+    _add_labels(fig, view, lines, right, is_label, font_size)
+    _mark(fig, view, selected, goto)
+    n_lanes = int((lanes + np.where(is_label, lanes_needed, 1)).max())
+    pad = 6 * dpp
+    lo_shown, hi_shown = lo - pad, hi + pad
+    if is_label.any():
+        lo_shown = min(lo_shown, float(ext0[is_label].min()) - pad)
+        hi_shown = max(hi_shown, float(ext1[is_label].max()) + pad)
+    if hi_shown - lo_shown < MIN_DAYS_SHOWN:
+        mid = (lo_shown + hi_shown) / 2
+        lo_shown, hi_shown = mid - MIN_DAYS_SHOWN / 2, mid + MIN_DAYS_SHOWN / 2
+    if height:  # a fixed frame (briefing): the lanes fill it from the top
+        n_lanes = max(n_lanes, int((height - OVERHEAD_PX) / line_px))
+    fig.update_yaxes(visible=False, range=[n_lanes - 0.3, -0.7], fixedrange=True)
+    _time_axis(fig, start, end, lo_shown, hi_shown, lo, hi)
+    return _style(fig, height=height or int(min(max(OVERHEAD_PX + line_px * n_lanes, 360), MAX_HEIGHT)))
+
+
+def _time_axis(fig, start, end, lo_shown, hi_shown, lo, hi) -> None:
+    """The focused range, a range slider over everything, and a note on what lies outside."""
+    full_lo, full_hi = float(np.nanmin(start)), float(np.nanmax(end))
+    fig.update_xaxes(
+        type="date",
+        range=days.iso([lo_shown, hi_shown]),
+        automargin=True,
+        showgrid=True,
+        gridcolor="#ECECEC",
+        **_ticks(lo_shown, hi_shown),
     )
-    fig.update_xaxes(type="date")
-    return _style(fig, height=620)
+    left, right = outside_note(start, end, lo_shown, hi_shown)
+    if left or right:
+        pad = (full_hi - full_lo) * 0.01 + 1
+        fig.update_xaxes(
+            rangeslider={"visible": True, "thickness": 0.06, "range": days.iso([full_lo - pad, full_hi + pad])}
+        )
+    for text, x, anchor in ((left, 0, "left"), (right, 1, "right")):
+        if text:
+            fig.add_annotation(
+                text=("‹ " + text) if anchor == "left" else (text + " ›"),
+                xref="paper",
+                yref="paper",
+                x=x,
+                y=0,
+                xanchor=anchor,
+                yanchor="bottom",
+                showarrow=False,
+                bgcolor="rgba(255,255,255,0.85)",
+                font={"size": 12, "color": "#333"},
+                name="outside",
+            )
 
 
-def _draw_packed(
-    fig: go.Figure,
-    view: pd.DataFrame,
-    first: pd.Series,
-    colors: dict[str, str],
-    label_k: int,
-    width_px: int,
-    max_rows: int,
-    yaxis: str,
-    drop_shared: bool = False,
-) -> int:
-    """Draw events on packed rows with labels for the top `label_k`; return the number of rows."""
-    view = view.sort_values("_start")
-    start, end = _days(view["_start"]), _days(view["_end"]) + 1  # a date covers its whole last day
-    x0, x1 = start.min(), end.max()
-    if "_span_lo" in view:
-        x0, x1 = min(x0, _days(view["_span_lo"]).min()), max(x1, _days(view["_span_hi"]).max() + 1)
-    days_per_px = max(x1 - x0, 1) / width_px
-    is_label = view.index.isin(label_order(view)[:label_k])
-    labels = [_short(t) for t in view["title"].fillna("")]
-    # A labelled event reserves room for its text, so packed rows never let labels collide.
-    text_days = np.array([(len(s) * 7 + 14) * days_per_px for s in labels])
-    right = end + text_days <= x1 + (x1 - x0) * 0.02
-    ext0 = np.where(is_label & ~right, start - text_days, start)
-    ext1 = np.where(is_label & right, end + text_days, end + 10 * days_per_px)
-    order = np.argsort(ext0, kind="stable")
-    rows, shared = np.empty(len(view), dtype=int), np.empty(len(view), dtype=bool)
-    rows[order], shared[order] = pack_rows(ext0[order], ext1[order], max_rows, drop_shared)
-    if drop_shared:  # a strip of highlights shows only what fits
-        keep = ~shared
-        view, rows, right, ext0, ext1 = view[keep], rows[keep], right[keep], ext0[keep], ext1[keep]
-        labels, start, end, is_label = [t for t, k in zip(labels, keep) if k], start[keep], end[keep], is_label[keep]
-    is_label = clear_labels(rows, ext0, ext1, start, end + 4 * days_per_px, is_label)
-    # Room for labels at both ends, also when the counts below span less.
-    lo, hi = min(ext0.min(), x0) - 5 * days_per_px, max(ext1.max(), x1) + 5 * days_per_px
-    if hi - lo < MIN_DAYS_SHOWN:  # a day or two in view: show a week around it, not hours
-        mid = (lo + hi) / 2
-        lo, hi = mid - MIN_DAYS_SHOWN / 2, mid + MIN_DAYS_SHOWN / 2
-    fig.update_xaxes(range=[_to_ts(lo), _to_ts(hi)])
-    view = view.assign(_row=rows, _hover=hover_texts(view), _label=labels, _right=right, _is_label=is_label)
-    aggregated = yaxis != "y"
-    for actor, group in view.groupby(first.loc[view.index], sort=False):
-        _add_marks(fig, group, group["_row"], colors[actor], actor, legend=not aggregated, yaxis=yaxis)
-    for side, part in view[view["_is_label"]].groupby("_right"):
-        # A point is drawn at noon of its day: its label starts there, not a half-day away.
-        noon = part["_start"] + pd.Timedelta(hours=12)
-        x = np.where(part["_span"], part["_end"] + pd.Timedelta(days=1) if side else part["_start"], noon)
+def _add_labels(fig, view, lines, right, is_label, font_size, yref: str = "y") -> None:
+    """Titles as annotations beside their marks (annotations stay out of the range slider's miniature)."""
+    mask = np.asarray(is_label, bool)
+    if not mask.any():
+        return
+    part = view[mask]
+    part_lines = [x for x, m in zip(lines, mask) if m]
+    span = part["_span"].to_numpy(bool)
+    rows = zip(part["event_id"], part["_start"], part["_end"], part["_row"], span)
+    for (event_id, s0, s1, row, sp), lns, side in zip(rows, part_lines, np.asarray(right)[mask]):
+        x = (s1 + 1 if side else s0) if sp else s0 + 0.5
+        fig.add_annotation(
+            x=days.iso([x])[0],
+            y=float(row) + (len(lns) - 1) / 2,
+            xref="x",
+            yref=yref,
+            text="<br>".join(escape(t) for t in lns),
+            showarrow=False,
+            xanchor="left" if side else "right",
+            xshift=7 if side else -7,
+            align="left" if side else "right",
+            font={"size": font_size, "color": INK},
+            name=f"label:{event_id}",
+        )
+
+
+def _mark(fig, view, selected, goto) -> None:
+    """A ring around the selected event; a band on the day one went to."""
+    if selected is not None and selected in set(view["event_id"]):
+        row = view[view["event_id"] == selected].iloc[0]
+        x = (row["_start"] + row["_end"] + 1) / 2 if row["_span"] else row["_start"] + 0.5
         fig.add_trace(
             go.Scatter(
-                x=x,
-                y=part["_row"],
-                yaxis=yaxis,
-                text=[" " + escape(s) + " " for s in part["_label"]],
-                mode="text",
+                x=days.iso([x]),
+                y=[row["_row"] if "_row" in row else row["_y"]],
+                mode="markers",
+                marker={"size": 20, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": INK}},
                 hoverinfo="skip",
                 showlegend=False,
-                textposition="middle right" if side else "middle left",
-                textfont={"size": 12},
-                name="labels",
+                name="selected",
+                meta="selected",
             )
         )
-    fig.update_xaxes(type="date")
-    return int(rows.max()) + 1
+    if goto is not None:
+        fig.add_vrect(
+            x0=days.iso([goto])[0],
+            x1=days.iso([goto + 1])[0],
+            fillcolor="#ffe58a",
+            opacity=0.45,
+            line_width=0,
+            layer="below",
+        )
 
 
 def _add_marks(
@@ -281,23 +362,19 @@ def _add_marks(
     color: str,
     name: str,
     legend: bool,
-    yaxis: str = "y",
     span_style: tuple[int, float] = (7, 0.55),
 ) -> None:
-    """Points for day events, horizontal bars for spans, both in one legend group."""
-    pts, spans = group[~group["_span"]], group[group["_span"]]
-    y_pts, y_spans = y[~group["_span"]], y[group["_span"]]
+    """Points for day events, horizontal bars for spans, both in one legend group (names escaped)."""
+    label = escape(name)
+    span = group["_span"].to_numpy(bool)
+    pts, spans = group[~span], group[span]
+    y_pts, y_spans = y[~span], y[span]
     if len(spans):
         n = len(spans)
         xs = np.empty(3 * n, dtype=object)
         ys = np.empty(3 * n, dtype=object)
-        xs[0::3], xs[1::3], xs[2::3] = (
-            spans["_start"].to_numpy(),
-            (spans["_end"] + pd.Timedelta(days=1)).to_numpy(),
-            None,
-        )
+        xs[0::3], xs[1::3], xs[2::3] = days.iso(spans["_start"]), days.iso(spans["_end"] + 1), None
         ys[0::3], ys[1::3], ys[2::3] = y_spans.to_numpy(), y_spans.to_numpy(), None
-        # SVG, not WebGL: WebGL line segments with gaps are drawn against an unreversed axis.
         fig.add_trace(
             go.Scatter(
                 x=xs,
@@ -306,58 +383,94 @@ def _add_marks(
                 line={"color": color, "width": span_style[0]},
                 opacity=span_style[1],
                 hoverinfo="skip",
-                yaxis=yaxis,
-                legendgroup=name,
+                legendgroup=label,
                 showlegend=False,
-                name=name,
+                name=label,
                 meta="span",
             )
         )
-        mid = spans["_start"] + (spans["_end"] + pd.Timedelta(days=1) - spans["_start"]) / 2
+        mid = (spans["_start"] + spans["_end"] + 1) / 2
         fig.add_trace(
-            go.Scattergl(
-                x=mid,
+            go.Scatter(
+                x=days.iso(mid),
                 y=y_spans,
                 mode="markers",
-                marker={"color": color, "size": 9, "opacity": 0},
+                marker={"color": color, "size": 10, "opacity": 0},
                 hovertext=spans["_hover"],
                 hoverinfo="text",
-                legendgroup=name,
-                yaxis=yaxis,
+                legendgroup=label,
                 showlegend=False,
-                name=name,
+                name=label,
                 customdata=spans["event_id"],
                 meta="span-hover",
             )
         )
     fig.add_trace(
-        go.Scattergl(
-            x=pts["_start"] + pd.Timedelta(hours=12),
+        go.Scatter(
+            x=days.iso(pts["_start"] + 0.5),
             y=y_pts,
             mode="markers",
-            marker={"color": color, "size": 9, "line": {"width": 1, "color": "white"}},
+            marker={"color": color, "size": 10, "line": {"width": 1, "color": "white"}},
             hovertext=pts["_hover"],
             hoverinfo="text",
-            legendgroup=name,
+            legendgroup=label,
             showlegend=legend,
-            yaxis=yaxis,
-            name=name,
+            name=label,
             customdata=pts["event_id"],
             meta="point",
         )
     )
 
 
+def _aggregated(fig, view, key, palette, width_px, font_size, goto) -> go.Figure:
+    """Counts per day/week/month stacked by first-named actor, under a strip of key events."""
+    unit = density.bin_unit(view)
+    density.add_count_bars(fig, view, key, palette, unit)
+    ranked = view.loc[label_order(view)]
+    slice_ = pd.cut(ranked["_start"], 12, labels=False)
+    top = ranked.groupby(slice_, sort=False).head(TOP_IN_AGGREGATE // 12 + 1)
+    start, end = view["_start"].to_numpy(float), view["_end"].to_numpy(float) + 1
+    lo, hi = float(start.min()), float(end.max())
+    laid = _layout_labels(top, width_px, font_size, 16, lo, hi)
+    lines, right, ext0, ext1, height, is_label, _, mark0, mark1, order = laid
+    lanes, shared, fell = pack(ext0, ext1, height, 9, mark0, mark1, order)
+    is_label &= ~fell
+    keep = ~shared
+    top = top.assign(_row=lanes, _hover=hover_texts(top), _key=key.loc[top.index].to_numpy())[keep]
+    lines = [x for x, k in zip(lines, keep) if k]
+    right, is_label, height = right[keep], is_label[keep], height[keep]
+    for name in [k for k in palette if k in set(top["_key"])]:
+        group = top[top["_key"] == name]
+        before = len(fig.data)
+        _add_marks(fig, group, group["_row"], palette[name], name, legend=False)
+        for t in fig.data[before:]:
+            t.yaxis = "y2"
+    _add_labels(fig, top, lines, right, is_label, font_size, yref="y2")
+    n = int((top["_row"].to_numpy() + np.where(is_label, height, 1)).max()) if len(top) else 1
+    fig.update_layout(
+        yaxis={"domain": [0, 0.5], "title": f"events per {unit}, stacked by first-named actor", "automargin": True},
+        yaxis2={"domain": [0.54, 1], "visible": False, "range": [n - 0.3, -0.7], "fixedrange": True},
+    )
+    pad = (hi - lo) * 0.01 + 1
+    fig.update_xaxes(type="date", range=days.iso([lo - pad, hi + pad]), automargin=True, **_ticks(lo, hi))
+    if goto is not None:
+        fig.add_vrect(
+            x0=days.iso([goto])[0], x1=days.iso([goto + 1])[0], fillcolor="#ffe58a", opacity=0.5, line_width=0
+        )
+    return _style(fig, height=640)
+
+
 def _style(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
-        margin={"l": 20, "r": 20, "t": 30, "b": 40},
-        font={"family": FONT, "size": 13},
+        margin={"l": 20, "r": 20, "t": 40, "b": 40, "autoexpand": True},
+        font={"family": FONT, "size": 13, "color": INK},
         plot_bgcolor="white",
         hovermode="closest",
-        legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
+        clickmode="event+select",
+        dragmode="pan",
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "title": {"text": "First-named actor:"}},
     )
-    fig.update_xaxes(showgrid=True, gridcolor="#ECECEC")
     return fig
 
 
@@ -376,16 +489,28 @@ def tracks_of(view: pd.DataFrame, order=(), people: bool = False, max_tracks: in
     persons = chosen_p + [p for p in persons.index if p not in chosen_p]
     out = []
     for a in actors:
-        out += [a] + [p for p in persons if affiliation(p) == a]
+        out += [a] + [p for p in persons if split_person(p)[1] == a]
     return out + [p for p in persons if p not in out]
 
 
 def actor_tracks(
-    view: pd.DataFrame, order=(), people: bool = False, max_tracks: int = 30, aggregate_above: int = AGGREGATE_ABOVE
+    view: pd.DataFrame,
+    colors: dict[str, str] | None = None,
+    order=(),
+    people: bool = False,
+    max_tracks: int = 30,
+    aggregate_above: int = AGGREGATE_ABOVE,
+    label_k: int = 12,
+    width_px: int = 760,
+    font_size: int = 12,
+    goto: float | None = None,
+    selected: str | None = None,
+    height: int | None = None,
 ) -> go.Figure:
     """One horizontal track per actor; each event marked on all its actors' tracks, joined by a line.
 
-    Above `aggregate_above` events, each track shows bubbles of counts per bin instead.
+    The key events are labelled on their first track. Above `aggregate_above`
+    events, each track shows bubbles of counts per bin instead.
     """
     fig = go.Figure()
     names = tracks_of(view, order, people, max_tracks) if len(view) else []
@@ -395,17 +520,30 @@ def actor_tracks(
     involved = [[n for n in (a + p if people else a) if n in pos] for a, p in zip(view["_actors"], view["_people"])]
     marks = view.assign(_track=involved).explode("_track").dropna(subset=["_track"])
     marks["_y"] = marks["_track"].map(pos)
-    colors = actor_colors(names)
+    actors_only = [n for n in names if split_person(n)[1] is None]
+    palette = legend_colors(actors_only, colors or {})
+    track_color = {n: palette.get(split_person(n)[1] or n, OTHER_COLOR) for n in names}
+    start, end = view["_start"].to_numpy(float), view["_end"].to_numpy(float) + 1
+    lo, hi = focus_window(start, end)
+    if goto is not None and not lo <= goto <= hi:
+        lo, hi = goto - MIN_DAYS_SHOWN / 2, goto + MIN_DAYS_SHOWN / 2
     if len(view) > aggregate_above:
-        density.add_track_bubbles(fig, marks, colors, density.bin_unit(view))
+        density.add_track_bubbles(fig, marks, track_color, density.bin_unit(view))
+        lo_shown, hi_shown = float(start.min()), float(end.max())
+        fig.update_xaxes(type="date", range=days.iso([lo_shown - 1, hi_shown + 1]), automargin=True)
     else:
         marks["_hover"] = hover_texts(marks)
         _add_connectors(fig, marks)
         for name, group in marks.groupby("_track", sort=False):
             # Thin, faint spans: on a track they sit under the day events, not over them.
-            _add_marks(fig, group, group["_y"], colors[name], name, legend=False, span_style=(4, 0.3))
+            _add_marks(fig, group, group["_y"], track_color[name], name, legend=False, span_style=(4, 0.3))
+        lo_shown, hi_shown = _track_labels(fig, marks, view, label_k, width_px, font_size, lo, hi)
+        row = marks[~marks.index.duplicated()].set_index("event_id")["_y"]
+        _mark(fig, view.assign(_row=view["event_id"].map(row)), selected, goto)
+        _time_axis(fig, start, end, lo_shown, hi_shown, lo, hi)
     ticks = [
-        f"<span style='color:{colors[n]}'>{escape(n if affiliation(n) is None else '↳ ' + n.rsplit(' (', 1)[0])}</span>"
+        f"<span style='color:{_readable(track_color[n])}'>"
+        f"{escape(n if split_person(n)[1] is None else '↳ ' + split_person(n)[0])}</span>"
         for n in names
     ]
     fig.update_yaxes(
@@ -413,13 +551,65 @@ def actor_tracks(
         ticktext=ticks,
         range=[len(names) - 0.5, -0.5],
         showgrid=True,
-        gridcolor="#F2F2F2",
+        gridcolor="#EDEDED",
         zeroline=False,
+        automargin=True,
+        fixedrange=True,
     )
-    fig.update_xaxes(type="date")
-    fig = _style(fig, height=120 + 30 * len(names))
-    fig.update_layout(showlegend=False, margin={"l": 10})
+    fig = _style(fig, height=height or min(OVERHEAD_PX + 46 * len(names), 1400))
+    fig.update_layout(showlegend=False)
     return fig
+
+
+def _readable(color: str) -> str:
+    """A track name in its color, darkened when the color is too light to read on white."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    if 0.299 * r + 0.587 * g + 0.114 * b < 150:
+        return color
+    return f"#{int(r * 0.6):02x}{int(g * 0.6):02x}{int(b * 0.6):02x}"
+
+
+def _track_labels(fig, marks, view, label_k, width_px, font_size, lo, hi) -> tuple[float, float]:
+    """Key events' titles beside their mark on their first track, kept only where they collide with nothing."""
+    dpp = max(hi - lo, 1) / width_px
+    ranked = [i for i in label_order(view) if lo <= view.at[i, "_start"] <= hi][:label_k]
+    # Faint spans lie under labels; points and their connectors must stay clear.
+    dots = marks[~marks["_span"].to_numpy(bool)]
+    m0, m1 = dots["_start"].to_numpy(float) + 0.5 - 5 * dpp, dots["_start"].to_numpy(float) + 0.5 + 5 * dpp
+    ys = dots["_y"].to_numpy()
+    taken: list[tuple[int, float, float]] = []
+    keep, lines_of, right_of, row_of = [], {}, {}, {}
+    tracks_of_event = marks.groupby(level=0)["_y"].agg(list)
+    for i in ranked:
+        s, e = float(view.at[i, "_start"]), float(view.at[i, "_end"]) + 1
+        lines = wrap(view.at[i, "title"], 34, 2)
+        w = _text_px(lines, font_size) * dpp
+        if not view.at[i, "_span"]:
+            s = e = s + 0.5  # a point: the label starts beside it
+        right = e + w <= hi + 4 * dpp
+        a, b = (e + 6 * dpp, e + w) if right else (s - w, s - 6 * dpp)
+        # The first of the event's tracks where the label collides with nothing.
+        for y in sorted(int(t) for t in tracks_of_event.get(i, [])):
+            hit = (ys == y) & (m1 > a) & (m0 < b)
+            if hit.any() or any(t == y and b2 > a and a2 < b for t, a2, b2 in taken):
+                continue
+            taken.append((y, a, b))
+            keep.append(i)
+            lines_of[i], right_of[i], row_of[i] = lines, right, y
+            break
+    if not keep:
+        return lo - 6 * dpp, hi + 6 * dpp
+    part = view.loc[keep].assign(_row=[row_of[i] for i in keep])
+    _add_labels(
+        fig,
+        part.assign(_row=part["_row"].astype(float) - np.array([(len(lines_of[i]) - 1) / 2 for i in keep])),
+        [lines_of[i] for i in keep],
+        np.array([right_of[i] for i in keep]),
+        np.ones(len(keep), bool),
+        font_size - 1,
+    )
+    xs = [x for _, a, b in taken for x in (a, b)]
+    return min(lo, min(xs)) - 6 * dpp, max(hi, max(xs)) + 6 * dpp
 
 
 def _add_connectors(fig: go.Figure, marks: pd.DataFrame) -> None:
@@ -429,10 +619,10 @@ def _add_connectors(fig: go.Figure, marks: pd.DataFrame) -> None:
     if ys.empty:
         return
     first = marks[~marks.index.duplicated()]
-    t = first.loc[ys.index, "_start"] + pd.Timedelta(hours=12)
+    t = days.iso(first.loc[ys.index, "_start"] + 0.5)
     n = len(ys)
     xs, yy = np.empty(3 * n, dtype=object), np.empty(3 * n, dtype=object)
-    xs[0::3], xs[1::3], xs[2::3] = t.to_numpy(), t.to_numpy(), None
+    xs[0::3], xs[1::3], xs[2::3] = t, t, None
     yy[0::3], yy[1::3], yy[2::3] = ys["min"].to_numpy(), ys["max"].to_numpy(), None
     fig.add_trace(
         go.Scatter(
@@ -448,36 +638,43 @@ def _add_connectors(fig: go.Figure, marks: pd.DataFrame) -> None:
     )
 
 
-def brief(fig: go.Figure, title: str, subtitle: str, footnote: str) -> go.Figure:
-    """Dress a figure for a briefing slide: title, filter subtitle, source footnote, large type."""
+def dress(fig: go.Figure, title: str, subtitle: str, footnote: str, brief: bool = False) -> go.Figure:
+    """Title, plain subtitle and sources footnote on the figure itself, so every export carries them."""
     fig = go.Figure(fig)
-    height = max(fig.layout.height or 600, 620)
+    height = fig.layout.height or 500
+    bottom = 64 if fig.layout.xaxis.rangeslider.visible else 40
     fig.update_layout(
         title={
             "text": escape(title),
-            "subtitle": {"text": escape(subtitle), "font": {"size": 15, "color": "#555"}},
-            "x": 0.01,
+            "subtitle": {"text": escape(subtitle), "font": {"size": 15 if brief else 13, "color": "#444"}},
+            "x": 0.005,
             "xanchor": "left",
-            "y": 0.97,
+            "y": 0.985,
+            "yref": "container",
             "yanchor": "top",
-            "font": {"size": 26},
+            "font": {"size": 26 if brief else 20, "color": INK},
         },
-        font={"size": 15},
         height=height,
-        margin={"t": 110, "b": 90, "l": 30, "r": 30},
-        legend={"y": -0.08, "yanchor": "top", "orientation": "h", "x": 0},
+        margin={"t": 118 if brief else 104, "b": bottom + 34, "l": 24, "r": 24},
     )
     fig.add_annotation(
         text=escape(footnote),
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.02,
-        yshift=-60,
+        y=0,
+        yshift=-(bottom + 6),
         xanchor="left",
         yanchor="top",
         showarrow=False,
-        font={"size": 12, "color": "#666"},
+        font={"size": 12, "color": "#555"},
         align="left",
+        name="footnote",
     )
+    if brief:
+        fig.update_layout(font={"size": 15})
     return fig
+
+
+#: The old name of `dress` (briefing exports).
+brief = dress

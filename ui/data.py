@@ -1,7 +1,11 @@
 """What the dashboard shows: a build of the articles folder, or tables written earlier.
 
 `fingerprint` changes exactly when the inputs of a build change (articles,
-manifest, actor files), so the page's `st.cache_data` rebuilds only then.
+manifest, and every resource file: actors, rules, event types), so the page's
+`st.cache_data` rebuilds only then. A table written earlier is checked when it
+is read: a file that is not a table, missing columns or wrong types are one
+clear problem line, never a traceback on the page. Actor colors are computed
+here, once per build, and handed to the charts.
 TIMELINE_ARTICLES points the page at another folder; TIMELINE_EVENTS_FILE at an
 events table written by `python -m pipeline build` (its `_evidence` and
 `_articles` siblings next to it), which skips the build.
@@ -11,20 +15,22 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline import loading
 from pipeline.build import BuildResult
+from pipeline.schema import ARTICLES, EVENTS, EVIDENCE, empty
 from pipeline.write import read_table, sibling
+from ui.colors import table_colors
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLES = ROOT / "data" / "articles"
-ACTOR_FILES = sorted((ROOT / "pipeline" / "resources").glob("actors*.yaml")) + [
-    ROOT / "pipeline" / "resources" / "capitals_demonyms.csv"
-]
+#: Columns without which the dashboard cannot place or describe an event.
+REQUIRED = ("event_id", "date", "title")
 
 
 @dataclass
@@ -33,6 +39,7 @@ class Tables(BuildResult):
 
     built_at: str = ""
     source: str = ""
+    colors: dict = field(default_factory=dict)
 
 
 def source() -> str:
@@ -41,7 +48,7 @@ def source() -> str:
 
 
 def fingerprint(src: str) -> str:
-    """Names, sizes and modification times of everything a build reads."""
+    """Names, sizes and modification times of the inputs, and the contents of every resource file."""
     path = Path(src)
     files = (
         [path, sibling(path, "evidence"), sibling(path, "articles")]
@@ -49,39 +56,84 @@ def fingerprint(src: str) -> str:
         else (sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [])
     )
     digest = hashlib.sha1(src.encode())
-    for p in [*files, *ACTOR_FILES]:
+    for p in files:
         if p.exists():
             st = p.stat()
             digest.update(f"{p.name}|{st.st_size}|{st.st_mtime_ns}".encode())
+    digest.update(loading.fingerprint().encode())
     return digest.hexdigest()
+
+
+def _read(path: Path, table: dict, required: tuple[str, ...] = ()) -> tuple[pd.DataFrame, list[str]]:
+    """A table written earlier, conformed to the schema: missing optional columns empty, bad values blank."""
+    try:
+        df = read_table(path)
+    except FileNotFoundError:
+        return empty(table), [f"{path.name}: not found"]
+    except Exception as exc:  # garbage Parquet, a binary file named .csv, ...
+        return empty(table), [f"{path.name}: cannot be read as a table ({type(exc).__name__}: {str(exc)[:120]})"]
+    problems = []
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        return empty(table), [f"{path.name}: missing required column(s) {', '.join(missing)}"]
+    absent = [c for c in table if c not in df.columns]
+    if absent:
+        problems.append(f"{path.name}: no column(s) {', '.join(absent)} (shown empty)")
+    out = pd.DataFrame(index=df.index)
+    for name, (dtype, _) in table.items():
+        col = df[name] if name in df.columns else pd.Series(pd.NA, index=df.index)
+        if dtype in ("Int64", "float64"):
+            num = pd.to_numeric(col, errors="coerce")
+            bad = int((num.isna() & col.notna()).sum())
+            if bad:
+                problems.append(f"{path.name}: {bad} value(s) of {name} are not numbers (left blank)")
+            out[name] = num.round().astype("Int64") if dtype == "Int64" else num.astype("float64")
+        elif dtype == "boolean":
+            out[name] = col.astype(str).str.lower().isin(["true", "1"])
+        else:
+            out[name] = col.astype(object).where(col.notna(), None).map(lambda v: v if v is None else str(v))
+            out[name] = out[name].astype("string")
+    return out, problems
 
 
 def load(src: str) -> Tables:
     """Read prebuilt tables, or build them from the folder (problems reported, never raised)."""
+    tables = _load(src)
+    tables.colors = table_colors(tables.events)
+    return tables
+
+
+def _load(src: str) -> Tables:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     path = Path(src)
     if path.is_file():
-        events = read_table(path)
-        evidence, articles = read_table(sibling(path, "evidence")), read_table(sibling(path, "articles"))
-        for table in (events, evidence):
-            for col in ("sources", "char_start", "char_end"):
-                if col in table:
-                    table[col] = pd.to_numeric(table[col], errors="coerce").astype("Int64")
-            table["caption"] = table["caption"].astype(str).str.lower().isin(["true", "1"])
+        events, problems = _read(path, EVENTS, REQUIRED)
+        evidence, p2 = _read(sibling(path, "evidence"), EVIDENCE)
+        articles, p3 = _read(sibling(path, "articles"), ARTICLES)
+        problems += p2 + p3
+        from ui import days
+
+        undated = int(pd.isna(days.parse(events["date"])).sum()) if len(events) else 0
+        if undated:
+            problems.append(f"{path.name}: {undated} event(s) without a readable date are not shown")
         return Tables(
-            events, evidence, articles, [], f"{len(events)} events read from {path.name}", built_at=now, source=src
+            events,
+            evidence,
+            articles,
+            problems,
+            f"{len(events)} events read from {path.name}" + (f"; {len(problems)} problems" if problems else ""),
+            built_at=now,
+            source=src,
         )
     from pipeline import gazetteer
     from pipeline.build import build
-    from pipeline.schema import ARTICLES, EVENTS, EVIDENCE, empty
-    from ui import charts
 
     if not path.is_dir():
         return Tables(
             empty(EVENTS), empty(EVIDENCE), empty(ARTICLES), [f"{src}: no such folder"], built_at=now, source=src
         )
-    gazetteer.forget_loaded()  # the fingerprint changed: actor files may have too
-    charts.gazetteer.cache_clear()
+    loading.clear_caches()  # the fingerprint changed: a resource file may have too
+    gazetteer.forget_loaded()  # (its loaders predate `loading.cached`)
     try:
         result = build(path)
     except Exception as exc:

@@ -7,6 +7,7 @@ columns are dropped) or a figure and returns bytes or text ready for
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -42,9 +43,11 @@ def to_csv(events: pd.DataFrame) -> bytes:
 
 
 def _timeline_date(date: str, precision: str) -> dict:
-    """A TimelineJS date with only the parts the source knows (a month stays a month)."""
-    year, month, day = (int(x) for x in date.split("-"))
-    out = {"year": year}
+    """A TimelineJS date with only the parts the source knows (a month stays a month), any year."""
+    text = str(date).strip()
+    sign = -1 if text.startswith("-") else 1
+    year, month, day = (int(x) for x in text.lstrip("-").split("-")[:3])
+    out = {"year": sign * year}
     if precision in ("day", "week", "month", "season", "quarter"):
         out["month"] = month
     if precision in ("day", "week"):
@@ -52,34 +55,66 @@ def _timeline_date(date: str, precision: str) -> dict:
     return out
 
 
-def to_timelinejs(events: pd.DataFrame, title: str = "Timeline", subtitle: str = "") -> str:
-    """Knight Lab TimelineJS JSON: one slide per event, grouped by first actor, text escaped."""
+def _text(value) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def cited(articles_cell, articles: pd.DataFrame | None) -> list[str]:
+    """Publisher and URL of each reporting article ('Reuters, https://...'), else its file name."""
+    meta = articles.drop_duplicates("article").set_index("article") if articles is not None and len(articles) else None
+    out = []
+    for name in [x.strip() for x in _text(articles_cell).split(";") if x.strip()]:
+        row = meta.loc[name] if meta is not None and name in meta.index else None
+        publisher = _text(row["source"]) if row is not None else ""
+        url = _text(row["url"]) if row is not None else ""
+        out.append(", ".join(x for x in (publisher, url) if x) or name)
+    return out
+
+
+def to_timelinejs(
+    events: pd.DataFrame, title: str = "Timeline", subtitle: str = "", articles: pd.DataFrame | None = None
+) -> str:
+    """Knight Lab TimelineJS JSON: one slide per event, grouped by first actor, text escaped.
+
+    `display_date` is the date as written with what it resolved to; sources
+    are cited by publisher and URL when the articles table knows them.
+    """
     slides = []
     for e in public(events).itertuples(index=False):
-        if not isinstance(e.date, str):
+        if not isinstance(e.date, str) or not e.date.strip():
             continue
+        try:
+            start = _timeline_date(e.date, _text(e.precision))
+        except ValueError:
+            continue
+        n = int(e.sources) if _text(e.sources) else 1
+        sources = cited(getattr(e, "articles", ""), articles) or [_text(getattr(e, "article", "")) or "unknown source"]
+        written, note = _text(e.date_text), _text(e.date_note)
         slide = {
-            "start_date": _timeline_date(e.date, e.precision),
+            "start_date": start,
+            "display_date": f"{written} ({e.date})" if written and written != e.date else e.date,
             "text": {
-                "headline": escape(e.title or ""),
+                "headline": escape(_text(e.title)),
                 "text": escape(
-                    f"{e.evidence} ({e.date_note}; {int(e.sources)} source"
-                    f"{'s' if int(e.sources) != 1 else ''}: {str(e.articles).replace(';', ', ')})"
+                    f"{_text(e.evidence)} ({note + '; ' if note else ''}{n} source{'s' if n != 1 else ''}: "
+                    f"{'; '.join(sources)})"
                 ),
             },
-            "group": (e.actors or "").split(";")[0] or "no actor",
+            "group": (_text(e.actors)).split(";")[0] or "no actor",
             "unique_id": e.event_id,
         }
-        if isinstance(e.date_end, str) and e.date_end != e.date:
-            slide["end_date"] = _timeline_date(e.date_end, e.precision)
+        if isinstance(e.date_end, str) and e.date_end.strip() and e.date_end != e.date:
+            with contextlib.suppress(ValueError):
+                slide["end_date"] = _timeline_date(e.date_end, _text(e.precision))
         slides.append(slide)
     doc = {"title": {"text": {"headline": escape(title), "text": escape(subtitle)}}, "events": slides}
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
-def to_html(fig: go.Figure) -> str:
-    """A standalone interactive page: plotly.js is inlined, so it works offline."""
-    return fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+def to_html(fig: go.Figure, title: str = "News timeline") -> str:
+    """A standalone interactive page of the dressed figure: plotly.js inlined (works offline), a real <title>."""
+    page = fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False}, default_width="100%")
+    return page.replace("<head>", f"<head><title>{escape(title)}</title>", 1)
 
 
 def chromium_path() -> str | None:

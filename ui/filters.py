@@ -3,6 +3,7 @@
 Reads the `events` and `evidence` columns of `pipeline.schema`. `prepare` adds
 helper columns (prefixed `_`, never exported) once per build, so that a filter
 change is a handful of vectorized masks over 20,000 rows, not string parsing.
+Dates are day numbers (`ui.days`): any year, 1577 or 490 BC, filters and draws.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pipeline.schema import split_person
+from ui import days
+
 #: Precisions drawn as background: a whole year (or more) is context, not an event.
 BACKGROUND = ("year", "decade", "century")
 
@@ -22,6 +26,7 @@ class Filters:
     """The analyst's filter choices; the defaults show every foreground, non-caption event."""
 
     actors: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
     actor_mode: str = "any of"  # or "all of"
     date_from: date | None = None
     date_to: date | None = None
@@ -31,6 +36,7 @@ class Filters:
     text: str = ""
     captions: bool = False
     background: bool = False
+    top: int = 0  # keep only the N most salient events (0: all)
 
 
 def split(values: pd.Series) -> pd.Series:
@@ -43,9 +49,15 @@ def split(values: pd.Series) -> pd.Series:
 def prepare(events: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
     """Add the helper columns the filters and charts use (`_start`, `_end`, `_actors`, ...)."""
     out = events.reset_index(drop=True).copy()
-    out["_start"] = pd.to_datetime(out["date"], errors="coerce")
+    out["_start"] = days.parse(out["date"])
     # A missing end means the date is a single day.
-    out["_end"] = pd.to_datetime(out["date_end"], errors="coerce").fillna(out["_start"])
+    end = days.parse(out["date_end"]) if "date_end" in out else np.full(len(out), np.nan)
+    out["_end"] = np.where(np.isnan(end) | (end < out["_start"]), out["_start"], end)
+    sources = pd.to_numeric(out["sources"], errors="coerce").fillna(1) if "sources" in out else 1
+    out["sources"] = pd.Series(sources, index=out.index).clip(lower=1).astype("Int64")
+    # Key events: the build's salience, else (a table from an older build) corroboration.
+    salience = pd.to_numeric(out["salience"], errors="coerce") if "salience" in out else None
+    out["_salience"] = salience.fillna(0.0) if salience is not None else out["sources"].astype(float)
     out["_actors"] = split(out["actors"])
     out["_people"] = split(out["people"])
     out["_articles"] = split(out["articles"])
@@ -60,7 +72,11 @@ def prepare(events: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
         " ".join([t, *texts.get(e, [])]).lower() for e, t in zip(out["event_id"], out["title"].fillna(""))
     ]
     out["_caption"] = out["caption"].fillna(False).astype(bool)
-    return out[out["_start"].notna()].reset_index(drop=True)
+    out = out[out["_start"].notna()].sort_values(["_start", "_end"], kind="stable").reset_index(drop=True)
+    # Rank 1 is the most salient event (ties: more sources, then earlier).
+    order = out.sort_values(["_salience", "sources", "_start"], ascending=[False, False, True], kind="stable").index
+    out["_rank"] = pd.Series(np.arange(1, len(out) + 1), index=order).reindex(out.index)
+    return out
 
 
 def _has(lists: pd.Series, wanted: tuple[str, ...], mode: str) -> np.ndarray:
@@ -73,12 +89,13 @@ def _has(lists: pd.Series, wanted: tuple[str, ...], mode: str) -> np.ndarray:
 def masks(events: pd.DataFrame, f: Filters) -> dict[str, np.ndarray]:
     """One boolean mask per active filter, named as the sidebar names it."""
     out: dict[str, np.ndarray] = {}
-    if f.actors:
-        out["actors"] = _has(events["_involved"], f.actors, f.actor_mode)
+    wanted = f.actors + f.people
+    if wanted:
+        out["actors"] = _has(events["_involved"], wanted, f.actor_mode)
     if f.date_from is not None:
-        out["date range"] = (events["_end"] >= pd.Timestamp(f.date_from)).to_numpy()
+        out["date range"] = (events["_end"] >= days.from_date(f.date_from)).to_numpy()
     if f.date_to is not None:
-        to = (events["_start"] <= pd.Timestamp(f.date_to)).to_numpy()
+        to = (events["_start"] <= days.from_date(f.date_to)).to_numpy()
         out["date range"] = out["date range"] & to if "date range" in out else to
     if f.event_types:
         out["event types"] = events["event_type"].isin(f.event_types).fillna(False).to_numpy(bool)
@@ -100,7 +117,10 @@ def apply(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
     keep = np.ones(len(events), bool)
     for m in masks(events, f).values():
         keep &= m
-    return events[keep]
+    view = events[keep]
+    if f.top > 0 and len(view) > f.top:
+        view = view[view["_rank"] <= view["_rank"].nsmallest(f.top).max()]
+    return view
 
 
 def suggest_loosening(events: pd.DataFrame, f: Filters) -> list[tuple[str, int]]:
@@ -128,41 +148,68 @@ def empty_message(events: pd.DataFrame, f: Filters) -> str:
     return f"No events match these filters. Loosening **{name}** would bring back {n} events."
 
 
+def _names(names: tuple[str, ...], mode: str) -> str:
+    plain = [split_person(n)[0] for n in names]
+    if len(plain) == 1:
+        return plain[0]
+    joiner = " and " if mode == "all of" else " or "
+    return ", ".join(plain[:-1]) + joiner + plain[-1]
+
+
+def span(shown: pd.DataFrame) -> str:
+    """The dates the shown events cover, in words: '6–16 Dec 2024'."""
+    return days.span_label(shown["_start"].min(), shown["_end"].max()) if len(shown) else ""
+
+
+def title(f: Filters, shown: pd.DataFrame) -> str:
+    """A headline for the chart from the filters in words: 'Russia and Iran, 6–16 Dec 2024'."""
+    who = _names(f.actors + f.people, f.actor_mode) if f.actors or f.people else "Key events"
+    what = f" ({', '.join(t.lower() for t in f.event_types)})" if f.event_types else ""
+    when = span(shown)
+    return f"{who}{what}, {when}" if when else f"{who}{what}"
+
+
 def describe(f: Filters, shown: pd.DataFrame) -> str:
-    """One line stating the active filters and the date span, for the briefing subtitle."""
-    parts = []
-    if f.actors:
-        parts.append(f"{f.actor_mode.split()[0]} of: {', '.join(f.actors)}")
+    """One plain line on what the chart shows: the filters and what is left out."""
+    parts = [f"{len(shown):,} event{'s' * (len(shown) != 1)}"]
+    if f.top:
+        parts[0] = f"the {min(f.top, len(shown)):,} key events"
+    if f.actors or f.people:
+        parts.append(
+            ("involving all of " if f.actor_mode == "all of" else "involving ")
+            + _names(f.actors + f.people, f.actor_mode)
+        )
     if f.event_types:
-        parts.append("types: " + ", ".join(f.event_types))
+        parts.append("of type " + ", ".join(t.lower() for t in f.event_types))
     if f.articles:
-        parts.append(f"{len(f.articles)} selected articles")
+        parts.append(f"from {len(f.articles)} chosen article{'s' * (len(f.articles) != 1)}")
     if f.min_sources > 1:
-        parts.append(f"at least {f.min_sources} sources")
+        parts.append(f"each reported by at least {f.min_sources} articles")
     if f.text.strip():
-        parts.append(f"matching '{f.text.strip()}'")
-    parts.append("with photo captions" if f.captions else "without photo captions")
-    if f.background:
-        parts.append("with background events")
+        parts.append(f"mentioning '{f.text.strip()}'")
+    line = " ".join(parts)
     if len(shown):
-        span = f"{shown['_start'].min():%d %b %Y} – {shown['_end'].max():%d %b %Y}"
-        parts.insert(0, span)
-    return " · ".join(parts)
+        line += ", " + span(shown)
+    left_out = [x for x, on in (("photo captions", f.captions), ("year-only background", f.background)) if not on]
+    if left_out:
+        line += "; " + " and ".join(left_out) + " left out"
+    return line
 
 
-def actor_options(events: pd.DataFrame, people: bool = True) -> list[str]:
-    """Actors (then people) ordered by how many events involve them, most active first."""
-    actors = events["_actors"].explode().dropna().value_counts()
-    names = list(actors.index)
-    if people:
-        names += list(events["_people"].explode().dropna().value_counts().index)
-    return names
+def actor_options(events: pd.DataFrame) -> list[str]:
+    """States, organizations and armed groups, most active first."""
+    return list(events["_actors"].explode().dropna().value_counts().index)
+
+
+def people_options(events: pd.DataFrame) -> list[str]:
+    """People as 'Name (Affiliation)', most active first."""
+    return list(events["_people"].explode().dropna().value_counts().index)
 
 
 def loosen(f: Filters, name: str) -> Filters:
     """`f` with the named filter switched off (used by tests and messages)."""
     off = {
-        "actors": {"actors": ()},
+        "actors": {"actors": (), "people": ()},
         "date range": {"date_from": None, "date_to": None},
         "event types": {"event_types": ()},
         "sources/articles": {"articles": ()},
@@ -178,4 +225,25 @@ def bounds(events: pd.DataFrame) -> tuple[date | None, date | None, int]:
     """Earliest date, latest date and most sources in the table (for the widgets' limits)."""
     if events.empty:
         return None, None, 1
-    return events["_start"].min().date(), events["_end"].max().date(), int(events["sources"].fillna(1).max())
+    lo, hi = days.to_date(events["_start"].min()), days.to_date(events["_end"].max())
+    return lo or date.min, hi or date.max, int(events["sources"].fillna(1).max())
+
+
+def clamp_dates(f: Filters, events: pd.DataFrame) -> tuple[Filters, list[str]]:
+    """Dates outside the data are clamped to it (a shared link, a rebuild that narrowed the range)."""
+    lo, hi, _ = bounds(events)
+    if lo is None:
+        return replace(f, date_from=None, date_to=None), []
+    notes, new = [], {}
+    for key, value in (("date_from", f.date_from), ("date_to", f.date_to)):
+        if value is not None and not lo <= value <= hi:
+            new[key] = min(max(value, lo), hi)
+            notes.append(
+                f"{'From' if key == 'date_from' else 'To'} {value:%d %b %Y} lies outside the events "
+                f"({lo:%d %b %Y} – {hi:%d %b %Y}): set to {new[key]:%d %b %Y}."
+            )
+    out = replace(f, **new)
+    if out.date_from and out.date_to and out.date_from > out.date_to:
+        out = replace(out, date_from=out.date_to, date_to=out.date_from)
+        notes.append("From was after To: the two were swapped.")
+    return out, notes

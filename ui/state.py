@@ -13,25 +13,37 @@ from datetime import date
 from ui.filters import Filters
 
 #: Widget key -> query parameter name. List-valued widgets repeat the parameter.
-LISTS = {"actors": "actor", "event_types": "type", "articles": "article"}
-SCALARS = {"actor_mode": "match", "text": "q", "min_sources": "min_sources", "view": "view", "event": "event"}
-FLAGS = {"captions": "captions", "background": "background", "people": "people", "brief": "brief"}
-DATES = {"date_from": "from", "date_to": "to"}
+LISTS = {"actors": "actor", "people": "person", "event_types": "type", "articles": "article"}
+SCALARS = {
+    "actor_mode": "match",
+    "text": "q",
+    "min_sources": "min_sources",
+    "top": "top",
+    "view": "view",
+    "event": "event",
+    "brief_title": "title",
+}
+FLAGS = {"captions": "captions", "background": "background", "subtracks": "subtracks", "brief": "brief"}
+DATES = {"date_from": "from", "date_to": "to", "goto": "on"}
 DEFAULTS = {
     "actors": [],
+    "people": [],
     "event_types": [],
     "articles": [],
     "actor_mode": "any of",
     "text": "",
     "min_sources": 1,
+    "top": 0,
     "view": "Timeline",
     "captions": False,
     "background": False,
-    "people": False,
+    "subtracks": False,
     "brief": False,
     "date_from": None,
     "date_to": None,
+    "goto": None,
     "event": "",
+    "brief_title": "",
 }
 VIEWS = ("Timeline", "Actor tracks")
 
@@ -45,10 +57,11 @@ def widgets_from_params(params: dict[str, list[str]], options: dict[str, list[st
     for key, name in SCALARS.items():
         if params.get(name):
             out[key] = params[name][-1]
-    try:
-        out["min_sources"] = max(1, int(out["min_sources"]))
-    except (TypeError, ValueError):
-        out["min_sources"] = 1
+    for key, low in (("min_sources", 1), ("top", 0)):
+        try:
+            out[key] = max(low, int(out[key]))
+        except (TypeError, ValueError):
+            out[key] = low
     if out["actor_mode"] not in ("any of", "all of"):
         out["actor_mode"] = "all of" if out["actor_mode"] == "all" else "any of"
     if out["view"] not in VIEWS:
@@ -81,6 +94,7 @@ def params_from_widgets(values: dict) -> dict[str, list[str] | str]:
 def filters_from_widgets(values: dict) -> Filters:
     return Filters(
         actors=tuple(values.get("actors") or ()),
+        people=tuple(values.get("people") or ()),
         actor_mode=values.get("actor_mode") or "any of",
         date_from=values.get("date_from"),
         date_to=values.get("date_to"),
@@ -90,6 +104,7 @@ def filters_from_widgets(values: dict) -> Filters:
         text=values.get("text") or "",
         captions=bool(values.get("captions")),
         background=bool(values.get("background")),
+        top=int(values.get("top") or 0),
     )
 
 
