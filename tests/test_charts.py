@@ -66,7 +66,7 @@ def test_wrap_never_cuts_a_title():
 
 
 def test_axis_opens_on_the_busy_window_and_says_what_lies_outside():
-    rows = [("2024-12-%02d" % d, "2024-12-%02d" % d, "day") for d in range(6, 17)] * 2
+    rows = [(f"2024-12-{d:02d}", f"2024-12-{d:02d}", "day") for d in range(6, 17)] * 2
     rows += [("2024-07-01", "2024-07-31", "month"), ("2025-01-28", "2025-01-28", "day")]
     view = _frame(rows)
     fig = charts.timeline(view)

@@ -49,7 +49,7 @@ def test_choosing_an_actor_filters_count_table_chart_and_url(monkeypatch, seed_t
     at.multiselect(key="actors").set_value(["HTS"]).run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert len(table) and table["actors"].str.contains("HTS").all()
+    assert len(table) and table["Actors"].str.contains("HTS").all()
     assert _count(at)[0] == len(table)
     hts = set(seed_tables.events.loc[seed_tables.events["actors"].str.contains("HTS"), "event_id"])
     assert _chart_ids(at) <= hts
@@ -64,7 +64,7 @@ def test_query_parameters_set_the_filters(monkeypatch):
     assert at.radio(key="view").value == "Actor tracks"
     ticks = " ".join(_figure(at)["layout"]["yaxis"]["ticktext"])
     assert "Iran" in ticks and "Turkey" in ticks
-    assert all("Iran" in a and "Turkey" in a for a in at.dataframe[0].value["actors"])
+    assert all("Iran" in a and "Turkey" in a for a in at.dataframe[0].value["Actors"])
 
 
 def test_an_empty_result_says_which_filter_to_loosen(monkeypatch):
@@ -104,8 +104,74 @@ def test_briefing_mode_titles_the_chart(monkeypatch):
     at = _app(monkeypatch, brief="1", actor=["Russia"])
     assert not at.exception
     layout = _figure(at)["layout"]
-    assert layout["title"]["text"] and "Russia" in layout["title"]["subtitle"]["text"]
-    assert any("Sources" in a["text"] for a in layout["annotations"])
+    assert layout["title"]["text"].startswith("Russia, ") and "Russia" in layout["title"]["subtitle"]["text"]
+    assert any(a["text"].startswith("Sources: ") and "articles" in a["text"] for a in layout["annotations"])
+    assert layout["height"] <= 700  # fits a 1280x720 screen
+    # The title is editable, and the link keeps it.
+    at.text_input(key="brief_title").set_value("Moscow after Assad").run()
+    assert _figure(at)["layout"]["title"]["text"] == "Moscow after Assad"
+    assert at.query_params["title"] in ("Moscow after Assad", ["Moscow after Assad"])
+
+
+def test_top_n_key_events_and_the_people_filter(monkeypatch, seed_tables):
+    at = _app(monkeypatch)
+    assert not any("(" in o for o in at.multiselect(key="actors").options)
+    assert any(o.endswith("(Russia)") for o in at.multiselect(key="people").options)
+    at.number_input(key="top").set_value(3).run()
+    assert not at.exception and _count(at)[0] == 3 and len(_chart_ids(at)) == 3
+    assert at.query_params["top"] in ("3", ["3"])
+
+
+def test_a_link_with_dates_outside_the_data_is_clamped_with_a_notice(monkeypatch):
+    at = _app(monkeypatch, **{"from": "1990-01-01", "to": "2099-12-31", "on": "2150-01-01"})
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    assert "1990-01-01" in notes and "2099-12-31" in notes and "set to" in notes
+    lo = at.date_input(key="date_from")
+    assert lo.value == lo.min and at.date_input(key="date_to").value == lo.max
+    assert _count(at)[0] > 0
+
+
+def _events_file(tmp_path, monkeypatch, write):
+    path = tmp_path / "events.csv"
+    write(path)
+    monkeypatch.setenv("TIMELINE_EVENTS_FILE", str(path))
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    return at.run()
+
+
+def test_an_events_file_that_is_garbage_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    def garbage(path):
+        path.with_suffix(".parquet").write_bytes(b"PAR1 this is not parquet at all")
+
+    path = tmp_path / "events.parquet"
+    garbage(path)
+    monkeypatch.setenv("TIMELINE_EVENTS_FILE", str(path))
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception
+    problems = " ".join(t.value for t in at.text)
+    assert "cannot be read as a table" in problems
+
+
+def test_an_events_file_with_missing_columns_wrong_types_and_old_dates(tmp_path, monkeypatch):
+    def write(path):
+        path.write_text(
+            "event_id,date,title,sources,precision\n"
+            "a1,1577-03-01,Drake sailed from Plymouth,many,day\n"
+            "a2,1450-01-01,A printing press was built,2,year\n"
+            "a3,not a date,Nothing,1,day\n",
+            encoding="utf-8",
+        )
+
+    at = _app_with = _events_file(tmp_path, monkeypatch, write)
+    assert not at.exception
+    problems = " ".join(t.value for t in at.text)
+    assert "not numbers" in problems and "without a readable date" in problems
+    at = _app_with
+    at.toggle(key="background").set_value(True).run()
+    assert not at.exception and _count(at)[0] == 2
+    xs = [x for t in _figure(at)["data"] if t.get("customdata") for x in t["x"]]
+    assert any(str(x).startswith("1577-03-01") for x in xs)
 
 
 def test_a_failing_build_is_a_problem_on_the_page_not_a_crash(monkeypatch, tmp_path):

@@ -2,8 +2,6 @@
 
 from datetime import date
 
-import pandas as pd
-
 from ui import days, filters
 from ui.filters import Filters
 

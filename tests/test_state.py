@@ -59,3 +59,23 @@ def test_bad_values_are_dropped_not_fatal():
     )
     assert values["actors"] == ["Iran"] and values["min_sources"] == 1 and values["date_from"] is None
     assert values["view"] == "Timeline" and values["actor_mode"] == "any of"
+
+
+def test_a_rebuild_keeps_actor_and_article_filters_and_clamps_dates(seed_events):
+    from ui import page
+
+    options = {"actors": ["Russia", "Iran"], "people": [], "event_types": [], "articles": ["a.txt"]}
+    session = {
+        "actors": ["Russia", "Gone Militia"],
+        "articles": ["a.txt"],
+        "date_from": date(1990, 1, 1),
+        "date_to": date(2030, 1, 1),
+        "goto": None,
+    }
+    notes = page.keep_valid(session, seed_events, options)
+    lo, hi = seed_events["_start"].min(), seed_events["_end"].max()
+    from ui import days
+
+    assert session["actors"] == ["Russia"] and session["articles"] == ["a.txt"]
+    assert session["date_from"] == days.to_date(lo) and session["date_to"] == days.to_date(hi)
+    assert any("Gone Militia" in n for n in notes) and any("2030-01-01" in n for n in notes)
