@@ -1,14 +1,20 @@
-"""Dashboard server time on a large table: first render and a filter change.
+"""Dashboard speed on a large table: server time (AppTest) and time in a real browser (Chromium).
 
-    python benchmarks/dashboard_speed.py            # 20,000 synthetic events
+    python benchmarks/dashboard_speed.py            # 20,000 synthetic events, server time
     python benchmarks/dashboard_speed.py --events 5000 --runs 5
+    python benchmarks/dashboard_speed.py --browser --events 1000 5000 20000
 
 Writes a synthetic events table (actors, people and places of the seed
 articles, mixed date precisions, multi-source events) like a build would,
 points the page at it (TIMELINE_EVENTS_FILE) and times the page script with
 Streamlit's AppTest: the first run (load, prepare, figures, table) and then
 a change of the actor filter, a search and a switch to the actor tracks.
-Server time only; the browser's drawing is not included.
+With --browser it starts `streamlit run` on the table and drives Debian's
+Chromium with Playwright, timing from the user's action to the chart drawn
+(the figure's subtitle, which counts the events, shows the new state and
+Streamlit has finished the run): first chart in a cold server, first chart
+in a new tab, an actor chosen in the sidebar, a switch to the actor tracks;
+and the bytes the page receives over its websocket on first load.
 """
 
 from __future__ import annotations
@@ -32,11 +38,118 @@ def _timed(at) -> float:
     return time.perf_counter() - started
 
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+DRAWN = """(before) => {
+  const el = document.querySelector('.js-plotly-plot');
+  if (!el || !el.layout || !el._fullLayout || document.querySelector('[data-testid="stStatusWidget"] button')) return false;
+  if (document.querySelector('[data-stale="true"] .js-plotly-plot')) return false;
+  const text = JSON.stringify([el.layout.title && el.layout.title.subtitle && el.layout.title.subtitle.text,
+                               (el.layout.yaxis || {}).ticktext || null]);
+  return text !== before ? text : false;
+}"""
+STATE = """() => { const el = document.querySelector('.js-plotly-plot');
+  return el && el.layout ? JSON.stringify([el.layout.title && el.layout.title.subtitle && el.layout.title.subtitle.text,
+                                          (el.layout.yaxis || {}).ticktext || null]) : ''; }"""
+
+
+def _serve(events_file: Path, port: int):
+    import subprocess
+    import urllib.request
+
+    env = dict(os.environ, TIMELINE_EVENTS_FILE=str(events_file), PYTHONPATH=str(ROOT))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true"]
+        + ["--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.25)
+    return server
+
+
+def _until_drawn(tab, before: str, timeout: float = 180) -> float:
+    started = time.perf_counter()
+    tab.wait_for_function(DRAWN, arg=before, timeout=timeout * 1000, polling=50)
+    return time.perf_counter() - started
+
+
+def browser_times(n: int, port: int, chromium: str) -> dict[str, float]:
+    """Seconds from action to chart drawn in Chromium, and bytes received on first load, for `n` events."""
+    from playwright.sync_api import sync_playwright
+    from synthetic import write_tables
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        server = _serve(write_tables(Path(tmp), n), port)
+        try:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            for name in ("first chart, cold server", "first chart, new tab"):
+                tab = browser.new_page(viewport={"width": 1600, "height": 900})
+                received = [0]
+                tab.on(
+                    "websocket",
+                    lambda ws, r=received: ws.on("framereceived", lambda f: r.__setitem__(0, r[0] + len(f))),
+                )
+                started = time.perf_counter()
+                tab.goto(f"http://127.0.0.1:{port}/")
+                _until_drawn(tab, "")
+                out[name] = time.perf_counter() - started
+                out["MB received on first load"] = received[0] / 1e6
+                if name.endswith("new tab"):
+                    break
+                tab.close()
+            before = tab.evaluate(STATE)
+            box = tab.locator("[data-testid='stMultiSelect']").first
+            box.click()
+            tab.keyboard.type("Iran")
+            started = time.perf_counter()
+            tab.keyboard.press("Enter")
+            tab.wait_for_function(DRAWN, arg=before, timeout=180_000, polling=50)
+            out["filter change (actor)"] = time.perf_counter() - started
+            tab.keyboard.press("Escape")
+            before = tab.evaluate(STATE)
+            started = time.perf_counter()
+            tab.get_by_text("Actor tracks", exact=True).click()
+            tab.wait_for_function(DRAWN, arg=before, timeout=180_000, polling=50)
+            out["switch to actor tracks"] = time.perf_counter() - started
+            browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return out
+
+
+def main_browser(counts: list[int], port: int) -> int:
+    import shutil
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    results = {n: browser_times(n, port, chromium) for n in counts}
+    steps = list(next(iter(results.values())))
+    print("| in Chromium (seconds; MB) | " + " | ".join(f"{n:,} events" for n in counts) + " |")
+    print("|---|" + "---:|" * len(counts))
+    for step in steps:
+        print(f"| {step} | " + " | ".join(f"{results[n][step]:.2f}" for n in counts) + " |")
+    print(f"\nreproduce: python benchmarks/dashboard_speed.py --browser --events {' '.join(map(str, counts))}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=20000)
+    parser.add_argument("--events", type=int, nargs="+", default=[20000])
     parser.add_argument("--runs", type=int, default=3, help="fresh sessions to time (median reported)")
+    parser.add_argument("--browser", action="store_true", help="time in headless Chromium instead of AppTest")
+    parser.add_argument("--port", type=int, default=8599)
     args = parser.parse_args(argv)
+    if args.browser:
+        return main_browser(args.events, args.port)
+    args.events = args.events[0]
     from streamlit.testing.v1 import AppTest
     from synthetic import write_tables
 

@@ -224,7 +224,7 @@ def timeline(
     Above `aggregate_above` events the chart shows counts per day/week/month
     (stacked by each event's first-named actor) under a strip of key events.
     """
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)  # built from checked columns: skip plotly's per-property validation
     if view.empty:
         return _style(fig, height=260)
     first = view["_actors"].map(lambda a: a[0] if a else "no actor")
@@ -334,6 +334,7 @@ def _mark(fig, view, selected, goto) -> None:
         x = (row["_start"] + row["_end"] + 1) / 2 if row["_span"] else row["_start"] + 0.5
         fig.add_trace(
             go.Scatter(
+                _validate=False,
                 x=days.iso([x]),
                 y=[row["_row"] if "_row" in row else row["_y"]],
                 mode="markers",
@@ -377,6 +378,7 @@ def _add_marks(
         ys[0::3], ys[1::3], ys[2::3] = y_spans.to_numpy(), y_spans.to_numpy(), None
         fig.add_trace(
             go.Scatter(
+                _validate=False,
                 x=xs,
                 y=ys,
                 mode="lines",
@@ -392,6 +394,7 @@ def _add_marks(
         mid = (spans["_start"] + spans["_end"] + 1) / 2
         fig.add_trace(
             go.Scatter(
+                _validate=False,
                 x=days.iso(mid),
                 y=y_spans,
                 mode="markers",
@@ -407,6 +410,7 @@ def _add_marks(
         )
     fig.add_trace(
         go.Scatter(
+            _validate=False,
             x=days.iso(pts["_start"] + 0.5),
             y=y_pts,
             mode="markers",
@@ -512,7 +516,7 @@ def actor_tracks(
     The key events are labelled on their first track. Above `aggregate_above`
     events, each track shows bubbles of counts per bin instead.
     """
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)  # built from checked columns: skip plotly's per-property validation
     names = tracks_of(view, order, people, max_tracks) if len(view) else []
     if not names:
         return _style(fig, height=200)
@@ -626,6 +630,7 @@ def _add_connectors(fig: go.Figure, marks: pd.DataFrame) -> None:
     yy[0::3], yy[1::3], yy[2::3] = ys["min"].to_numpy(), ys["max"].to_numpy(), None
     fig.add_trace(
         go.Scatter(
+            _validate=False,
             x=xs,
             y=yy,
             mode="lines",
@@ -640,7 +645,7 @@ def _add_connectors(fig: go.Figure, marks: pd.DataFrame) -> None:
 
 def dress(fig: go.Figure, title: str, subtitle: str, footnote: str, brief: bool = False) -> go.Figure:
     """Title, plain subtitle and sources footnote on the figure itself, so every export carries them."""
-    fig = go.Figure(fig)
+    fig = go.Figure(fig, _validate=False)
     height = fig.layout.height or 500
     bottom = 64 if fig.layout.xaxis.rangeslider.visible else 40
     fig.update_layout(

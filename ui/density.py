@@ -68,6 +68,7 @@ def add_count_bars(
         x = daynum.iso(bin_start(part["bin"].to_numpy(), unit) + UNITS[unit] * 0.45)
         fig.add_trace(
             go.Bar(
+                _validate=False,
                 x=x,
                 y=part["weight"].round(2),
                 width=width_ms,
@@ -92,6 +93,7 @@ def add_track_bubbles(fig: go.Figure, marks: pd.DataFrame, colors: dict[str, str
         size = 4 + 22 * np.sqrt(part["weight"].to_numpy() / top)
         fig.add_trace(
             go.Scatter(
+                _validate=False,
                 x=x,
                 y=np.full(len(part), marks.loc[marks["_track"] == track, "_y"].iloc[0]),
                 mode="markers",
