@@ -24,11 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from pipeline.salience import score_salience
+from pipeline.write import read_table, sibling
 
-from pipeline.salience import score_salience  # noqa: E402
-from pipeline.write import read_table, sibling  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _scorer(corpus: Path):
