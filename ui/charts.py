@@ -135,28 +135,41 @@ def pack(
     lanes, shared, fell = np.zeros(n, dtype=int), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     starts: list[list[float]] = [[] for _ in range(max_lanes)]
     ends: list[list[float]] = [[] for _ in range(max_lanes)]
+    texts: list[list[bool]] = [[] for _ in range(max_lanes)]  # which intervals hold a label's text
 
     def free(lane: int, a: float, b: float) -> bool:
         k = bisect.bisect_left(starts[lane], b)  # intervals starting before b ...
         return k == 0 or ends[lane][k - 1] <= a  # ... the last of them must end by a (they never overlap)
 
-    def place(a: float, b: float, h: int) -> int:
+    def place(a: float, b: float, h: int, text: bool) -> int:
         for r in range(0, max_lanes - h + 1):
             if all(free(r + j, a, b) for j in range(h)):
                 for j in range(h):
                     k = bisect.bisect_left(starts[r + j], a)
                     starts[r + j].insert(k, a)
                     ends[r + j].insert(k, b)
+                    texts[r + j].insert(k, text)
                 return r
         return -1
 
+    def least_covered(a: float, b: float) -> int:
+        """The lane where a mark that fits nowhere hides the least: over other marks, not over text."""
+        cost = []
+        for lane in range(max_lanes):
+            k = bisect.bisect_left(starts[lane], b)
+            over = [t for s_, e_, t in zip(starts[lane][:k], ends[lane][:k], texts[lane][:k]) if e_ > a]
+            cost.append(sum(10 if t else 1 for t in over))
+        return int(np.argmin(cost))
+
+    labelled = (height > 1) if mark0 is None or mark1 is None else (ext0 != mark0) | (ext1 != mark1)
     for i in np.argsort(ext0, kind="stable") if order is None else order:
-        r = place(float(ext0[i]), float(ext1[i]), int(min(height[i], max_lanes)))
+        r = place(float(ext0[i]), float(ext1[i]), int(min(height[i], max_lanes)), bool(labelled[i]))
         if r < 0 and mark0 is not None and mark1 is not None:
-            r = place(float(mark0[i]), float(mark1[i]), 1)
+            r = place(float(mark0[i]), float(mark1[i]), 1, False)
             fell[i] = r >= 0
         if r < 0:
-            r, shared[i] = int(i % max_lanes), True
+            a, b = (mark0[i], mark1[i]) if mark0 is not None and mark1 is not None else (ext0[i], ext1[i])
+            r, shared[i] = least_covered(float(a), float(b)), True
         lanes[i] = r
     return lanes, shared, fell
 
