@@ -132,8 +132,12 @@ else:
         help="Needs Chromium; the chart's camera button saves the same picture",
     )
     if len(view):
+        if len(view) > page.TABLE_ROWS:  # the browser would spend seconds on rows nobody scrolls to
+            st.caption(
+                f"The table lists the first {page.TABLE_ROWS:,} of {len(view):,} events by date; the CSV has all."
+            )
         picked = st.dataframe(
-            page.table(view),
+            page.table(view.head(page.TABLE_ROWS)),
             hide_index=True,
             width="stretch",
             on_select="rerun",

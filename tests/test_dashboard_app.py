@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(Path(__file__).resolve().parents[1] / "dashboard.py")
@@ -187,3 +188,16 @@ def test_a_failing_build_is_a_problem_on_the_page_not_a_crash(monkeypatch, tmp_p
     assert _count(at) == (0, 0)
     problems = " ".join(t.value for t in at.text)
     assert "build failed" in problems and "palette is missing" in problems
+
+
+@pytest.mark.slow
+def test_a_large_view_sends_the_table_its_first_rows_only(tmp_path, monkeypatch):
+    from synthetic import write_tables
+
+    from ui import page
+
+    monkeypatch.setenv("TIMELINE_EVENTS_FILE", str(write_tables(tmp_path, page.TABLE_ROWS + 300)))
+    at = AppTest.from_file(PAGE, default_timeout=180).run()
+    assert not at.exception
+    assert _count(at)[0] > page.TABLE_ROWS and len(at.dataframe[0].value) == page.TABLE_ROWS
+    assert any("the CSV has all" in c.value for c in at.caption)

@@ -22,6 +22,8 @@ header, footer {display: none !important;}
 [data-testid="stMainBlockContainer"], .block-container {padding: 0.6rem 1.2rem 0 1.2rem !important; max-width: 100% !important;}
 </style>"""
 
+#: Rows sent to the table (the filtered events by date; the CSV export has all of them).
+TABLE_ROWS = 1000
 #: The table's columns, in words, with widths.
 TABLE = {
     "date": "Date",
