@@ -94,7 +94,7 @@ if view.empty:
     st.info(filters.empty_message(events, chosen))
 else:
     goto = days.from_date(st.session_state["goto"]) if st.session_state["goto"] else None
-    look = (values["subtracks"], 1180 if brief else 760, 14 if brief else 12, goto, values["event"] or None)
+    look = (values["subtracks"], 1180 if brief else 700, 14 if brief else 12, goto, values["event"] or None)
     fig = figure(fingerprint, chosen, values["view"], look + (title, subtitle, footnote, brief), view, tables.colors)
     chart_col, side = st.columns([3, 1]) if values["event"] and not brief else (st.container(), None)
     with chart_col:
