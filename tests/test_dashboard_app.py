@@ -201,3 +201,20 @@ def test_a_large_view_sends_the_table_its_first_rows_only(tmp_path, monkeypatch)
     assert not at.exception
     assert _count(at)[0] > page.TABLE_ROWS and len(at.dataframe[0].value) == page.TABLE_ROWS
     assert any("the CSV has all" in c.value for c in at.caption)
+
+
+def test_an_output_set_is_read_as_one_version_and_a_broken_one_is_a_message(tmp_path, monkeypatch, seed_tables):
+    from pipeline.write import write_output_set
+
+    out = tmp_path / "events.csv"
+    write_output_set(out, seed_tables.events, seed_tables.evidence, seed_tables.articles, ["one problem"])
+    monkeypatch.setenv("TIMELINE_EVENTS_FILE", str(out))
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception and _count(at)[1] == len(seed_tables.events)
+    assert "one problem" in " ".join(t.value for t in at.text)
+    # A plain file replaced by hand no longer matches the set it belongs to: said, not shown mixed.
+    versions = [p for p in tmp_path.rglob("*events*.csv") if p != out and "evidence" not in p.name]
+    versions[0].write_text("event_id,date,title\nx,2024-01-01,Changed\n", encoding="utf-8")
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception
+    assert "rebuild" in " ".join(t.value for t in at.text)

@@ -24,7 +24,7 @@ import pandas as pd
 from pipeline import loading
 from pipeline.build import BuildResult
 from pipeline.schema import ARTICLES, EVENTS, EVIDENCE, empty
-from pipeline.write import read_table, sibling
+from pipeline.write import read_output_set, read_table, set_pointer, sibling
 from ui.colors import table_colors
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +72,13 @@ def _read(path: Path, table: dict, required: tuple[str, ...] = ()) -> tuple[pd.D
         return empty(table), [f"{path.name}: not found"]
     except Exception as exc:  # garbage Parquet, a binary file named .csv, ...
         return empty(table), [f"{path.name}: cannot be read as a table ({type(exc).__name__}: {str(exc)[:120]})"]
+    return _conform(df, table, path.name, required)
+
+
+def _conform(
+    df: pd.DataFrame, table: dict, name: str, required: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, list[str]]:
+    path = Path(name)
     problems = []
     missing = [c for c in required if c not in df.columns]
     if missing:
@@ -107,9 +114,19 @@ def _load(src: str) -> Tables:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     path = Path(src)
     if path.is_file():
-        events, problems = _read(path, EVENTS, REQUIRED)
-        evidence, p2 = _read(sibling(path, "evidence"), EVIDENCE)
-        articles, p3 = _read(sibling(path, "articles"), ARTICLES)
+        if set_pointer(path).is_file():  # a build's output set: its files are read together, as one version
+            try:
+                out = read_output_set(path)
+            except Exception as exc:
+                return Tables(empty(EVENTS), empty(EVIDENCE), empty(ARTICLES), [str(exc)], "cannot read", built_at=now)
+            events, problems = _conform(out.events, EVENTS, path.name, REQUIRED)
+            evidence, p2 = _conform(out.evidence, EVIDENCE, sibling(path, "evidence").name)
+            articles, p3 = _conform(out.articles, ARTICLES, sibling(path, "articles").name)
+            problems = list(out.problems) + problems
+        else:
+            events, problems = _read(path, EVENTS, REQUIRED)
+            evidence, p2 = _read(sibling(path, "evidence"), EVIDENCE)
+            articles, p3 = _read(sibling(path, "articles"), ARTICLES)
         problems += p2 + p3
         from ui import days
 
