@@ -306,7 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.file:
         parser.error("FILE is required")
     try:  # universal newlines, as pipeline.timex's CLI reads files, so offsets agree
-        text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
+        if args.file == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.file, encoding="utf-8") as f:
+                text = f.read()
     except OSError as exc:
         parser.error(f"cannot read {args.file}: {exc}")
     try:

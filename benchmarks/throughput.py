@@ -79,9 +79,7 @@ def run_search_dates(folder: Path, limit: int) -> dict:
     started = time.perf_counter()
     for name in files:
         base = dt.datetime.fromisoformat(manifest[name])
-        search_dates(
-            (folder / name).read_text(encoding="utf-8"), languages=["en"], settings={"RELATIVE_BASE": base}
-        )
+        search_dates((folder / name).read_text(encoding="utf-8"), languages=["en"], settings={"RELATIVE_BASE": base})
     seconds = time.perf_counter() - started
     return {"articles": len(files), "seconds": seconds, "per_second": len(files) / seconds, "peak_mb": _peak_mb()}
 
@@ -115,7 +113,7 @@ def main(argv=None) -> int:
     first = None
     for copies in args.copies:
         with tempfile.TemporaryDirectory() as tmp:
-            n = make_corpus(docs, copies, Path(tmp))
+            make_corpus(docs, copies, Path(tmp))
             for w in args.workers:
                 r = _measure("--_build", tmp, str(w))
                 first = first or r
