@@ -44,6 +44,12 @@ NARRATIVE_MIN_DATES = 4  # fewer explicit dates than this: too little evidence, 
 
 _YEAR_VALUE = re.compile(r"\d{4}")
 _OFF_CALENDAR = re.compile(r"\d{5}|0000|-")  # year 10000, year 0 or before: TIMEX3 has no such year
+_BC_VALUE = re.compile(r"BC(\d{4})(?=$|[-T])")
+_AD_YEAR = re.compile(r"\d{4}(?=$|[-T])")
+# A date before Christ is counted in a proxy year this far ahead: 400 Gregorian years
+# repeat the calendar exactly (weekdays, leap years), so "the following spring" after
+# "481 BC" is counted like any other year and moved back.
+BC_PROXY_YEARS = 4000
 # Directions a narrative keeps (they name their own year or step): "last April", "June last year".
 _NAMED_DIRECTIONS = ("last", "next", "lastyear", "thisyear", "nextyear")
 
@@ -55,11 +61,35 @@ class Resolution:
     note: str
 
 
+def _to_proxy(value: str) -> str | None:
+    """A BC value ('BC0481', 'BC0480-WI') in proxy years ('3520', '3521-WI'), else None."""
+    m = _BC_VALUE.match(value)
+    if not m or BC_PROXY_YEARS + 1 - int(m.group(1)) < 1:
+        return None
+    return f"{BC_PROXY_YEARS + 1 - int(m.group(1)):04d}" + value[m.end() :]
+
+
+def _from_proxy(value: str) -> str | None:
+    """A value counted in proxy years back in real years ('3521-WI' -> 'BC0480-WI'); None if not a year."""
+    if not _AD_YEAR.match(value):
+        return None
+    year = int(value[:4]) - BC_PROXY_YEARS  # astronomical: 0 is 1 BC
+    return (f"BC{1 - year:04d}" if year <= 0 else f"{year:04d}") + value[4:]
+
+
+def _year_of(value: str) -> int | None:
+    """The (astronomical) year a DATE value starts in: 1998 for 1998-10, -480 for BC0481."""
+    if _YEAR_VALUE.match(value):
+        return int(value[:4])
+    m = _BC_VALUE.match(value)
+    return 1 - int(m.group(1)) if m else None
+
+
 def _is_narrative(rows: list[dict], dct: date | None) -> bool:
     """A history (dates far before its DCT), not news: then the text's dates anchor."""
     if dct is None:
         return True
-    years = [int(r["value"][:4]) for r in rows if r["type"] in ("DATE", "TIME") and _YEAR_VALUE.match(r["value"])]
+    years = [y for r in rows if r["type"] in ("DATE", "TIME") and (y := _year_of(r["value"])) is not None]
     deictic = sum(
         1
         for r in rows
@@ -136,14 +166,17 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
     narrative = _is_narrative(rows, dct_day)
     out: list[Resolution] = []
     ref: tuple[str, str] | None = None  # (value, text) of the last date in the text
+    ref_bc = False  # ... whose value is in proxy years (a date before Christ)
     quarter: tuple[str, str] | None = None  # ... and of the last quarter named
     for row in rows:
         value, text = row["value"], row["text"]
         p = parse_placeholder(value)
+        proxy = None
         if p is None:
             res = Resolution(
                 value, "explicit" if value[:1].isdigit() or value.startswith("BC") else None, f"'{text}' as written"
             )
+            proxy = _to_proxy(value)
         else:
             ref_span = value_span(ref[0]) if ref else None
             use_text = ref_span is not None and (p["kind"] == "ref" or p.get("dir") == "ref" or narrative)
@@ -173,16 +206,23 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
                 basis, note = "relative to text", f"'{text}', relative to '{quarter[1]}' ({quarter[0]})"
             if filled and (impossible_date(filled) or _OFF_CALENDAR.match(filled)):
                 filled = None  # February 29 of 2023; a year before 1 or after 9999
+            if filled is not None and anchor is not None and use_text and ref_bc:
+                proxy = filled + p["time"]
+                filled = _from_proxy(filled)  # counted from a date before Christ: back to real years
+                note = note.replace(f"({ref[0]})", f"({_from_proxy(ref[0])})")
             if filled is None:
                 res = Resolution(unknown_value(p) + p["time"], None, f"'{text}': no date to count from")
+                proxy = None
             else:
                 res = Resolution(filled + p["time"], basis, note)
         out.append(res)
         # A look back ("two decades earlier", "a year ago") does not move the
         # story's time: the next "in March" belongs to the story's year.
         look_back = p is not None and p.get("op") == "MINUS"
-        if row["type"] in ("DATE", "TIME") and value_span(res.value) is not None and not look_back:
-            ref = (res.value, text)
+        if row["type"] in ("DATE", "TIME") and proxy is not None and value_span(proxy) is not None and not look_back:
+            ref, ref_bc = (proxy, text), True
+        elif row["type"] in ("DATE", "TIME") and value_span(res.value) is not None and not look_back:
+            ref, ref_bc = (res.value, text), False
             if "-Q" in res.value and not (p and p.get("unit") == "year") and _reported(res.value, quarter, dct_day):
                 quarter = ref  # the quarter a report is about, not a year-ago one
     return out

@@ -230,6 +230,13 @@ _WAR_1941 = (
             _WAR_1941 + "Its general had fought there two decades earlier. In March the army attacked.",
             {"two decades earlier": "1922", "March": "1942-03"},
         ),
+        # a history before Christ counts from its own years too (BC years run backwards)
+        (
+            "The revolt broke out in 499 BC. Sardis burned in 498 BC. The fleet was lost in 494 BC. "
+            "Miletus fell in 493 BC. The following year a new army crossed into Thrace. "
+            "In the summer it reached Macedon.",
+            {"The following year": "BC0492", "the summer": "BC0492-SU"},
+        ),
     ],
 )
 def test_narrative_dates_count_from_the_text(text, expected):
