@@ -21,6 +21,7 @@ def _as_dict(c: Candidate, text: str) -> dict:
         "value": c.value,
         "mod": c.mod or None,
         "rule": c.rule,
+        "tense": c.tense,
     }
 
 

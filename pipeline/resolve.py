@@ -8,8 +8,11 @@ precision, date_basis and date_note. `infer_published` fills a missing `publishe
 Anchoring: in news, relative expressions ("last Tuesday", "in July") count
 from the publication date. A text whose explicit dates lie far from its
 publication date is a narrative (a history of a war): there they count from
-the last date mentioned before them. Expressions that name an earlier date
-("the following year", "that day") always count from the text's last date.
+the last date mentioned before them, except a look back ("two decades
+earlier") or a plan ("a campaign planned for 1976", "by next summer"), which
+do not move the story's time. Expressions that name an earlier date ("the
+following year", "that day") always count from the text's last date. Dates
+before Christ anchor too ("the following year" after 493 BC is 492 BC).
 """
 
 from __future__ import annotations
@@ -219,6 +222,9 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
         # A look back ("two decades earlier", "a year ago") does not move the
         # story's time: the next "in March" belongs to the story's year.
         look_back = p is not None and p.get("op") == "MINUS"
+        # Nor does a plan: "for a planned campaign in 1976" in a history of 1975.
+        planned = row.get("tense") == "future" or (p or {}).get("dir") in ("future", "next")
+        look_back = look_back or (narrative and planned)
         if row["type"] in ("DATE", "TIME") and proxy is not None and value_span(proxy) is not None and not look_back:
             ref, ref_bc = (proxy, text), True
         elif row["type"] in ("DATE", "TIME") and value_span(res.value) is not None and not look_back:
@@ -277,7 +283,7 @@ def resolve_dates(timexes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     n = len(df)
     value, dates, ends, precs, bases, notes = ([None] * n for _ in range(6))
     order = df.sort_values(["article", "start"], kind="stable").index
-    records = df[["article", "text", "type", "value"]].to_dict("records")
+    records = df[[c for c in ("article", "text", "type", "value", "tense") if c in df]].to_dict("records")
     groups: dict[str, list[int]] = {}
     for i in order:
         groups.setdefault(records[i]["article"], []).append(i)

@@ -230,6 +230,11 @@ _WAR_1941 = (
             _WAR_1941 + "Its general had fought there two decades earlier. In March the army attacked.",
             {"two decades earlier": "1922", "March": "1942-03"},
         ),
+        # nor does a plan: "a planned campaign in 1976" is not the story's year
+        (
+            _WAR_1941 + "Its generals planned to win the war in 1943. The army collapsed on 11 March.",
+            {"11 March": "1942-03-11"},
+        ),
         # a history before Christ counts from its own years too (BC years run backwards)
         (
             "The revolt broke out in 499 BC. Sardis burned in 498 BC. The fleet was lost in 494 BC. "
@@ -262,7 +267,18 @@ def test_tag_timexes_uses_article_offsets():
         }
     )
     df = tag_timexes(sentences)
-    assert list(df.columns) == ["article", "sentence_id", "start", "end", "text", "type", "value", "mod", "rule"]
+    assert list(df.columns) == [
+        "article",
+        "sentence_id",
+        "start",
+        "end",
+        "text",
+        "type",
+        "value",
+        "mod",
+        "rule",
+        "tense",
+    ]
     row = df.iloc[0]
     assert (row["start"], row["end"], row["value"], row["rule"]) == (125, 131, "UNDEF-weekday-7-past", "date_weekday")
 

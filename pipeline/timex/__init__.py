@@ -77,4 +77,5 @@ def tag_timexes(sentences: pd.DataFrame, rules: Ruleset | None = None) -> pd.Dat
             cols["value"].append(c.value)
             cols["mod"].append(c.mod or None)
             cols["rule"].append(c.rule)
+            cols["tense"].append(c.tense)
     return from_columns(cols, TIMEXES)

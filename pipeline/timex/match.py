@@ -28,6 +28,7 @@ class Candidate:
     value: str
     mod: str
     rule: str
+    tense: str = ""  # of an explicit date's clause: future, past or none (empty for placeholders)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -157,18 +158,20 @@ def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, remo
         found = []
         for group, value, rtype, mod in rule.parts:
             s, e = m.span(prefix + group)
-            found.append(
-                Candidate(s, e, rtype, render(rs, value, groups, tense_at), render(rs, mod, groups, tense_at), rule.id)
-            )
+            rendered = render(rs, value, groups, tense_at)
+            tense_here = "" if rendered.startswith("UNDEF") else tense_at()
+            found.append(Candidate(s, e, rtype, rendered, render(rs, mod, groups, tense_at), rule.id, tense_here))
     else:
+        value = render(rs, rule.value, groups, tense_at)
         found = [
             Candidate(
                 m.start(),
                 m.end(),
                 rule.type,
-                render(rs, rule.value, groups, tense_at),
+                value,
                 render(rs, rule.mod, groups, tense_at),
                 rule.id,
+                "" if value.startswith("UNDEF") else tense_at(),
             )
         ]
     # "30 February 2024" is no date: the whole match is dropped (its words are not tried again).
