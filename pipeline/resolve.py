@@ -209,7 +209,7 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
                 basis, note = "relative to text", f"'{text}', relative to '{quarter[1]}' ({quarter[0]})"
             if filled and (impossible_date(filled) or _OFF_CALENDAR.match(filled)):
                 filled = None  # February 29 of 2023; a year before 1 or after 9999
-            if filled is not None and anchor is not None and use_text and ref_bc:
+            if filled is not None and anchor is not None and use_text and ref_bc and ref is not None:
                 proxy = filled + p["time"]
                 filled = _from_proxy(filled)  # counted from a date before Christ: back to real years
                 note = note.replace(f"({ref[0]})", f"({_from_proxy(ref[0])})")
