@@ -28,7 +28,7 @@ class Candidate:
     value: str
     mod: str
     rule: str
-    tense: str = ""  # of an explicit date's clause: future, past or none (empty for placeholders)
+    tense: str = ""  # "future" when an explicit date's clause is about the future, else empty
 
 
 @functools.lru_cache(maxsize=1024)
@@ -111,7 +111,7 @@ def _candidate_starts(rs: Ruleset, text: str, start: int) -> list[int]:
     return starts
 
 
-def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: list | None = None) -> list[Candidate]:
+def match_rules(rs: Ruleset, text: str, tense: Callable[..., str], removed: list | None = None) -> list[Candidate]:
     """Run the rules where `text` has triggers (longest match wins); `removed` collects negative-rule hits.
 
     The compiled alternation is tried only at the few positions where a
@@ -139,7 +139,7 @@ def match_rules(rs: Ruleset, text: str, tense: Callable[[int], str], removed: li
     return out
 
 
-def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, removed: list | None) -> None:
+def _emit(rs: Ruleset, m: re.Match, tense: Callable[..., str], out: list, removed: list | None) -> None:
     i = int(str(m.lastgroup)[1:])  # the outer group of each rule is named r<index>
     rule = rs.rules[i]
     if rule.value == "REMOVE":
@@ -154,13 +154,17 @@ def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, remo
     def tense_at() -> str:
         return tense(m.start())
 
+    def future_at(value: str) -> str:  # only explicit dates: a placeholder has its own direction
+        return "" if value.startswith("UNDEF") else tense(m.start(), True)
+
     if rule.parts:
         found = []
         for group, value, rtype, mod in rule.parts:
             s, e = m.span(prefix + group)
             rendered = render(rs, value, groups, tense_at)
-            tense_here = "" if rendered.startswith("UNDEF") else tense_at()
-            found.append(Candidate(s, e, rtype, rendered, render(rs, mod, groups, tense_at), rule.id, tense_here))
+            found.append(
+                Candidate(s, e, rtype, rendered, render(rs, mod, groups, tense_at), rule.id, future_at(rendered))
+            )
     else:
         value = render(rs, rule.value, groups, tense_at)
         found = [
@@ -171,7 +175,7 @@ def _emit(rs: Ruleset, m: re.Match, tense: Callable[[int], str], out: list, remo
                 value,
                 render(rs, rule.mod, groups, tense_at),
                 rule.id,
-                "" if value.startswith("UNDEF") else tense_at(),
+                future_at(value),
             )
         ]
     # "30 February 2024" is no date: the whole match is dropped (its words are not tried again).

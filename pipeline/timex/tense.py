@@ -19,41 +19,51 @@ from pipeline.timex.rules import Ruleset
 
 # A clause ends at . ! ? ; (before closing quotes: "in the spring.'' The") or a line break.
 # (One character class first: the scan over a whole article stays fast.)
+_COMMA = re.compile(",")
 _SENTENCE_END = re.compile(r"[.!?;\n\x00](?:(?<=[.!?;])[\"'’”)]*\s|(?<=[\n\x00]))")
 
 
 class _Clauses:
-    """Per text: clause ends, commas, and per clause its cue matches (computed on first use)."""
+    """Per text: clause ends, commas, and per clause its future and past cue matches (each on first use)."""
 
     def __init__(self, text: str, future: re.Pattern, past: re.Pattern):
         self.text, self.future, self.past = text, future, past
         self.ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
-        self.commas = [i for i, ch in enumerate(text) if ch == ","] if "," in text else []
-        self._cues: dict[int, tuple] = {}
+        self.commas = [m.start() for m in _COMMA.finditer(text)]
+        self._future: dict[int, tuple] = {}
+        self._past: dict[int, tuple] = {}
 
-    def cues(self, i: int) -> tuple:
-        """Clause i: (future cue (start, end)s, their starts, finite past cue starts, their ends, any past cue)."""
-        if i not in self._cues:
+    def future_cues(self, i: int) -> tuple:
+        """Clause i: its future cue (start, end)s and their starts."""
+        if i not in self._future:
             left, right = self.ends[i - 1] if i else 0, self.ends[i]
             fut = [m.span() for m in self.future.finditer(self.text, left, right)]
+            self._future[i] = (fut, [s for s, _ in fut])
+        return self._future[i]
+
+    def past_cues(self, i: int) -> tuple:
+        """Clause i: finite past cue starts, their ends, and whether it has any past cue."""
+        if i not in self._past:
+            left, right = self.ends[i - 1] if i else 0, self.ends[i]
             past = [m.span() for m in self.past.finditer(self.text, left, right)]
             finite = [(s, e) for s, e in past if _finite(self.text, s)]
-            self._cues[i] = (fut, [s for s, _ in fut], [s for s, _ in finite], [e for _, e in finite], bool(past))
-        return self._cues[i]
+            self._past[i] = ([s for s, _ in finite], [e for _, e in finite], bool(past))
+        return self._past[i]
 
 
-def tense_finder(text: str, rs: Ruleset) -> Callable[[int], str]:
+def tense_finder(text: str, rs: Ruleset) -> Callable[..., str]:
     """Tense of the clause around a position: 'future', 'past' or 'none' (no cue either way)."""
     future, past = rs.cue("future_cue"), rs.cue("past_cue")
     state: list[_Clauses] = []
 
-    def tense(pos: int) -> str:
+    def tense(pos: int, future_only: bool = False) -> str:
+        """future_only: only say 'future' or '' (and skip the past cues when no future cue is near)."""
         if not state:  # computed once per text on first use
             state.append(_Clauses(text, future, past))
         c = state[0]
         i = bisect.bisect_right(c.ends, pos)
         left = c.ends[i - 1] if i else 0
-        fut, fut_starts, finite_starts, finite_ends, any_past = c.cues(i)
+        fut, fut_starts = c.future_cues(i)
         # Only a cue before the date and after the last comma counts: in "said
         # Friday that he would seek" or "they would appeal the decision,
         # announced Wednesday", "would" is not about the day. A past cue
@@ -66,10 +76,13 @@ def tense_finder(text: str, rs: Ruleset) -> Callable[[int], str]:
             j -= 1
         if j >= 0 and fut[j][0] >= since:
             cue_end = fut[j][1]
+            finite_starts, finite_ends, _ = c.past_cues(i)
             n = bisect.bisect_left(finite_starts, cue_end)
             if not (n < len(finite_starts) and finite_ends[n] <= pos):
                 return "future"
-        return "past" if any_past else "none"
+        if future_only:
+            return ""
+        return "past" if c.past_cues(i)[2] else "none"
 
     return tense
 
