@@ -18,13 +18,14 @@ before Christ anchor too ("the following year" after 493 BC is 492 BC).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
 
 from pipeline.schema import PRECISIONS
 from pipeline.timex.values import (
+    Placeholder,
     add_months,
     format_unit,
     impossible_date,
@@ -96,7 +97,7 @@ def _is_narrative(rows: list[dict], dct: date | None) -> bool:
     deictic = sum(
         1
         for r in rows
-        if (parse_placeholder(r["value"]) or {}).get("kind") in ("weekday", "weekend")
+        if getattr(parse_placeholder(r["value"]), "kind", None) in ("weekday", "weekend")
         or r["value"].startswith(("UNDEF-last-", "UNDEF-this-day", "UNDEF-next-"))
     )
     # News recalls history ("Since 2015") but dates its own events by weekday
@@ -132,33 +133,33 @@ def _shift(anchor: date, unit: str, n: int) -> str | None:
     return None
 
 
-def _fill(p: dict, anchor: date, tense_ok: bool) -> str | None:
+def _fill(p: Placeholder, anchor: date, tense_ok: bool) -> str | None:
     """Value of a parsed placeholder `p` counted from `anchor` (a day)."""
-    kind = p["kind"]
-    if kind == "unit":
-        return _shift(anchor, p["unit"], p["n"])
-    if kind == "weekday":
-        return resolve_weekday(anchor, p["day"], p["dir"]).isoformat()
+    kind = p.kind
+    if kind == "unit" and p.unit:
+        return _shift(anchor, p.unit, p.n)
+    if kind == "weekday" and p.day:
+        return resolve_weekday(anchor, p.day, p.direction or "").isoformat()
     # A narrative moves through its own time: "in April" is April of the year it is in.
-    direction = p.get("dir") if tense_ok or p.get("dir") in _NAMED_DIRECTIONS else "this"
+    direction = (p.direction if tense_ok or p.direction in _NAMED_DIRECTIONS else "this") or ""
     if kind == "weekend":  # the one just past, or in a future clause the coming one
         saturday = resolve_weekday(anchor, 6, "future" if direction == "future" else "past")
         return format_unit(saturday, "weekend")
-    if kind == "month":
-        return resolve_month(anchor, p["month"], p["day"], direction)
-    if kind == "nth":  # a holiday such as Thanksgiving: its year, then its day in that year
-        day = nth_weekday(anchor.year, p["month"], p["n"], int(p["wd"]))
-        year = int(resolve_month(anchor, p["month"], day.day, direction)[:4])
-        return nth_weekday(year, p["month"], p["n"], int(p["wd"])).isoformat()
-    if kind == "season":
-        return resolve_season(anchor, p["season"], direction)
-    if kind == "quarter":
-        q = (anchor.month - 1) // 3 + 1 if p["q"] == "this" else int(p["q"])
-        return f"{anchor.year + {'last': -1, 'next': 1}.get(p.get('dir'), 0):04d}-Q{q}"
+    if kind == "month" and p.month:
+        return resolve_month(anchor, p.month, p.day, direction)
+    if kind == "nth" and p.month and p.nth and p.weekday:  # a holiday such as Thanksgiving: its year, then its day
+        day = nth_weekday(anchor.year, p.month, p.nth, p.weekday)
+        year = int(resolve_month(anchor, p.month, day.day, direction)[:4])
+        return nth_weekday(year, p.month, p.nth, p.weekday).isoformat()
+    if kind == "season" and p.season:
+        return resolve_season(anchor, p.season, direction)
+    if kind == "quarter" and p.quarter:
+        q = (anchor.month - 1) // 3 + 1 if p.quarter == "this" else int(p.quarter)
+        return f"{anchor.year + {'last': -1, 'next': 1}.get(p.direction or '', 0):04d}-Q{q}"
     if kind == "half":
-        return f"{anchor.year:04d}-H{p['h']}"
-    if kind == "decade":
-        decade = anchor.year // 100 * 10 + int(p["d"])
+        return f"{anchor.year:04d}-H{p.half}"
+    if kind == "decade" and p.decade:
+        decade = anchor.year // 100 * 10 + int(p.decade)
         return str(decade - 10 if decade > anchor.year // 10 else decade)
     return None
 
@@ -182,54 +183,53 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
             proxy = _to_proxy(value)
         else:
             ref_span = value_span(ref[0]) if ref else None
-            use_text = ref_span is not None and (p["kind"] == "ref" or p.get("dir") == "ref" or narrative)
-            if use_text and _finer(_needs(p), precision_of(ref[0])):
-                anchor = None  # "on Sunday" after "in 2015": a year cannot place a weekday
-            elif use_text:
-                anchor, basis = ref_span[0], "relative to text"
-                note = f"'{text}', relative to '{ref[1]}' ({ref[0]})"
-                if p["kind"] == "ref":
-                    p = dict(p, kind="unit")
-                    coarse = precision_of(ref[0])
-                    if _finer(p["unit"], coarse):  # "that day" after "in 1941": keep 1941
-                        p = dict(p, unit=coarse, n=0) if coarse in _ORDER else p
+            use_text = ref_span is not None and (p.kind == "ref" or p.direction == "ref" or narrative)
+            anchor: date | None = None
+            if ref is not None and ref_span is not None and use_text:
+                if not _finer(_needs(p), precision_of(ref[0])):  # "on Sunday" after "in 2015": a year cannot place it
+                    anchor, basis = ref_span[0], "relative to text"
+                    note = f"'{text}', relative to '{ref[1]}' ({ref[0]})"
+                    if p.kind == "ref":
+                        p = replace(p, kind="unit")
+                        coarse = precision_of(ref[0])
+                        if p.unit and _finer(p.unit, coarse) and coarse in _ORDER:  # "that day" after "in 1941": 1941
+                            p = replace(p, unit=coarse, n=0)
             elif dct_day is not None:
                 anchor = dct_day
                 basis = "inferred" if inferred else "relative to publication"
                 note = f"'{text}', relative to publication {dct}" + (" (inferred from text)" if inferred else "")
-                if p["kind"] == "ref":
-                    p = dict(p, kind="unit")
-            else:
-                anchor = None
+                if p.kind == "ref":
+                    p = replace(p, kind="unit")
             filled = _bounded(_fill, p, anchor, tense_ok=not narrative) if anchor else None
-            year_back = p.get("unit") == "year" and p["n"] < 0 and p.get("op") == "MINUS"  # not "last year"
-            if filled and quarter and year_back:
+            year_back = p.unit == "year" and p.n < 0 and p.op == "MINUS"  # not "last year"
+            quarter_span = value_span(quarter[0]) if quarter else None
+            if filled and quarter and quarter_span and year_back:
                 # "a year ago" next to "the third quarter": the year-ago quarter
-                filled = _bounded(_shift, value_span(quarter[0])[0], "quarter", 4 * p["n"])
+                filled = _bounded(_shift, quarter_span[0], "quarter", 4 * p.n)
                 basis, note = "relative to text", f"'{text}', relative to '{quarter[1]}' ({quarter[0]})"
             if filled and (impossible_date(filled) or _OFF_CALENDAR.match(filled)):
                 filled = None  # February 29 of 2023; a year before 1 or after 9999
             if filled is not None and anchor is not None and use_text and ref_bc and ref is not None:
-                proxy = filled + p["time"]
+                proxy = filled + p.time
                 filled = _from_proxy(filled)  # counted from a date before Christ: back to real years
                 note = note.replace(f"({ref[0]})", f"({_from_proxy(ref[0])})")
             if filled is None:
-                res = Resolution(unknown_value(p) + p["time"], None, f"'{text}': no date to count from")
+                res = Resolution(unknown_value(p) + p.time, None, f"'{text}': no date to count from")
                 proxy = None
             else:
-                res = Resolution(filled + p["time"], basis, note)
+                res = Resolution(filled + p.time, basis, note)
         out.append(res)
         # A look back ("two decades earlier", "a year ago") does not move the
         # story's time: the next "in March" belongs to the story's year.
-        look_back = p is not None and p.get("op") == "MINUS"
+        look_back = p is not None and p.op == "MINUS"
         # Nor does a plan: "for a planned campaign in 1976" in a history of 1975.
-        planned = row.get("tense") == "future" or (p or {}).get("dir") in ("future", "next")
+        planned = row.get("tense") == "future" or (p is not None and p.direction in ("future", "next"))
         look_back = look_back or (narrative and planned)
         if row["type"] in ("DATE", "TIME") and proxy is not None and value_span(proxy) is not None and not look_back:
             ref, ref_bc = (proxy, text), True
         elif row["type"] in ("DATE", "TIME") and value_span(res.value) is not None and not look_back:
             ref, ref_bc = (res.value, text), False
-            if "-Q" in res.value and not (p and p.get("unit") == "year") and _reported(res.value, quarter, dct_day):
+            if "-Q" in res.value and not (p and p.unit == "year") and _reported(res.value, quarter, dct_day):
                 quarter = ref  # the quarter a report is about, not a year-ago one
     return out
 
@@ -244,7 +244,8 @@ def _reported(value: str, quarter: tuple[str, str] | None, dct: date | None) -> 
     """
     if quarter is None:
         return True
-    ended = dct is None or value_span(value)[1] <= dct
+    span = value_span(value)
+    ended = dct is None or (span is not None and span[1] <= dct)
     return ended and value > quarter[0]
 
 
@@ -252,12 +253,12 @@ def _reported(value: str, quarter: tuple[str, str] | None, dct: date | None) -> 
 _ORDER = tuple(p for p in PRECISIONS if p != "season")
 
 
-def _needs(p: dict) -> str:
+def _needs(p: Placeholder) -> str:
     """How precise an anchor must be to fill placeholder `p` (a weekday needs a day)."""
-    if p["kind"] in ("weekday", "weekend") or p["time"]:  # "the next morning" after "in 1990": no day
+    if p.kind in ("weekday", "weekend") or p.time:  # "the next morning" after "in 1990": no day
         return "day"
-    if p["kind"] == "unit":
-        return p["unit"]
+    if p.kind == "unit" and p.unit:
+        return p.unit
     return "year"
 
 
@@ -281,7 +282,8 @@ def resolve_dates(timexes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     pubs = _published_map(articles)
     df = timexes.reset_index(drop=True)
     n = len(df)
-    value, dates, ends, precs, bases, notes = ([None] * n for _ in range(6))
+    columns: list[list[str | None]] = [[None] * n for _ in range(6)]
+    value, dates, ends, precs, bases, notes = columns
     order = df.sort_values(["article", "start"], kind="stable").index
     records = df[[c for c in ("article", "text", "type", "value", "tense") if c in df]].to_dict("records")
     groups: dict[str, list[int]] = {}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import calendar
 import functools
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month of each season
 # Without a tense cue, a month up to this many months after the publication
@@ -36,27 +36,67 @@ _PLACEHOLDER = [
 ]
 
 
+@dataclass(frozen=True)
+class Placeholder:
+    """The parts of an "UNDEF-..." value; which fields are set depends on `kind` (rules.yaml's grammar)."""
+
+    kind: str  # unit, ref, weekday, month, nth, weekend, season, quarter, half, decade or unknown
+    time: str = ""  # a time of day kept after the date: "T14:00", "TMO"
+    direction: str | None = None  # last, next, this, past, future, ref, lastyear, ...
+    unit: str | None = None  # unit, ref: day, week, month, quarter, year, decade, century
+    n: int = 0  # unit, ref: signed steps from the anchor ("last week" -1, "two years ago" -2)
+    op: str | None = None  # unit, ref: PLUS or MINUS as written
+    month: int | None = None  # month, nth
+    day: int | None = None  # month: day of the month; weekday: ISO weekday 1-7
+    nth: str | None = None  # nth: which week of the month, 1-5 or L(ast)
+    weekday: int | None = None  # nth: ISO weekday
+    season: str | None = None  # SP, SU, FA, WI
+    quarter: str | None = None  # 1-4 or "this"
+    half: str | None = None  # 1 or 2
+    decade: str | None = None  # the decade's digit within its century
+
+
+_UNKNOWN = Placeholder("unknown")
+
+
 @functools.lru_cache(maxsize=4096)
-def parse_placeholder(value: str) -> dict | None:
+def parse_placeholder(value: str) -> Placeholder | None:
     """The parts of an "UNDEF-..." value, or None for a final TIMEX3 value."""
     if not value.startswith("UNDEF-"):
         return None
     for kind, rx in _PLACEHOLDER:
         m = rx.fullmatch(value)
         if m:
-            p: dict[str, Any] = dict(m.groupdict())
-            p["kind"], p["time"] = kind, p.get("time") or ""
-            if kind in ("unit", "ref"):
-                n = p.get("n") or "0"
-                n = int(float(n)) if n not in ("X",) else 1
-                step = {"last": -1, "next": 1}.get(p.get("dir"), 0)
-                p["n"] = step + (-n if p.get("op") == "MINUS" else n)
-            if kind in ("month", "nth"):
-                p["month"], p["day"] = int(p["month"]), int(p["day"]) if p.get("day") else None
-            if kind == "weekday":
-                p["day"] = int(p["day"])
-            return p
-    return {"kind": "unknown", "time": ""}
+            return _placeholder(kind, m.groupdict())
+    return _UNKNOWN
+
+
+def _placeholder(kind: str, g: dict[str, str | None]) -> Placeholder:
+    n, nth = 0, None
+    if kind in ("unit", "ref"):
+        written = g.get("n") or "0"
+        count = int(float(written)) if written != "X" else 1
+        step = {"last": -1, "next": 1}.get(g.get("dir") or "", 0)
+        n = step + (-count if g.get("op") == "MINUS" else count)
+    elif kind == "nth":
+        nth = g.get("n")
+    day, month, wd = g.get("day"), g.get("month"), g.get("wd")
+    return Placeholder(
+        kind=kind,
+        time=g.get("time") or "",
+        direction=g.get("dir"),
+        unit=g.get("unit"),
+        n=n,
+        op=g.get("op"),
+        month=int(month) if month else None,
+        day=int(day) if day else None,
+        nth=nth,
+        weekday=int(wd) if wd else None,
+        season=g.get("season"),
+        quarter=g.get("q"),
+        half=g.get("h"),
+        decade=g.get("d"),
+    )
 
 
 _MONTH_DAY = re.compile(r"(?:(\d{4}|XXXX)-|UNDEF-month-)(\d\d)-(\d\d)(?![\d-]\d)")
@@ -75,19 +115,18 @@ def impossible_date(value: str) -> bool:
     return not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(max(year, 1), month)[1])
 
 
-def unknown_value(p: dict) -> str:
+def unknown_value(p: Placeholder) -> str:
     """A TIMEX3 value with X for what cannot be known without an anchor."""
-    kind = p["kind"]
-    if kind == "month":
-        return f"XXXX-{p['month']:02d}" + (f"-{p['day']:02d}" if p["day"] else "")
-    if kind == "season":
-        return f"XXXX-{p['season']}"
-    if kind == "weekday":
-        return f"XXXX-WXX-{p['day']}"
-    if kind == "weekend":
+    if p.kind == "month" and p.month is not None:
+        return f"XXXX-{p.month:02d}" + (f"-{p.day:02d}" if p.day else "")
+    if p.kind == "season":
+        return f"XXXX-{p.season}"
+    if p.kind == "weekday":
+        return f"XXXX-WXX-{p.day}"
+    if p.kind == "weekend":
         return "XXXX-WXX-WE"
-    if kind == "quarter" and p["q"] != "this":
-        return f"XXXX-Q{p['q']}"
+    if p.kind == "quarter" and p.quarter != "this":
+        return f"XXXX-Q{p.quarter}"
     return "XXXX-XX-XX"
 
 
