@@ -19,6 +19,9 @@ from typing import Any, TypeVar
 import yaml
 
 RESOURCES = Path(__file__).parent / "resources"
+#: libyaml's safe loader when PyYAML has it: the same documents, about 8x faster (the rule files
+#: are most of a small build's start-up time).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _CACHED: list[Any] = []
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,7 +67,7 @@ def clear_caches() -> None:
 def read_yaml(path: str | Path) -> Any:
     """A YAML resource, with a `ResourceError` naming the file when it cannot be read or parsed."""
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as exc:
         raise ResourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
