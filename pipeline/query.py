@@ -1,0 +1,235 @@
+"""The dashboard's filters run in DuckDB over the event store; only what a chart draws comes back.
+
+    from pipeline.query import EventStore, Query
+    with EventStore("out/store") as db:
+        q = Query(actors=("Russia", "Iran"), actor_mode="all of", date_from=date(2024, 12, 1))
+        db.count(q)                      # "N of M events"
+        db.events(q, limit=1500)         # rows for a chart of single marks (in date order)
+        db.span(q)                       # first and last day (to pick day, week or month bins)
+        db.counts(q, unit="week")        # events per week (a range's weight shared by its weeks)
+        db.loosening(q)                  # which filter to loosen for an empty result
+        db.event("3f2a...")              # one event and every source's evidence (provenance)
+
+A query reads the version that was current when the `EventStore` was opened
+(`pipeline.store`), so a build switching versions meanwhile never mixes two
+builds; `refresh()` moves to the newest. The filters mean exactly what
+`ui.filters` means by them (a test compares the two on the same events).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.schema import EVENTS, EVIDENCE
+from pipeline.store import current_version
+
+#: Units of aggregated counts: the bin of a day index (days since 1970-01-01).
+_BIN = {
+    "day": "{d}",
+    "week": "CAST(floor(({d} + 3) / 7.0) AS BIGINT)",  # 1970-01-01 was a Thursday: +3 puts Monday first
+    "month": "((year({t}) - 1970) * 12 + month({t}) - 1)",
+}
+_BIN_START = {
+    "day": "DATE '1970-01-01' + CAST(bin AS INTEGER)",
+    "week": "DATE '1970-01-01' + CAST(bin * 7 - 3 AS INTEGER)",
+    "month": "CAST(DATE '1970-01-01' + to_months(CAST(bin AS INTEGER)) AS DATE)",
+}
+#: Row orders: the table's own (a build writes events by date, then id), or most corroborated first.
+ORDERS = {"date": "_row", "sources": "sources DESC NULLS LAST, _row"}
+
+
+@dataclass(frozen=True)
+class Query:
+    """The sidebar's filters (the same fields and defaults as `ui.filters.Filters`)."""
+
+    actors: tuple[str, ...] = ()
+    actor_mode: str = "any of"  # or "all of"
+    date_from: date | None = None
+    date_to: date | None = None
+    event_types: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    min_sources: int = 1
+    text: str = ""
+    captions: bool = False
+    background: bool = False
+
+    @classmethod
+    def of(cls, filters) -> Query:
+        """A query from any object with these fields (such as `ui.filters.Filters`)."""
+        return cls(**{f.name: getattr(filters, f.name) for f in fields(cls)})
+
+
+def conditions(q: Query) -> dict[str, tuple[str, list]]:
+    """One SQL condition (with its parameters) per active filter, named as the sidebar names it."""
+    out: dict[str, tuple[str, list]] = {}
+    if q.actors:
+        fn = "list_has_all" if q.actor_mode == "all of" else "list_has_any"
+        out["actors"] = (f"{fn}(_involved, ?::VARCHAR[])", [list(q.actors)])
+    dates, params = [], []
+    if q.date_from is not None:
+        dates.append("_end >= ?")
+        params.append(q.date_from)
+    if q.date_to is not None:
+        dates.append("_start <= ?")
+        params.append(q.date_to)
+    if dates:
+        out["date range"] = (" AND ".join(dates), params)
+    if q.event_types:
+        out["event types"] = ("list_contains(?::VARCHAR[], event_type)", [list(q.event_types)])
+    if q.articles:
+        out["sources/articles"] = ("list_has_any(_articles, ?::VARCHAR[])", [list(q.articles)])
+    if q.min_sources > 1:
+        out["minimum sources"] = ("coalesce(sources, 1) >= ?", [int(q.min_sources)])
+    if q.text.strip():
+        out["search"] = ("contains(_search, ?)", [q.text.strip().lower()])
+    if not q.captions:
+        out["photo captions"] = ("NOT _caption", [])
+    if not q.background:
+        out["background"] = ("NOT _background", [])
+    return out
+
+
+def _where(conds: dict[str, tuple[str, list]]) -> tuple[str, list]:
+    parts = ["_start IS NOT NULL"] + [f"({sql})" for sql, _ in conds.values()]
+    return " AND ".join(parts), [p for _, params in conds.values() for p in params]
+
+
+class EventStore:
+    """Read-only queries over the current version of an event store (no server: DuckDB in process)."""
+
+    def __init__(self, store: Path | str, threads: int | None = None):
+        import duckdb
+
+        self.store = Path(store)
+        self._con = duckdb.connect()
+        if threads:
+            self._con.execute(f"SET threads = {int(threads)}")
+        self.version: Path | None = None
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Move to the store's current version; True when it changed (a new build)."""
+        version = current_version(self.store)
+        if version is None:
+            raise FileNotFoundError(f"{self.store}: no event store here yet (build with --store {self.store})")
+        if version == self.version:
+            return False
+        events = str(version / "events" / "**" / "*.parquet").replace("'", "''")
+        for name, sql in (
+            ("events", f"SELECT * FROM read_parquet('{events}', hive_partitioning = true)"),
+            ("evidence", f"SELECT * FROM read_parquet('{version / 'evidence.parquet'}')"),
+            ("articles", f"SELECT * FROM read_parquet('{version / 'articles.parquet'}')"),
+        ):
+            self._con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+        self.version = version
+        return True
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _df(self, sql: str, params: list) -> pd.DataFrame:
+        return self._con.execute(sql, params).df()
+
+    def _row(self, sql: str, params: list | None = None) -> tuple:
+        """The one row an aggregate query returns."""
+        row = self._con.execute(sql, params or []).fetchone()
+        assert row is not None, sql  # an aggregate always returns a row
+        return row
+
+    # --- what the page needs ----------------------------------------------------
+
+    def total(self) -> int:
+        """Every event the dashboard can show (the M of "N of M events")."""
+        return int(self._row("SELECT count(*) FROM events WHERE _start IS NOT NULL")[0])
+
+    def count(self, q: Query) -> int:
+        where, params = _where(conditions(q))
+        return int(self._row(f"SELECT count(*) FROM events WHERE {where}", params)[0])
+
+    def span(self, q: Query) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """First start and last end date of the matching events (to choose day, week or month bins)."""
+        where, params = _where(conditions(q))
+        lo, hi = self._row(f"SELECT min(_start), max(_end) FROM events WHERE {where}", params)
+        return (pd.Timestamp(lo) if lo else None, pd.Timestamp(hi) if hi else None)
+
+    def events(
+        self, q: Query, limit: int | None = 1500, order: str = "date", columns: list[str] | None = None
+    ) -> pd.DataFrame:
+        """The matching events (event columns, `_start`, `_end`), at most `limit`, by date or most sources first."""
+        where, params = _where(conditions(q))
+        cols = ", ".join(columns or [*EVENTS, "_start", "_end"])
+        sql = f"SELECT {cols} FROM events WHERE {where} ORDER BY {ORDERS[order]}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        out = self._df(sql, params)
+        return _typed(out)
+
+    def counts(self, q: Query, unit: str = "day", by: str | None = None) -> pd.DataFrame:
+        """Events per bin (`bin_start`, [`key`,] `weight`): a span's weight is shared by the bins it covers.
+
+        `by="actor"` splits the counts by each event's first actor, as the stacked bars draw them.
+        """
+        if unit not in _BIN:
+            raise ValueError(f"unit must be one of {', '.join(_BIN)}, not {unit!r}")
+        where, params = _where(conditions(q))
+        day = "date_diff('day', DATE '1970-01-01', {c})"
+        b0 = _BIN[unit].format(d=day.format(c="_start"), t="_start")
+        b1 = _BIN[unit].format(d=day.format(c="_end"), t="_end")
+        key = "coalesce(_actors[1], 'no actor')" if by == "actor" else "''"
+        sql = f"""
+            WITH f AS (SELECT {key} AS key, {b0} AS b0, greatest({b1}, {b0}) AS b1 FROM events WHERE {where})
+            SELECT {_BIN_START[unit]} AS bin_start, key, sum(1.0 / (b1 - b0 + 1)) AS weight
+            FROM f, range(f.b0, f.b1 + 1) AS r(bin)
+            GROUP BY bin, key ORDER BY bin, key
+        """
+        out = self._df(sql, params)
+        out["bin_start"] = pd.to_datetime(out["bin_start"])
+        return out if by else out.drop(columns="key")
+
+    def loosening(self, q: Query) -> list[tuple[str, int]]:
+        """Which single filter, if removed, would bring back how many events (most first)."""
+        conds = conditions(q)
+        out = []
+        for name in conds:
+            where, params = _where({k: v for k, v in conds.items() if k != name})
+            n = int(self._row(f"SELECT count(*) FROM events WHERE {where}", params)[0])
+            if n:
+                out.append((name, n))
+        return sorted(out, key=lambda x: -x[1])
+
+    def options(self) -> dict:
+        """What the sidebar widgets offer: actors by activity, event types, articles, the date span."""
+        actors = self._con.execute(
+            "SELECT a, count(*) n FROM (SELECT unnest(_involved) a FROM events) GROUP BY a ORDER BY n DESC, a"
+        ).fetchall()
+        types = [r[0] for r in self._con.execute("SELECT DISTINCT event_type FROM events ORDER BY 1").fetchall()]
+        articles = [r[0] for r in self._con.execute("SELECT article FROM articles ORDER BY article").fetchall()]
+        lo, hi = self._row("SELECT min(_start), max(_end) FROM events")
+        return {"actors": [a for a, _ in actors], "event_types": types, "articles": articles, "dates": (lo, hi)}
+
+    def event(self, event_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """One event's row and every source's evidence row, for the provenance view."""
+        row = self._df(f"SELECT {', '.join(EVENTS)} FROM events WHERE event_id = ?", [event_id])
+        ev = self._df(f"SELECT {', '.join(EVIDENCE)} FROM evidence WHERE event_id = ?", [event_id])
+        return _typed(row), ev
+
+    def article_text(self, article: str) -> str | None:
+        found = self._con.execute("SELECT text FROM articles WHERE article = ?", [article]).fetchone()
+        return found[0] if found else None
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    for col in ("_start", "_end"):
+        if col in df:
+            df[col] = pd.to_datetime(df[col])
+    return df
