@@ -35,7 +35,11 @@ def _progress_bar(stream=sys.stderr):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
+    from pipeline import store
     from pipeline.build import build
+    from pipeline.cache import ArticleCache, cache_dir, settings_key
     from pipeline.gazetteer import GazetteerError
     from pipeline.ingest import printable
     from pipeline.schema import ARTICLES
@@ -51,18 +55,41 @@ def cmd_build(args: argparse.Namespace) -> int:
     if refused:
         print(f"error: {printable(refused)}", file=sys.stderr)
         return 2
-    try:
-        result = build(args.articles, progress=_progress_bar(), workers=args.workers, actor_files=args.actors)
-    except (GazetteerError, OSError) as err:  # a broken or missing actor file: say which, build nothing
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    try:
-        write_output_set(args.out, result.events, result.evidence, result.articles[list(ARTICLES)], result.problems)
-    except OSError as err:  # a full disk: nothing half-written is left, the previous set stays
-        print(
-            f"error: cannot write {args.out}: {err.strerror or err}; the previous output is unchanged", file=sys.stderr
-        )
-        return 1
+    with ExitStack() as held:
+        try:
+            # One writer per output (its files, its cache, its store): a second build waits or refuses.
+            for target in [args.out] + ([args.store] if args.store else []):
+                held.enter_context(store.writer_lock(target, wait=args.wait))
+        except store.StoreLocked as err:
+            print(f"error: {printable(str(err))}", file=sys.stderr)
+            return 3
+        try:
+            extra = tuple(str(p) for p in args.actors)
+            if args.engine == "dask":
+                from pipeline.distributed import build_on_dask
+
+                result = build_on_dask(args.articles, scheduler=args.scheduler, actor_files=args.actors)
+            else:
+                cache = None if args.no_cache else ArticleCache(cache_dir(args.out), settings_key(extra))
+                result = build(
+                    args.articles, progress=_progress_bar(), workers=args.workers, actor_files=args.actors, cache=cache
+                )
+        except (GazetteerError, OSError) as err:  # a broken or missing actor file: say which, build nothing
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        except RuntimeError as err:  # e.g. the Dask cluster lost its workers: nothing is written
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        try:
+            write_output_set(args.out, result.events, result.evidence, result.articles[list(ARTICLES)], result.problems)
+            if args.store:
+                store.write_store(args.store, result.events, result.evidence, result.articles)
+        except OSError as err:  # a full disk: nothing half-written is left, the previous set stays
+            print(
+                f"error: cannot write {args.out}: {err.strerror or err}; the previous output is unchanged",
+                file=sys.stderr,
+            )
+            return 1
     problems_file = problems_path(args.out)
     for problem in result.problems[:SHOWN_PROBLEMS]:
         print(f"problem: {problem}", file=sys.stderr)
@@ -146,6 +173,37 @@ def make_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="YAML",
         help="extra actor file merged into the built-in gazetteer (repeatable)",
+    )
+    b.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="extract every article again (by default articles unchanged since the last build to --out "
+        "are reused from <out-dir>/.cache/)",
+    )
+    b.add_argument(
+        "--store",
+        type=Path,
+        metavar="DIR",
+        help="also write the tables as an event store (versioned Parquet, queried with DuckDB) in DIR",
+    )
+    b.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another build is writing the same output, wait this long for it (default: refuse at once)",
+    )
+    b.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="local processes, or a Dask cluster (pip install .[dask]) (default: %(default)s)",
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler of a running cluster, e.g. tcp://10.0.0.5:8786 "
+        "(default: start a local cluster)",
     )
     b.set_defaults(func=cmd_build)
     t = sub.add_parser(

@@ -19,12 +19,14 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline import actors, clean, events, ingest, merge, reprints, resolve, salience, sentences, timex
+from pipeline.cache import ArticleCache
 from pipeline.gazetteer import load_gazetteer
 from pipeline.schema import ARTICLES, conform, empty
 
@@ -73,6 +75,12 @@ def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, p
         "timexes": len(tagged),
         "mentions": len(names),
         "undated": _undated(tagged, articles),
+        # Per article too, so an incremental build (pipeline.cache) keeps each article's share.
+        "by_article": {
+            "sentences": sents["article"].value_counts().to_dict(),
+            "timexes": tagged["article"].value_counts().to_dict(),
+            "mentions": names["article"].value_counts().to_dict(),
+        },
     }
     return cands, articles, counts
 
@@ -175,9 +183,13 @@ def _failure(article: str, err: BaseException) -> str:
 
 def _combine(results: list[tuple[pd.DataFrame, pd.DataFrame, dict]]) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     counts: dict = {"sentences": 0, "timexes": 0, "mentions": 0, "undated": []}
+    by_article: dict[str, dict] = {"sentences": {}, "timexes": {}, "mentions": {}}
     for _, _, c in results:
         for k in counts:
             counts[k] += c[k]
+        for k, per in c.get("by_article", {}).items():
+            by_article[k].update(per)
+    counts["by_article"] = by_article
     cands = [c for c, _, _ in results]
     arts = [a for _, a, _ in results]
     return (
@@ -196,15 +208,20 @@ def build(
     keep_text: bool = True,
     chunk_size: int = CHUNK_SIZE,
     today: dt.date | None = None,
+    cache: ArticleCache | None = None,
 ) -> BuildResult:
     """Build the events table from a folder of articles and a manifest.
 
     `today` (default: the system date) is only used to warn about publication dates in the future.
+    With a `cache` (`pipeline.cache.ArticleCache`) only articles it does not hold are
+    ingested and extracted, and they are added to it; the output is the same.
     """
     today = today or dt.date.today()
     started = time.perf_counter()
     extra = tuple(str(p) for p in actor_files)
     load_gazetteer(extra)  # fail fast on a broken actor file, before any work
+    if cache is not None:
+        return _build_cached(Path(articles_dir), cache, progress, workers, extra, keep_text, chunk_size, today, started)
     problems: list[str] = []
     copies = reprints.ReprintIndex()  # near-duplicate articles count as one source
     chunks = ingest.iter_articles(Path(articles_dir), chunk_size=chunk_size)
@@ -271,3 +288,42 @@ def build(
         f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
     )
     return BuildResult(ev, evidence, conform(arts, ARTICLES), problems, summary, stats)
+
+
+def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size, today, started) -> BuildResult:
+    """`build` through an article cache: stages 1-7 only where the cache misses, then the merge."""
+    process = partial(_process_one_safely, extra_actor_files=extra, keep_text=True)
+    copies = reprints.ReprintIndex()  # every article, cached or not, in order: reprints span the corpus
+    args = (folder, process, chunk_size, keep_text, progress)
+    if workers > 1:
+        process_articles(_WARM_UP, load_gazetteer(extra))  # compiled once, inherited by forked workers
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            cands, arts, problems, totals = cache.build_tables(*args, pool.map, today=today, copies=copies)
+    else:
+        cands, arts, problems, totals = cache.build_tables(*args, today=today, copies=copies)
+    ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event
+    ev = salience.score_salience(ev, evidence, arts)  # 9. how much each event matters
+    cached = cache.commit()
+    problems = [ingest.printable(p) for p in problems + cached.problems]
+    seconds = time.perf_counter() - started
+    stats = {
+        "articles": len(arts),
+        "candidates": len(cands),
+        "events": len(ev),
+        "multi_source": int((ev["sources"] > 1).sum()) if len(ev) else 0,
+        "problems": len(problems),
+        "seconds": round(seconds, 3),
+        **totals,
+        "reused": cached.reused,
+        "extracted": cached.extracted,
+        "removed": cached.removed,
+    }
+    summary = (
+        f"{stats['events']} events ({stats['multi_source']} reported by 2+ articles) from {stats['articles']} articles, "
+        f"{stats['sentences']} sentences, {stats['timexes']} temporal expressions in {seconds:.1f} s; "
+        f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+        f"{cached.reused} articles reused, {cached.extracted} extracted, {cached.removed} removed"
+    )
+    return BuildResult(ev, evidence, arts, problems, summary, stats)

@@ -342,15 +342,8 @@ def _read_manifest(folder: Path) -> tuple[dict[str, dict], list[str]]:
     return entries, problems + more
 
 
-def iter_articles(folder: Path, chunk_size: int = 500) -> Iterator[tuple[pd.DataFrame, list[str]]]:
-    """Yield (articles chunk, problems) so a large folder never holds every text at once.
-
-    The manifest is read first; files are read in name order, `chunk_size` at a
-    time. Duplicates are found across chunks (only text hashes are kept).
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise NotADirectoryError(f"{folder}: not a folder")
+def list_folder(folder: Path) -> tuple[dict[str, dict], list[Path], list[str]]:
+    """The manifest entries, the article files in name order and the folder's problems (manifest, other files)."""
     entries, problems = _read_manifest(folder)
     files, names = [], set()
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
@@ -368,6 +361,19 @@ def iter_articles(folder: Path, chunk_size: int = 500) -> Iterator[tuple[pd.Data
     problems += [
         f"{name}: listed in {MANIFEST} but not in the folder; skipped its row" for name in entries if name not in names
     ]
+    return entries, files, problems
+
+
+def iter_articles(folder: Path, chunk_size: int = 500) -> Iterator[tuple[pd.DataFrame, list[str]]]:
+    """Yield (articles chunk, problems) so a large folder never holds every text at once.
+
+    The manifest is read first; files are read in name order, `chunk_size` at a
+    time. Duplicates are found across chunks (only text hashes are kept).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise NotADirectoryError(f"{folder}: not a folder")
+    entries, files, problems = list_folder(folder)
     seen: dict[str, str] = {}
     for i in range(0, max(len(files), 1), chunk_size):
         rows = []

@@ -1,0 +1,397 @@
+"""Incremental builds: the per-article results of stages 1-7 kept on disk between builds.
+
+An entry is one file's result: what ingest made of it (its row with the text,
+its problems, its text hash for finding duplicates) and, once extracted, its
+candidate events, its resolved `articles` row and its counts. It is keyed by
+a hash of the file's bytes, its name and manifest row, the fingerprint of
+every resource file (`pipeline.loading.fingerprint`), the package version and
+the pipeline's own code, so an edit to any of them re-extracts. A build reads
+every file (to hash it), reuses what it finds, ingests and extracts only new
+or changed files, drops removed ones and merges (stage 8) from all
+candidates: the output is the same as a clean build's, byte for byte, problems
+file included (`build_tables` keeps a clean build's order).
+
+Layout of a cache folder (`<out-dir>/.cache/<out-stem>/`):
+
+    index.json                   the packs in use, with each file's SHA-256, and
+                                 the article -> key map of the last build (for "removed")
+    packs/<id>.files.parquet     one row per file a build ingested or extracted
+    packs/<id>.cands.parquet     the candidates of the files it extracted
+
+A build adds at most one pack. Pack files are written (atomically) before the
+index that names them and the index is replaced atomically last, so a build
+killed at any point leaves the previous index and every pack it names intact;
+files no index names are removed by the next build. A pack whose checksum does
+not match its index (a truncated or edited file) is reported and never read:
+its files are ingested and extracted again. When most entries belong to files
+no longer in the folder, or there are many packs, the live entries are
+rewritten into one pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import ingest
+from pipeline.loading import fingerprint
+from pipeline.reprints import ReprintIndex
+from pipeline.schema import ARTICLES, CANDIDATES, conform, empty
+from pipeline.write import write_text
+
+FORMAT = 3
+#: More packs than this (one per incremental build) are compacted into one.
+MAX_PACKS = 16
+#: ... and so are packs where more than this share of entries belongs to files no longer built.
+MAX_DEAD_SHARE = 0.5
+COUNTS = ("sentences", "timexes", "mentions")
+_PACKAGE = Path(__file__).parent
+#: Columns of a pack's files table besides the `articles` columns.
+_FILE_COLUMNS = ("_key", "_name", "_text_key", "_problems", "_undated", "_given_published", "_extracted", *COUNTS)
+
+
+def cache_dir(out: Path | str) -> Path:
+    """Where the cache of an output lives: data/events.csv -> data/.cache/events/."""
+    out = Path(out)
+    return out.parent / ".cache" / out.stem
+
+
+def code_fingerprint() -> str:
+    """The package version and a hash of the pipeline's source files: a code change re-extracts."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ver = version("news-timeline")
+    except PackageNotFoundError:
+        ver = "unknown"
+    digest = hashlib.sha1(ver.encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(str(path.relative_to(_PACKAGE)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def settings_key(extra_actor_files: tuple[str, ...] = ()) -> str:
+    """Everything besides the file that decides its result: code, version and resource files."""
+    return hashlib.sha1(f"{FORMAT}|{code_fingerprint()}|{fingerprint(extra_actor_files)}".encode()).hexdigest()
+
+
+def file_key(name: str, raw: bytes, entry: dict | None, listed: bool, settings: str) -> str:
+    """Key of one file: its bytes, name and manifest row (and whether there is a manifest), under these settings."""
+    head = json.dumps([settings, name, entry, listed], ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(head + b"\0" + hashlib.sha256(raw).digest()).hexdigest()
+
+
+def _plain(value):
+    return None if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class CacheStats:
+    reused: int = 0
+    extracted: int = 0
+    removed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _File:
+    """One file of this build: its ingest result and, once extracted, its stage 2-7 result."""
+
+    name: str
+    key: str | None
+    problems: list[str]
+    row: dict | None = None  # the ingested row, then the resolved one
+    text_key: str | None = None
+    extracted: bool = False
+    counts: dict = field(default_factory=dict)
+    undated: list[str] = field(default_factory=list)
+    new: bool = False  # to be written to this build's pack
+    duplicate_of: str | None = None
+    given_published: str | None = None  # as ingested (manifest or page), before any inference
+    failed: list[str] = field(default_factory=list)  # stages 2-7 raised on it: left out, never cached
+
+
+#: `process(articles) -> (candidates, articles, counts)`: `build.process_articles` on a chunk.
+Process = Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame, dict]]
+
+
+class ArticleCache:
+    """The per-file results of earlier builds of one output, and the new ones of this build."""
+
+    def __init__(self, folder: Path | str, settings: str):
+        self.folder = Path(folder)
+        self.settings = settings
+        self.stats = CacheStats()
+        self._index = self._read_index()
+        self._rows: dict[str, dict] = {}  # key -> stored files-table row
+        self._cands = empty({**CANDIDATES, "_key": ("string", "")})
+        self._positions: dict = {}  # key -> row positions in self._cands
+        self._files: list[_File] = []
+        self._fresh: list[pd.DataFrame] = []  # candidates extracted by this build, one frame per chunk, with _key
+
+    # --- reading ------------------------------------------------------------
+
+    def _read_index(self) -> dict:
+        path = self.folder / "index.json"
+        empty_index = {"format": FORMAT, "settings": self.settings, "packs": {}, "articles": {}}
+        if not path.is_file():
+            return empty_index
+        try:
+            index = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(index.get("packs"), dict) or not isinstance(index.get("articles"), dict):
+                raise ValueError("no packs or articles in it")
+        except (OSError, ValueError) as err:
+            self.stats.problems.append(f"cache: {path} is unreadable ({err}); every article is extracted again")
+            return empty_index
+        if index.get("settings") != self.settings or index.get("format") != FORMAT:
+            # Code or resources changed: no entry can match; keep only the article list for "removed".
+            return {**empty_index, "articles": index["articles"]}
+        return index
+
+    def _load(self) -> None:
+        """Read every pack the index names whose files match their checksums (later packs win)."""
+        cand_frames = []
+        for pack in sorted(self._index["packs"]):
+            sums = self._index["packs"][pack]
+            files_file, cands_file = self._pack_files(pack)
+            try:
+                bad = [p.name for p, s in ((files_file, sums["files"]), (cands_file, sums["cands"])) if _sha256(p) != s]
+                if bad:
+                    raise ValueError(f"checksum mismatch in {', '.join(bad)}")
+                rows = pd.read_parquet(files_file)
+                cands = pd.read_parquet(cands_file)
+            except (OSError, ValueError, KeyError) as err:
+                self.stats.problems.append(
+                    f"cache: pack {pack} is corrupt or incomplete ({err}); not used, its articles are extracted again"
+                )
+                del self._index["packs"][pack]
+                continue
+            for r in _records(rows):
+                self._rows[r["_key"]] = r
+            cand_frames.append(cands)
+        if cand_frames:
+            # Candidates of an entry come from the pack whose entry won (a file extracted after it was a copy).
+            cands = pd.concat(cand_frames, ignore_index=True)
+            cands = cands[cands["_key"].isin({k for k, r in self._rows.items() if r["_extracted"]})]
+            self._cands = cands.drop_duplicates(["_key", "sentence_id"], keep="last").reset_index(drop=True)
+            self._positions = self._cands.groupby("_key", sort=False).indices
+
+    # --- a build ----------------------------------------------------------------
+
+    def build_tables(
+        self,
+        folder: Path,
+        process: Process,
+        chunk_size: int,
+        keep_text: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+        map_chunks: Callable = map,
+        *,
+        today: dt.date,
+        copies: ReprintIndex,
+    ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], dict]:
+        """Stages 1-7 of a folder through the cache: (candidates, articles, problems, counts).
+
+        The same tables and problems, in the same order, as `build.build` makes with
+        `chunk_size` and one worker; `process` (`build._process_one_safely`) runs only on
+        articles not in the cache, through `map_chunks` (`map`, or a process pool's `map`).
+        Every kept article still goes through `copies` (reprints are found across the corpus).
+        """
+        self._load()
+        entries, paths, problems = ingest.list_folder(folder)
+        self._files = [self._file(path, entries) for path in paths]
+        seen: dict[str, str] = {}
+        for f in self._files:
+            if f.row is None:
+                continue
+            if f.text_key in seen:
+                f.duplicate_of = seen[f.text_key]
+            else:
+                seen[str(f.text_key)] = f.name
+        read = [f for f in self._files if f.row is not None and f.duplicate_of is None]
+        self._extract([f for f in read if not f.extracted], process, chunk_size, progress, len(read), map_chunks)
+        kept = [f for f in read if not f.failed]
+        self.stats.reused = sum(1 for f in kept if not f.new)
+        self.stats.extracted = len(kept) - self.stats.reused
+        # Problems in a clean build's order: per chunk of files, each file's, the chunk's publication
+        # dates and reprints, then its failed and undated articles.
+        for i in range(0, len(self._files), chunk_size):
+            chunk = self._files[i : i + chunk_size]
+            for f in chunk:
+                problems += f.problems
+                if f.duplicate_of:
+                    problems.append(f"{f.name}: same text as {f.duplicate_of}; kept {f.duplicate_of}, skipped {f.name}")
+            given = [f for f in chunk if f.row is not None and f.duplicate_of is None]
+            frame = pd.DataFrame(
+                {"article": [f.name for f in given], "published": [f.given_published for f in given],
+                 "text": [f.row["text"] for f in given]}  # fmt: skip
+            )
+            problems += ingest.future_published(frame, today) + copies.add_articles(frame)
+            problems += [line for f in given for line in f.failed]
+            problems += [line for f in given if not f.failed for line in f.undated]
+        counts = {c: sum(int(f.counts.get(c, 0)) for f in kept) for c in COUNTS}
+        return self._candidates(kept), self._articles(kept, keep_text), problems, counts
+
+    def _file(self, path: Path, entries: dict[str, dict]) -> _File:
+        try:
+            raw = path.read_bytes()
+        except OSError as err:
+            return _File(path.name, None, [f"{path.name}: cannot be read ({err.strerror}); skipped"])
+        entry = entries.get(path.name)
+        key = file_key(path.name, raw, entry, bool(entries), self.settings)
+        stored = self._rows.get(key)
+        if stored is not None:
+            has_row = stored["article"] is not None
+            return _File(
+                path.name,
+                key,
+                json.loads(stored["_problems"]),
+                {c: stored[c] for c in ARTICLES} if has_row else None,
+                stored["_text_key"],
+                bool(stored["_extracted"]),
+                {c: stored[c] for c in COUNTS},
+                json.loads(stored["_undated"]),
+                given_published=stored["_given_published"],
+            )
+        found = [f"{path.name}: not in {ingest.MANIFEST}; read it without title or manifest date"]
+        found = found if entry is None and entries else []
+        try:
+            row, more = ingest.make_article(path.name, raw, entry)
+        except Exception as err:  # as `ingest.iter_articles`: a parser bug on one odd file must not stop the build
+            row, more = None, [f"{path.name}: could not be read ({type(err).__name__}: {err}); skipped"]
+        text_key = ingest.text_key(row["text"]) if row is not None else None
+        given = row["published"] if row is not None else None
+        return _File(path.name, key, found + more, row, text_key, new=True, given_published=given)
+
+    def _extract(self, todo: list[_File], process: Process, chunk_size: int, progress, total: int, map_chunks) -> None:
+        done = total - len(todo)
+        chunks = [todo[i : i + chunk_size] for i in range(0, len(todo), chunk_size)]
+        frames = (ingest.to_frame([f.row for f in chunk if f.row is not None]) for chunk in chunks)
+        for chunk, (cands, arts, counts) in zip(chunks, map_chunks(process, frames)):
+            by_name = {f.name: f for f in chunk}
+            names = sorted(by_name, key=len, reverse=True)
+            for kind in ("undated", "failed"):
+                for line in counts.get(kind, []):
+                    owner = next(n for n in names if line.startswith(f"{n}: "))
+                    getattr(by_name[owner], kind).append(line)
+            self._fresh.append(cands.assign(_key=cands["article"].map({f.name: f.key for f in chunk})))
+            for r in _records(arts):
+                f = by_name[r["article"]]
+                f.row, f.extracted, f.new = r, True, True
+                f.counts = {c: int(counts.get("by_article", {}).get(c, {}).get(f.name, 0)) for c in COUNTS}
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+
+    def _candidates(self, kept: list[_File]) -> pd.DataFrame:
+        pos = {f.key: i for i, f in enumerate(kept)}
+        take = [p for f in kept if not f.new and f.key in self._positions for p in self._positions[f.key]]
+        parts = ([self._cands.take(take)] if take else []) + [c for c in self._fresh if len(c)]
+        if not parts:
+            return pd.DataFrame(columns=list(CANDIDATES))
+        cands = pd.concat(parts, ignore_index=True)
+        cands = cands.iloc[cands["_key"].map(pos).argsort(kind="stable")].reset_index(drop=True)
+        return cands.drop(columns="_key")
+
+    def _articles(self, kept: list[_File], keep_text: bool) -> pd.DataFrame:
+        arts = pd.DataFrame([f.row for f in kept], columns=list(ARTICLES))
+        if not keep_text:
+            arts["text"] = pd.NA
+        return conform(arts, ARTICLES) if len(arts) else empty(ARTICLES)
+
+    # --- end of a build ---------------------------------------------------------
+
+    def commit(self) -> CacheStats:
+        """Write this build's pack and the new index; forget packs and files nobody uses."""
+        (self.folder / "packs").mkdir(parents=True, exist_ok=True)
+        live = {f.name: f.key for f in self._files if f.key is not None}
+        self.stats.removed = sum(1 for a in self._index.get("articles", {}) if a not in live)
+        packs = dict(self._index["packs"])
+        new = [f for f in self._files if f.new and f.key is not None]
+        if new:
+            pack, sums = self._write_pack([self._entry(f) for f in new], self._fresh)
+            packs[pack] = sums
+        total = len(self._rows) + len(new)
+        if len(packs) > MAX_PACKS or (len(packs) > 1 and total and (total - len(live)) / total > MAX_DEAD_SHARE):
+            packs = self._compact(set(live.values()), new)
+        index = {"format": FORMAT, "settings": self.settings, "packs": packs, "articles": live}
+        write_text(json.dumps(index, ensure_ascii=False), self.folder / "index.json")
+        self._sweep(packs)
+        return self.stats
+
+    def _entry(self, f: _File) -> dict:
+        row = f.row or {}
+        out = {c: _plain(row.get(c)) for c in ARTICLES}
+        out.update(
+            _key=f.key,
+            _name=f.name,
+            _text_key=f.text_key,
+            _problems=json.dumps(f.problems, ensure_ascii=False),
+            _undated=json.dumps(f.undated, ensure_ascii=False),
+            _extracted=f.extracted,
+            _given_published=f.given_published,
+            **{c: int(f.counts.get(c, 0)) for c in COUNTS},
+        )
+        return out
+
+    def _pack_files(self, pack: str) -> tuple[Path, Path]:
+        return self.folder / "packs" / f"{pack}.files.parquet", self.folder / "packs" / f"{pack}.cands.parquet"
+
+    def _write_pack(self, rows: list[dict], cand_frames: list[pd.DataFrame]) -> tuple[str, dict]:
+        pack = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        files_file, cands_file = self._pack_files(pack)
+        files = pd.DataFrame(rows, columns=[*ARTICLES, *_FILE_COLUMNS])
+        files = files.astype({**{c: "string" for c in [*ARTICLES, *_FILE_COLUMNS[:6]]}, "_extracted": bool})
+        cands = pd.concat(cand_frames, ignore_index=True) if cand_frames else pd.DataFrame(columns=list(CANDIDATES))
+        cands = conform(cands if len(cands) else cands.assign(_key=[]), {**CANDIDATES, "_key": ("string", "")})
+        _atomic_parquet(files, files_file)
+        _atomic_parquet(cands, cands_file)
+        return pack, {"files": _sha256(files_file), "cands": _sha256(cands_file)}
+
+    def _compact(self, live: set[str], new: list[_File]) -> dict:
+        fresh = {f.key for f in new}
+        rows = [r for k, r in self._rows.items() if k in live and k not in fresh] + [self._entry(f) for f in new]
+        old = self._cands[self._cands["_key"].isin(live - fresh)]
+        pack, sums = self._write_pack(rows, [old, *self._fresh])
+        return {pack: sums}
+
+    def _sweep(self, packs: dict) -> None:
+        """Remove pack files no index names (superseded packs, leftovers of a killed build)."""
+        keep = {p.name for pack in packs for p in self._pack_files(pack)}
+        for path in (self.folder / "packs").iterdir():
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain values (<NA> -> None)."""
+    cols = list(df.columns)
+    lists = [df[c].astype(object).where(df[c].notna(), None).tolist() for c in cols]
+    return [dict(zip(cols, values)) for values in zip(*lists)]
+
+
+def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

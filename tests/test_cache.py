@@ -1,0 +1,194 @@
+"""Incremental builds: same bytes as a clean build, after additions, edits, removals and a damaged cache."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import pipeline.cache as cache_module
+from pipeline.__main__ import main
+from pipeline.build import build
+from pipeline.cache import ArticleCache, cache_dir, settings_key
+from pipeline.store import writer_lock
+from pipeline.write import read_table, sibling, write_table
+
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "articles"
+TABLES = ("events.csv", "events_evidence.csv", "events_articles.csv", "events_problems.txt")
+
+# Short articles written for these tests (publication dates fixed in the manifest).
+EXTRA = {
+    "x01_port.txt": "Turkish officials said on Monday that Turkey reopened the border crossing at Bab al-Hawa.\n\n"
+    "Iran condemned the Israeli strikes near Damascus on Sunday, the foreign ministry said.",
+    "x02_talks.txt": "Russian and Turkish diplomats met in Ankara on Tuesday to discuss the future of Syria.\n\n"
+    "Syrian rebels seized the town of Hama last week, witnesses said.",
+    "x03_nodate.txt": "Officials in the region said talks would continue, without naming a date.",
+    "x04_copy.txt": "Turkish officials said on Monday that Turkey reopened the border crossing at Bab al-Hawa.\n\n"
+    "Iran condemned the Israeli strikes near Damascus on Sunday, the foreign ministry said.",
+}
+PUBLISHED = {"x01_port.txt": "2024-12-10", "x02_talks.txt": "2024-12-11", "x03_nodate.txt": "2024-12-12"}
+
+
+def _folder(path: Path) -> Path:
+    shutil.copytree(SEEDS, path)
+    for name, text in EXTRA.items():
+        (path / name).write_text(text + "\n", encoding="utf-8")
+    with open(path / "manifest.csv", "a", encoding="utf-8") as f:
+        f.writelines(f"{name},,,,{day},\n" for name, day in PUBLISHED.items())
+    return path
+
+
+def _cli(folder: Path, out: Path, *flags: str) -> int:
+    return main(["build", "--articles", str(folder), "--out", str(out / "events.csv"), *flags])
+
+
+def _same_bytes(a: Path, b: Path) -> None:
+    for name in TABLES:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    return _folder(tmp_path / "articles")
+
+
+def test_second_build_reuses_every_article_and_writes_the_same_bytes(folder, tmp_path, capsys):
+    clean, inc = tmp_path / "clean", tmp_path / "inc"
+    assert _cli(folder, clean, "--no-cache") == 0
+    assert not (clean / ".cache").exists()  # --no-cache neither reads nor writes a cache
+    assert _cli(folder, inc) == 0
+    assert "0 articles reused, 8 extracted, 0 removed" in capsys.readouterr().out
+    assert _cli(folder, inc) == 0
+    assert "8 articles reused, 0 extracted, 0 removed" in capsys.readouterr().out
+    _same_bytes(clean, inc)
+
+
+def test_added_changed_and_removed_articles_give_a_clean_builds_bytes(folder, tmp_path, capsys):
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    assert _cli(folder, inc) == 0
+    (folder / "x05_new.txt").write_text("Israel struck targets in Syria on Wednesday, the army said.\n")
+    with open(folder / "manifest.csv", "a", encoding="utf-8") as f:
+        f.write("x05_new.txt,,,,2024-12-12,\n")
+    (folder / "x02_talks.txt").write_text("Russian and Iranian envoys met in Tehran on Friday about Syria.\n")
+    (folder / "x01_port.txt").unlink()  # its copy x04 is no longer a duplicate: it is read now
+    capsys.readouterr()
+    assert _cli(folder, inc) == 0
+    out = capsys.readouterr().out
+    assert "6 articles reused, 3 extracted, 1 removed" in out  # x02 (changed), x04 (was a copy), x05 (new)
+    assert _cli(folder, clean, "--no-cache") == 0
+    _same_bytes(clean, inc)
+
+
+def test_small_chunks_and_two_workers_keep_the_order_of_a_clean_build(folder, tmp_path):
+    cache = ArticleCache(tmp_path / "cache", settings_key())
+    build(folder, chunk_size=3, cache=cache)
+    (folder / "x03_nodate.txt").write_text("The Kremlin said on Thursday that Putin met Erdogan.\n")
+    cached = build(folder, chunk_size=3, workers=2, cache=ArticleCache(tmp_path / "cache", settings_key()))
+    assert (cached.stats["reused"], cached.stats["extracted"]) == (7, 1)
+    for result, out in (
+        (cached, tmp_path / "a"),
+        (build(folder, chunk_size=3), tmp_path / "b"),
+    ):
+        write_table(result.events, out / "events.csv")
+        write_table(result.evidence, sibling(out / "events.csv", "evidence"))
+        write_table(result.articles, sibling(out / "events.csv", "articles"))
+        (out / "events_problems.txt").write_text("\n".join(result.problems))
+    _same_bytes(tmp_path / "a", tmp_path / "b")
+
+
+def test_a_corrupt_pack_is_reported_and_rebuilt_never_used(folder, tmp_path, capsys):
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    assert _cli(folder, inc) == 0
+    pack = next((cache_dir(inc / "events.csv") / "packs").glob("*.cands.parquet"))
+    data = pack.read_bytes()
+    pack.write_bytes(data[: len(data) // 2])  # a partial write
+    capsys.readouterr()
+    assert _cli(folder, inc) == 0
+    captured = capsys.readouterr()
+    assert "is corrupt or incomplete (checksum mismatch" in captured.err
+    assert "0 articles reused, 8 extracted" in captured.out
+    assert _cli(folder, clean, "--no-cache") == 0
+    for name in TABLES[:3]:
+        assert (inc / name).read_bytes() == (clean / name).read_bytes()
+    assert _cli(folder, inc) == 0
+    assert "8 articles reused, 0 extracted" in capsys.readouterr().out
+
+
+def test_a_build_killed_before_its_index_leaves_the_cache_consistent(folder, tmp_path, monkeypatch, capsys):
+    inc = tmp_path / "inc"
+    assert _cli(folder, inc) == 0
+    packs = cache_dir(inc / "events.csv") / "packs"
+    before = sorted(p.name for p in packs.iterdir())
+    (folder / "x05_new.txt").write_text("Israel struck targets in Syria on Wednesday, the army said.\n")
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies after writing its pack, before the index
+
+    monkeypatch.setattr(cache_module, "write_text", killed)
+    with pytest.raises(KeyboardInterrupt):
+        _cli(folder, inc)
+    monkeypatch.undo()
+    assert len(list(packs.iterdir())) > len(before)  # an orphan pack nobody names
+    capsys.readouterr()
+    assert _cli(folder, inc) == 0
+    assert "8 articles reused, 1 extracted, 0 removed" in capsys.readouterr().out
+    assert len(list(packs.iterdir())) == len(before) + 2  # the orphan was swept, one new pack
+
+
+def test_an_edited_resource_file_reextracts_everything(folder, tmp_path, capsys):
+    inc = tmp_path / "inc"
+    extra = tmp_path / "actors.yaml"
+    extra.write_text("actors:\n  - {name: Test Front, category: armed group, aliases: [Test Front]}\n")
+    assert _cli(folder, inc, "--actors", str(extra)) == 0
+    extra.write_text("actors:\n  - {name: Test Front, category: armed group, aliases: [Test Front, TF]}\n")
+    capsys.readouterr()
+    assert _cli(folder, inc, "--actors", str(extra)) == 0
+    assert "0 articles reused, 8 extracted, 0 removed" in capsys.readouterr().out
+
+
+def test_a_second_build_on_the_same_output_refuses_with_a_clear_message(folder, tmp_path, capsys):
+    out = tmp_path / "out"
+    with writer_lock(out / "events.csv"):
+        assert _cli(folder, out) == 3
+    err = capsys.readouterr().err
+    assert "another build is writing this output" in err and "pid " in err
+    assert not (out / "events.csv").exists()
+
+
+def test_cli_writes_a_store_that_queries_read(folder, tmp_path):
+    from pipeline.query import EventStore, Query
+
+    out, store = tmp_path / "out", tmp_path / "store"
+    assert _cli(folder, out, "--store", str(store)) == 0
+    with EventStore(store) as db:
+        events = read_table(out / "events.csv")
+        assert db.total() == len(events)
+        assert set(db.events(Query(captions=True, background=True), limit=None)["event_id"]) == set(events["event_id"])
+    with writer_lock(store):  # a build writing the same store is refused too
+        assert _cli(folder, tmp_path / "other", "--store", str(store)) == 3
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_any_point_leaves_the_store_readable_and_the_cache_consistent(folder, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from pipeline.query import EventStore
+
+    out, store = tmp_path / "out", tmp_path / "store"
+    assert _cli(folder, out, "--store", str(store)) == 0
+    root = Path(__file__).resolve().parents[1]
+    cmd = [sys.executable, "-m", "pipeline", "build", "--articles", str(folder), "--out", str(out / "events.csv")]
+    for i, delay in enumerate((0.5, 1.5, 2.5, 3.5, 5.0)):
+        (folder / f"x1{i}_late.txt").write_text(f"Israel struck targets in Syria on Wednesday, report {i} said.\n")
+        proc = subprocess.Popen([*cmd, "--store", str(store)], cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with EventStore(store) as db:  # the previous version (or the new one, if it finished) is whole
+            assert db.total() > 0
+    assert _cli(folder, out) == 0  # the cache is consistent: this build uses what it can, and is right
+    assert _cli(folder, tmp_path / "clean", "--no-cache") == 0
+    _same_bytes(tmp_path / "clean", out)
