@@ -241,8 +241,8 @@ class ArticleCache:
                     problems.append(f"{f.name}: same text as {f.duplicate_of}; kept {f.duplicate_of}, skipped {f.name}")
             given = [f for f in chunk if f.row is not None and f.duplicate_of is None]
             frame = pd.DataFrame(
-                {"article": [f.name for f in given], "published": [f.given_published for f in given],
-                 "text": [f.row["text"] for f in given]}  # fmt: skip
+                [(f.name, f.given_published, f.row["text"]) for f in given if f.row is not None],
+                columns=["article", "published", "text"],
             )
             problems += ingest.future_published(frame, today) + copies.add_articles(frame)
             problems += [line for f in given for line in f.failed]

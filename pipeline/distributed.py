@@ -27,6 +27,7 @@ stops with an error and returns nothing, never a partial table.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import zlib
 from collections.abc import Callable, Iterable
@@ -34,8 +35,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import ingest, merge
-from pipeline.build import CHUNK_SIZE, BuildResult, process_articles
+from pipeline import ingest, merge, reprints
+from pipeline.build import CHUNK_SIZE, BuildResult, _process_one_safely
 from pipeline.gazetteer import load_gazetteer
 from pipeline.schema import ARTICLES, CANDIDATES, EVENTS, EVIDENCE, conform, empty
 
@@ -48,27 +49,33 @@ def extract_chunk(
     index: int, paths: list[str], entries: dict[str, dict], listed: bool, extra: tuple[str, ...], keep_text: bool
 ) -> dict:
     """Stages 1-7 on one chunk of files (a task): per-file problems and text hashes, candidates, articles."""
-    files: list[tuple[str, str | None, list[str]]] = []
+    # Per file: name, text hash (None: not read), problems, publication date as given, text.
+    files: list[tuple[str, str | None, list[str], str | None, str | None]] = []
     rows = []
     for p in paths:
         path = Path(p)
         try:
             raw = path.read_bytes()
         except OSError as err:
-            files.append((path.name, None, [f"{path.name}: cannot be read ({err.strerror}); skipped"]))
+            files.append((path.name, None, [f"{path.name}: cannot be read ({err.strerror}); skipped"], None, None))
             continue
         entry = entries.get(path.name)
         found = [f"{path.name}: not in {ingest.MANIFEST}; read it without title or manifest date"]
         found = found if entry is None and listed else []
-        row, more = ingest.make_article(path.name, raw, entry)
-        files.append((path.name, ingest.text_key(row["text"]) if row else None, found + more))
-        if row is not None:
-            rows.append(row)
+        try:
+            row, more = ingest.make_article(path.name, raw, entry)
+        except Exception as err:  # as `ingest.iter_articles`: a parser bug on one odd file must not stop the build
+            row, more = None, [f"{path.name}: could not be read ({type(err).__name__}: {err}); skipped"]
+        if row is None:
+            files.append((path.name, None, found + more, None, None))
+            continue
+        files.append((path.name, ingest.text_key(row["text"]), found + more, row["published"], row["text"]))
+        rows.append(row)
     arts = ingest.to_frame(rows)
     if len(arts):
-        cands, arts, counts = process_articles(arts, load_gazetteer(extra))
+        cands, arts, counts = _process_one_safely(arts, extra, True)
     else:
-        cands, counts = empty(CANDIDATES), {"undated": [], "by_article": {}}
+        cands, counts = empty(CANDIDATES), {"undated": [], "failed": [], "by_article": {}}
     if not keep_text:
         arts = arts.assign(text=pd.NA)
     cands = conform(cands, CANDIDATES).assign(_chunk=index, _row=range(len(cands)))
@@ -93,13 +100,13 @@ def split_for_merge(cands: pd.DataFrame, n: int) -> list[tuple[int, pd.DataFrame
     return [(int(p), piece) for p, piece in cands.groupby(part, sort=True)]
 
 
-def merge_partition(pieces: list[pd.DataFrame]) -> dict:
+def merge_partition(pieces: list[pd.DataFrame], originals: dict[str, str] | None = None) -> dict:
     """`merge.merge_events` on whole blocks, with each cluster's first candidate position for reordering."""
     cands = pd.concat(pieces, ignore_index=True).sort_values(["_chunk", "_row"], kind="stable")
     ident = ["article", "char_start", "char_end"]
     if cands.duplicated(ident).any():
         return {"exact": False}
-    events, evidence = merge.merge_events(cands.drop(columns=["_chunk", "_row"]).reset_index(drop=True))
+    events, evidence = merge.merge_events(cands.drop(columns=["_chunk", "_row"]).reset_index(drop=True), originals)
     # Local order is global order within the partition: a cluster's first candidate is its least position.
     position = {key: i for i, key in enumerate(zip(*(cands[c].tolist() for c in ident)))}
     local = pd.Series([position[k] for k in zip(*(evidence[c].tolist() for c in ident))], index=evidence.index)
@@ -132,6 +139,7 @@ def build_on_dask(
     n_workers: int = 2,
     client=None,
     extract: Callable[..., dict] = extract_chunk,
+    today: dt.date | None = None,
 ) -> BuildResult:
     """Build the events table on a Dask cluster; the same tables as `build.build`.
 
@@ -151,7 +159,7 @@ def build_on_dask(
     if client is None:
         client, own = _connect(scheduler, n_workers)
     try:
-        results = _run(client, db, chunks, entries, extra, keep_text, extract, problems)
+        results = _run(client, db, chunks, entries, extra, keep_text, extract, problems, today or dt.date.today())
     except KilledWorker as err:
         raise RuntimeError(
             f"Dask workers died repeatedly running {err.task!r} (a worker is killed, e.g. out of memory, "
@@ -162,6 +170,7 @@ def build_on_dask(
             client.close()
             own.close()
     events, evidence, arts, totals = results
+    problems = [ingest.printable(p) for p in problems]  # file names may hold newlines or terminal escapes
     seconds = time.perf_counter() - started
     stats = {
         "articles": len(arts),
@@ -187,12 +196,12 @@ def _split_partition(part: list[dict], gone: frozenset[str], n: int) -> tuple[pd
     return tuple(pieces.get(p, cands.iloc[:0]) for p in range(n))
 
 
-def _merge_pieces(*pieces: pd.DataFrame) -> dict:
+def _merge_pieces(originals: dict[str, str], *pieces: pd.DataFrame) -> dict:
     found = [p for p in pieces if len(p)]
-    return merge_partition(found) if found else {"exact": True, "events": None, "evidence": None}
+    return merge_partition(found, originals) if found else {"exact": True, "events": None, "evidence": None}
 
 
-def _run(client, db, chunks, entries, extra, keep_text, extract, problems):
+def _run(client, db, chunks, entries, extra, keep_text, extract, problems, today):
     from dask import delayed
 
     listed = bool(entries)
@@ -206,15 +215,23 @@ def _run(client, db, chunks, entries, extra, keep_text, extract, problems):
     extracted = bag.map(lambda w: extract(w[0], w[1], w[2], listed, extra, keep_text)).persist()
     # Only the small per-file part comes back here to find duplicates in file order.
     meta = extracted.map(
-        lambda r: (r["index"], r["files"], r["counts"]["undated"], r["counts"]["by_article"])
+        lambda r: (
+            r["index"],
+            r["files"],
+            r["counts"]["undated"],
+            r["counts"].get("failed", []),
+            r["counts"]["by_article"],
+        )
     ).compute()
     phases["extract"] = time.perf_counter() - clock
     seen: dict[str, str] = {}
     dropped: set[str] = set()
     totals = {"sentences": 0, "timexes": 0, "mentions": 0}
-    for _, file_rows, undated, by_article in sorted(meta, key=lambda m: m[0]):
-        chunk_dropped = set()
-        for name, key, found in file_rows:
+    copies = reprints.ReprintIndex()  # in file order, as a local build: reprints span the corpus
+    # Problems in a local build's order: per chunk, each file's, publication dates and reprints, failures, undated.
+    for _, file_rows, undated, failed, by_article in sorted(meta, key=lambda m: m[0]):
+        chunk_dropped, kept = set(), []
+        for name, key, found, given, text in file_rows:
             problems.extend(found)
             if key is None:
                 continue
@@ -223,11 +240,16 @@ def _run(client, db, chunks, entries, extra, keep_text, extract, problems):
                 chunk_dropped.add(name)
             else:
                 seen[key] = name
-        names = sorted({n for n, _, _ in file_rows}, key=len, reverse=True)
-        for line in undated:
-            owner = next((n for n in names if line.startswith(f"{n}: ")), None)
-            if owner not in chunk_dropped:
-                problems.append(line)
+                kept.append((name, given, text))
+        frame = pd.DataFrame(kept, columns=["article", "published", "text"])
+        problems += ingest.future_published(frame, today) + copies.add_articles(frame)
+        names = sorted({row[0] for row in file_rows}, key=len, reverse=True)
+
+        def owner(line: str, names=names) -> str | None:
+            return next((n for n in names if line.startswith(f"{n}: ")), None)
+
+        problems += [line for line in failed if owner(line) not in chunk_dropped]
+        problems += [line for line in undated if owner(line) not in chunk_dropped]
         for k in totals:
             totals[k] += sum(v for a, v in by_article.get(k, {}).items() if a not in chunk_dropped)
         dropped |= chunk_dropped
@@ -237,7 +259,10 @@ def _run(client, db, chunks, entries, extra, keep_text, extract, problems):
     # The shuffle: each extraction partition is cut into one piece per merge partition, and
     # merge partition p reads piece p of every extraction partition (all-to-all, in the cluster).
     split = [delayed(_split_partition, nout=n_parts)(part, gone, n_parts) for part in extracted.to_delayed()]
-    merged = client.gather(client.compute([delayed(_merge_pieces)(*[s[p] for s in split]) for p in range(n_parts)]))
+    originals = copies.originals
+    merged = client.gather(
+        client.compute([delayed(_merge_pieces)(originals, *[s[p] for s in split]) for p in range(n_parts)])
+    )
     phases["merge"] = time.perf_counter() - clock
     clock = time.perf_counter()
     arts_parts = extracted.map(lambda r: r["articles"]).compute()
@@ -247,7 +272,7 @@ def _run(client, db, chunks, entries, extra, keep_text, extract, problems):
     if not all(m["exact"] for m in merged):
         cands = pd.concat(extracted.map(lambda r: _drop(r, gone)).compute(), ignore_index=True)
         cands = cands.sort_values(["_chunk", "_row"], kind="stable").drop(columns=["_chunk", "_row"])
-        events, evidence = merge.merge_events(cands.reset_index(drop=True))
+        events, evidence = merge.merge_events(cands.reset_index(drop=True), originals)
     else:
         events, evidence = _reassemble(merged)
     phases["gather"] = time.perf_counter() - clock

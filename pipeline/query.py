@@ -101,10 +101,14 @@ def _where(conds: dict[str, tuple[str, list]]) -> tuple[str, list]:
 class EventStore:
     """Read-only queries over the current version of an event store (no server: DuckDB in process)."""
 
-    def __init__(self, store: Path | str, threads: int | None = None):
+    def __init__(self, store: Path | str, threads: int | None = None, memory: bool = True):
+        """`memory`: load the events of the version into DuckDB's memory once (a long-lived dashboard);
+        False reads the Parquet files at every query (a one-off script on a very large store).
+        """
         import duckdb
 
         self.store = Path(store)
+        self.memory = memory
         self._con = duckdb.connect()
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
@@ -119,8 +123,17 @@ class EventStore:
         if version == self.version:
             return False
         events = str(version / "events" / "**" / "*.parquet").replace("'", "''")
+        if self.memory:
+            self._con.execute(
+                f"CREATE OR REPLACE TABLE events_mem AS SELECT * FROM read_parquet('{events}', hive_partitioning = true)"
+            )
         for name, sql in (
-            ("events", f"SELECT * FROM read_parquet('{events}', hive_partitioning = true)"),
+            (
+                "events",
+                "SELECT * FROM events_mem"
+                if self.memory
+                else f"SELECT * FROM read_parquet('{events}', hive_partitioning = true)",
+            ),
             ("evidence", f"SELECT * FROM read_parquet('{version / 'evidence.parquet'}')"),
             ("articles", f"SELECT * FROM read_parquet('{version / 'articles.parquet'}')"),
         ):

@@ -62,7 +62,7 @@ def test_partitioned_merge_equals_one_merge_over_all_candidates(tmp_path):
 
     seen = []
     original = build_module.merge.merge_events
-    build_module.merge.merge_events = lambda c: seen.append(c) or original(c)
+    build_module.merge.merge_events = lambda c, originals=None: seen.append(c) or original(c, originals)
     try:
         build(write_corpus(tmp_path / "a", 60), chunk_size=7)
     finally:

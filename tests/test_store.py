@@ -106,7 +106,7 @@ def test_options_for_the_sidebar(db, tables):
 def test_a_new_version_switches_atomically_and_old_readers_keep_theirs(tables, tmp_path):
     events, evidence, articles = tables
     write_store(tmp_path, events, evidence, articles)
-    reader = EventStore(tmp_path)
+    reader = EventStore(tmp_path, memory=False)  # reads the files at each query
     first = reader.version
     before = reader.count(Query())
     write_store(tmp_path, events.iloc[:100], evidence, articles)
