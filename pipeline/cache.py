@@ -44,11 +44,11 @@ import pandas as pd
 
 from pipeline import ingest
 from pipeline.loading import fingerprint
-from pipeline.reprints import ReprintIndex
+from pipeline.reprints import ReprintIndex, sample_shingles
 from pipeline.schema import ARTICLES, CANDIDATES, conform, empty
 from pipeline.write import write_text
 
-FORMAT = 3
+FORMAT = 4
 #: More packs than this (one per incremental build) are compacted into one.
 MAX_PACKS = 16
 #: ... and so are packs where more than this share of entries belongs to files no longer built.
@@ -56,7 +56,17 @@ MAX_DEAD_SHARE = 0.5
 COUNTS = ("sentences", "timexes", "mentions")
 _PACKAGE = Path(__file__).parent
 #: Columns of a pack's files table besides the `articles` columns.
-_FILE_COLUMNS = ("_key", "_name", "_text_key", "_problems", "_undated", "_given_published", "_extracted", *COUNTS)
+_FILE_COLUMNS = (
+    "_key",
+    "_name",
+    "_text_key",
+    "_problems",
+    "_undated",
+    "_given_published",
+    "_shingles",
+    "_extracted",
+    *COUNTS,
+)
 
 
 def cache_dir(out: Path | str) -> Path:
@@ -127,6 +137,7 @@ class _File:
     duplicate_of: str | None = None
     given_published: str | None = None  # as ingested (manifest or page), before any inference
     failed: list[str] = field(default_factory=list)  # stages 2-7 raised on it: left out, never cached
+    shingles: tuple[frozenset[int], int] | None = None  # `reprints.sample_shingles` of its text
 
 
 #: `process(articles) -> (candidates, articles, counts)`: `build.process_articles` on a chunk.
@@ -244,7 +255,8 @@ class ArticleCache:
                 [(f.name, f.given_published, f.row["text"]) for f in given if f.row is not None],
                 columns=["article", "published", "text"],
             )
-            problems += ingest.future_published(frame, today) + copies.add_articles(frame)
+            sampled = {f.name: f.shingles for f in given if f.shingles is not None}
+            problems += ingest.future_published(frame, today) + copies.add_articles(frame, sampled)
             problems += [line for f in given for line in f.failed]
             problems += [line for f in given if not f.failed for line in f.undated]
         counts = {c: sum(int(f.counts.get(c, 0)) for f in kept) for c in COUNTS}
@@ -270,6 +282,7 @@ class ArticleCache:
                 {c: stored[c] for c in COUNTS},
                 json.loads(stored["_undated"]),
                 given_published=stored["_given_published"],
+                shingles=_unpack_shingles(stored["_shingles"]),
             )
         found = [f"{path.name}: not in {ingest.MANIFEST}; read it without title or manifest date"]
         found = found if entry is None and entries else []
@@ -279,7 +292,13 @@ class ArticleCache:
             row, more = None, [f"{path.name}: could not be read ({type(err).__name__}: {err}); skipped"]
         text_key = ingest.text_key(row["text"]) if row is not None else None
         given = row["published"] if row is not None else None
-        return _File(path.name, key, found + more, row, text_key, new=True, given_published=given)
+        shingles = None
+        if row is not None:
+            try:
+                shingles = sample_shingles(row["text"])
+            except Exception:  # the reprint check itself reports it, as in a clean build
+                shingles = None
+        return _File(path.name, key, found + more, row, text_key, new=True, given_published=given, shingles=shingles)
 
     def _extract(self, todo: list[_File], process: Process, chunk_size: int, progress, total: int, map_chunks) -> None:
         done = total - len(todo)
@@ -348,6 +367,7 @@ class ArticleCache:
             _undated=json.dumps(f.undated, ensure_ascii=False),
             _extracted=f.extracted,
             _given_published=f.given_published,
+            _shingles=None if f.shingles is None else json.dumps([f.shingles[1], *sorted(f.shingles[0])]),
             **{c: int(f.counts.get(c, 0)) for c in COUNTS},
         )
         return out
@@ -359,7 +379,7 @@ class ArticleCache:
         pack = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         files_file, cands_file = self._pack_files(pack)
         files = pd.DataFrame(rows, columns=[*ARTICLES, *_FILE_COLUMNS])
-        files = files.astype({**{c: "string" for c in [*ARTICLES, *_FILE_COLUMNS[:6]]}, "_extracted": bool})
+        files = files.astype({**{c: "string" for c in [*ARTICLES, *_FILE_COLUMNS[:7]]}, "_extracted": bool})
         cands = pd.concat(cand_frames, ignore_index=True) if cand_frames else pd.DataFrame(columns=list(CANDIDATES))
         cands = conform(cands if len(cands) else cands.assign(_key=[]), {**CANDIDATES, "_key": ("string", "")})
         _atomic_parquet(files, files_file)
@@ -379,6 +399,13 @@ class ArticleCache:
         for path in (self.folder / "packs").iterdir():
             if path.name not in keep:
                 path.unlink(missing_ok=True)
+
+
+def _unpack_shingles(packed: str | None) -> tuple[frozenset[int], int] | None:
+    if packed is None:
+        return None
+    n_words, *hashes = json.loads(packed)
+    return frozenset(hashes), n_words
 
 
 def _records(df: pd.DataFrame) -> list[dict]:

@@ -63,9 +63,14 @@ class ReprintIndex:
     _names: list[str] = field(default_factory=list)
     _sizes: list[tuple[int, int]] = field(default_factory=list)  # (sampled shingles, words)
 
-    def add(self, article: str, text: str) -> tuple[str, float] | None:
-        """Index one article; (original, share of text in common) when it reprints an earlier one, else None."""
-        shingles, n_words = sample_shingles(text)
+    def add(
+        self, article: str, text: str, sampled: tuple[frozenset[int], int] | None = None
+    ) -> tuple[str, float] | None:
+        """Index one article; (original, share of text in common) when it reprints an earlier one, else None.
+
+        `sampled` is `sample_shingles(text)` when already known (an incremental build keeps it).
+        """
+        shingles, n_words = sampled if sampled is not None else sample_shingles(text)
         found = self._best_match(shingles, n_words)
         k = len(self._names)
         self._names.append(article)
@@ -94,14 +99,20 @@ class ReprintIndex:
                 best = (self._names[j], share)
         return best
 
-    def add_articles(self, articles: pd.DataFrame) -> list[str]:
-        """Index a chunk of `articles` (article, text) in order; a notice line for each reprint."""
+    def add_articles(
+        self, articles: pd.DataFrame, sampled: dict[str, tuple[frozenset[int], int]] | None = None
+    ) -> list[str]:
+        """Index a chunk of `articles` (article, text) in order; a notice line for each reprint.
+
+        `sampled`: article -> `sample_shingles` of its text, for the articles where it is known.
+        """
         notices = []
+        sampled = sampled or {}
         for article, text in zip(articles["article"], articles["text"]):
             if not isinstance(text, str):
                 continue
             try:
-                found = self.add(article, text)
+                found = self.add(article, text, sampled.get(article))
             except Exception as err:  # never lose an article to the reprint check
                 notices.append(f"{article}: reprint check failed ({type(err).__name__}: {err}); counted on its own")
                 continue

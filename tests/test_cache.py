@@ -23,6 +23,9 @@ EXTRA = {
     "x02_talks.txt": "Russian and Turkish diplomats met in Ankara on Tuesday to discuss the future of Syria.\n\n"
     "Syrian rebels seized the town of Hama last week, witnesses said.",
     "x03_nodate.txt": "Officials in the region said talks would continue, without naming a date.",
+    # A reprint (the same story with a byline): kept, counted with x02 as one source.
+    "x07_reprint.txt": "Russian and Turkish diplomats met in Ankara on Tuesday to discuss the future of Syria.\n\n"
+    "Syrian rebels seized the town of Hama last week, witnesses said.\n\nReporting by the wire desk in Ankara.",
     "x04_copy.txt": "Turkish officials said on Monday that Turkey reopened the border crossing at Bab al-Hawa.\n\n"
     "Iran condemned the Israeli strikes near Damascus on Sunday, the foreign ministry said.",
 }
@@ -55,11 +58,12 @@ def folder(tmp_path):
 def test_second_build_reuses_every_article_and_writes_the_same_bytes(folder, tmp_path, capsys):
     clean, inc = tmp_path / "clean", tmp_path / "inc"
     assert _cli(folder, clean, "--no-cache") == 0
+    assert "x07_reprint.txt: a reprint of x02_talks.txt" in (clean / "events_problems.txt").read_text()
     assert not (clean / ".cache").exists()  # --no-cache neither reads nor writes a cache
     assert _cli(folder, inc) == 0
-    assert "0 articles reused, 8 extracted, 0 removed" in capsys.readouterr().out
+    assert "0 articles reused, 9 extracted, 0 removed" in capsys.readouterr().out
     assert _cli(folder, inc) == 0
-    assert "8 articles reused, 0 extracted, 0 removed" in capsys.readouterr().out
+    assert "9 articles reused, 0 extracted, 0 removed" in capsys.readouterr().out
     _same_bytes(clean, inc)
 
 
@@ -74,7 +78,7 @@ def test_added_changed_and_removed_articles_give_a_clean_builds_bytes(folder, tm
     capsys.readouterr()
     assert _cli(folder, inc) == 0
     out = capsys.readouterr().out
-    assert "6 articles reused, 3 extracted, 1 removed" in out  # x02 (changed), x04 (was a copy), x05 (new)
+    assert "7 articles reused, 3 extracted, 1 removed" in out  # x02 (changed), x04 (was a copy), x05 (new)
     assert _cli(folder, clean, "--no-cache") == 0
     _same_bytes(clean, inc)
 
@@ -84,7 +88,7 @@ def test_small_chunks_and_two_workers_keep_the_order_of_a_clean_build(folder, tm
     build(folder, chunk_size=3, cache=cache)
     (folder / "x03_nodate.txt").write_text("The Kremlin said on Thursday that Putin met Erdogan.\n")
     cached = build(folder, chunk_size=3, workers=2, cache=ArticleCache(tmp_path / "cache", settings_key()))
-    assert (cached.stats["reused"], cached.stats["extracted"]) == (7, 1)
+    assert (cached.stats["reused"], cached.stats["extracted"]) == (8, 1)
     for result, out in (
         (cached, tmp_path / "a"),
         (build(folder, chunk_size=3), tmp_path / "b"),
@@ -106,12 +110,12 @@ def test_a_corrupt_pack_is_reported_and_rebuilt_never_used(folder, tmp_path, cap
     assert _cli(folder, inc) == 0
     captured = capsys.readouterr()
     assert "is corrupt or incomplete (checksum mismatch" in captured.err
-    assert "0 articles reused, 8 extracted" in captured.out
+    assert "0 articles reused, 9 extracted" in captured.out
     assert _cli(folder, clean, "--no-cache") == 0
     for name in TABLES[:3]:
         assert (inc / name).read_bytes() == (clean / name).read_bytes()
     assert _cli(folder, inc) == 0
-    assert "8 articles reused, 0 extracted" in capsys.readouterr().out
+    assert "9 articles reused, 0 extracted" in capsys.readouterr().out
 
 
 def test_a_build_killed_before_its_index_leaves_the_cache_consistent(folder, tmp_path, monkeypatch, capsys):
@@ -131,7 +135,7 @@ def test_a_build_killed_before_its_index_leaves_the_cache_consistent(folder, tmp
     assert len(list(packs.iterdir())) > len(before)  # an orphan pack nobody names
     capsys.readouterr()
     assert _cli(folder, inc) == 0
-    assert "8 articles reused, 1 extracted, 0 removed" in capsys.readouterr().out
+    assert "9 articles reused, 1 extracted, 0 removed" in capsys.readouterr().out
     assert len(list(packs.iterdir())) == len(before) + 2  # the orphan was swept, one new pack
 
 
@@ -143,7 +147,7 @@ def test_an_edited_resource_file_reextracts_everything(folder, tmp_path, capsys)
     extra.write_text("actors:\n  - {name: Test Front, category: armed group, aliases: [Test Front, TF]}\n")
     capsys.readouterr()
     assert _cli(folder, inc, "--actors", str(extra)) == 0
-    assert "0 articles reused, 8 extracted, 0 removed" in capsys.readouterr().out
+    assert "0 articles reused, 9 extracted, 0 removed" in capsys.readouterr().out
 
 
 def test_a_second_build_on_the_same_output_refuses_with_a_clear_message(folder, tmp_path, capsys):
