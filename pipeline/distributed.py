@@ -16,7 +16,7 @@ any extra actor file by the same paths as this process (a shared folder).
    joins) land in one partition; each partition runs `merge_events` itself.
    Merged events and evidence are put back in the order a local build gives
    (by the position of each cluster's first candidate), so the tables are
-   identical. If candidates cannot be told apart by their article and offsets,
+   identical; salience (stage 9) is scored here over the whole table. If candidates cannot be told apart by their article and offsets,
    the partitioned merge could not be reordered exactly and the merge runs once
    over all candidates instead.
 
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import ingest, merge, reprints
+from pipeline import ingest, merge, reprints, salience
 from pipeline.build import CHUNK_SIZE, BuildResult, _process_one_safely
 from pipeline.gazetteer import load_gazetteer
 from pipeline.schema import ARTICLES, CANDIDATES, EVENTS, EVIDENCE, conform, empty
@@ -170,6 +170,7 @@ def build_on_dask(
             client.close()
             own.close()
     events, evidence, arts, totals = results
+    events = salience.score_salience(events, evidence, arts)  # 9. over the whole table, here
     problems = [ingest.printable(p) for p in problems]  # file names may hold newlines or terminal escapes
     seconds = time.perf_counter() - started
     stats = {

@@ -39,7 +39,7 @@ _BIN_START = {
     "month": "CAST(DATE '1970-01-01' + to_months(CAST(bin AS INTEGER)) AS DATE)",
 }
 #: Row orders: the table's own (a build writes events by date, then id), or most corroborated first.
-ORDERS = {"date": "_row", "sources": "sources DESC NULLS LAST, _row"}
+ORDERS = {"date": "_start, _end, _row", "sources": "sources DESC NULLS LAST, _start, _end, _row"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Query:
     """The sidebar's filters (the same fields and defaults as `ui.filters.Filters`)."""
 
     actors: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()  # 'Name (Affiliation)' labels, matched with the actors
     actor_mode: str = "any of"  # or "all of"
     date_from: date | None = None
     date_to: date | None = None
@@ -59,16 +60,22 @@ class Query:
 
     @classmethod
     def of(cls, filters) -> Query:
-        """A query from any object with these fields (such as `ui.filters.Filters`)."""
-        return cls(**{f.name: getattr(filters, f.name) for f in fields(cls)})
+        """A query from any object with these fields (such as `ui.filters.Filters`).
+
+        The dashboard's "key events only" (`top`) ranks by salience, which the store does not hold yet.
+        """
+        if getattr(filters, "top", 0):
+            raise ValueError("the event store does not rank key events (top) yet; query without it")
+        return cls(**{f.name: getattr(filters, f.name) for f in fields(cls) if hasattr(filters, f.name)})
 
 
 def conditions(q: Query) -> dict[str, tuple[str, list]]:
     """One SQL condition (with its parameters) per active filter, named as the sidebar names it."""
     out: dict[str, tuple[str, list]] = {}
-    if q.actors:
+    wanted = q.actors + q.people
+    if wanted:
         fn = "list_has_all" if q.actor_mode == "all of" else "list_has_any"
-        out["actors"] = (f"{fn}(_involved, ?::VARCHAR[])", [list(q.actors)])
+        out["actors"] = (f"{fn}(_involved, ?::VARCHAR[])", [list(wanted)])
     dates, params = [], []
     if q.date_from is not None:
         dates.append("_end >= ?")
@@ -83,7 +90,7 @@ def conditions(q: Query) -> dict[str, tuple[str, list]]:
     if q.articles:
         out["sources/articles"] = ("list_has_any(_articles, ?::VARCHAR[])", [list(q.articles)])
     if q.min_sources > 1:
-        out["minimum sources"] = ("coalesce(sources, 1) >= ?", [int(q.min_sources)])
+        out["minimum sources"] = ("greatest(coalesce(sources, 1), 1) >= ?", [int(q.min_sources)])
     if q.text.strip():
         out["search"] = ("contains(_search, ?)", [q.text.strip().lower()])
     if not q.captions:
