@@ -44,6 +44,9 @@ _INTRO = re.compile(r"(?:In|At|On|During|After|Before|Speaking|Asked|Following|E
 TOO_COARSE = ("decade", "century")
 #: An act cue further than this many characters from every date is not what the date is about.
 CUE_REACH = 120
+#: Timex rules that name a time of day but no day ("at 10 p.m."): the tagger places them on the
+#: publication day, but in a story that day is the story's, so they leave the sentence undated.
+DAYLESS_RULES = frozenset({"time_clock"})
 
 
 def extract_events(
@@ -59,7 +62,10 @@ def extract_events(
     certainty = certainty or load_certainty_lexicon()
     # An event's date is known at least to the year: "the 11th century" or "the 1990s" dates no act.
     dated = timexes[
-        timexes["type"].isin(["DATE", "TIME"]) & timexes["date"].notna() & ~timexes["precision"].isin(TOO_COARSE)
+        timexes["type"].isin(["DATE", "TIME"])
+        & timexes["date"].notna()
+        & ~timexes["precision"].isin(TOO_COARSE)
+        & ~timexes["rule"].isin(DAYLESS_RULES)
     ]
     named = mentions[mentions["kind"].isin(["actor", "person"])]
     # Only sentences with both a date and an actor can hold an event: select them before
@@ -89,15 +95,16 @@ def extract_events(
     for s in records(select_sentences(sentences, with_names)):
         key = (s["article"], s["sentence_id"])
         pub = published.get(s["article"])
+        news = not s["caption"] and isinstance(pub, str) and bool(pub) and s["sentence_id"] <= news_end[s["article"]]
         if key in undated:
-            if s["caption"] or not isinstance(pub, str) or not pub or s["sentence_id"] > news_end[s["article"]]:
+            if not news:
                 continue
             dates = [context_date(pub)]
         elif key in keys:
             dates = by_sentence_dates[key]
         else:
             continue  # its only dates are too coarse or could not be placed
-        row = _event_from_sentence(s, dates, by_sentence_names[key], pub, lexicon, certainty, key in ledes)
+        row = _event_from_sentence(s, dates, by_sentence_names[key], pub, lexicon, certainty, key in ledes, news)
         if row is not None:
             rows.append(row)
     columns = schema.new_columns(CANDIDATES)
@@ -158,18 +165,35 @@ def _group(df: pd.DataFrame, keys: set[tuple]) -> dict[tuple, list[dict]]:
     return grouped
 
 
-def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=False) -> dict | None:
+def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=False, news=False) -> dict | None:
     text, offset = s["text"], s["start"]
     toks = tokens(text)
     quoted = [m.span() for m in _QUOTES.finditer(text)]
     cues = find_cues(toks, lexicon)
     # A cue inside a quotation is what was said; a cue inside a name ("United States") is no cue.
     named = [(m["start"] - offset, m["end"] - offset) for m in names]
+    words = load_event_words()
     outside = [
-        c for c in cues if not any(a <= c[1] < b for a, b in quoted) and not any(a <= c[1] < b for a, b in named)
+        c for c in cues if not _inside(c[1], quoted) and not _inside(c[1], named) and is_act_word(text, toks, c, words)
     ]
     if not outside:
         return None
+    # Who acts is named outside the quotation: a name only inside what was said is what it was about.
+    if not any(m["kind"] in ("actor", "person") and not _inside(m["start"] - offset, quoted) for m in names):
+        return None
+    if dates[0]["start"] is not None:
+        # A date inside a quotation dates what was said about, not the act of saying it or an act outside it.
+        own = [t for t in dates if not _inside(t["start"] - offset, quoted)]
+        if not own:
+            if not news:
+                return None
+            quoted_date = dates[0]["text"]
+            dates = [context_date(published)]
+            dates[0]["date_note"] = (
+                f"'{quoted_date}' is inside what was said; the report is dated by its article, {published[:10]}"
+            )
+        else:
+            dates = own
     in_context = dates[0]["start"] is None
     # An undated sentence: every cue is "near" the (implicit) date.
     spans = [(0, len(text))] if in_context else [(t["start"] - offset, t["end"] - offset) for t in dates]
@@ -234,6 +258,37 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
         if best["start"] is None
         else _distance(char_pos, [(best["start"] - offset, best["end"] - offset)]),
     }
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def is_act_word(text: str, toks: list[tuple[str, int, int]], cue: tuple, words) -> bool:
+    """Is this cue, as written, the word of an act rather than part of a name, a modifier or a sign-off?
+
+    Not an act: a word capitalized inside the sentence ("the March accession": a
+    month or a name), a word hyphened to another ("duty-free", "pre-attack"; a verb
+    prefix such as "re-" keeps the act), a verb's -s form before "of" (the plural
+    noun of "reports of atrocities"), and "reports" after a correspondent (a
+    broadcast's sign-off).
+    """
+    _, pos, i, written = cue
+    if i > 0 and text[pos].isupper() and not re.search(r"[\"“`'(_\-–—:]\s*$", text[max(0, pos - 3) : pos]):
+        return False
+    hyphened = i > 0 and pos > 0 and text[pos - 1] == "-" and toks[i - 1][2] == pos - 1
+    if hyphened and toks[i - 1][0] not in words.verb_prefixes:
+        return False
+    # A verb's -s form before "of" is a plural noun ("reports of atrocities", "calls of"), not an act.
+    if " " not in written and i + 1 < len(toks) and toks[i + 1][0] == "of" and toks[i][0] == _plural(written):
+        return False
+    return not (written == "report" and any(t[0] in words.reporter_words for t in toks[max(0, i - 6) : i]))
+
+
+def _plural(verb: str) -> str:
+    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + ("es" if verb.endswith(("s", "x", "z", "ch", "sh", "o")) else "s")
 
 
 def _said(cues: list[tuple]) -> bool:

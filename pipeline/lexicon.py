@@ -158,6 +158,8 @@ class EventWords:
     title_lead: re.Pattern  # leading connectors a title drops ("Meanwhile, ...")
     date_preposition: re.Pattern  # a preposition left before a date cut out of a title
     stopwords: frozenset[str]
+    verb_prefixes: frozenset[str] = frozenset()  # hyphened to a cue, still an act ("re-elected")
+    reporter_words: frozenset[str] = frozenset()  # who "reports" in a broadcast's sign-off
 
 
 @loading.cached()
@@ -170,6 +172,8 @@ def load_event_words(path: Path = RESOURCES / "event_words.yaml") -> EventWords:
             title_lead=re.compile(rf"^(?:[\s,;:–—_-]+|(?:{lead})\b[\s,]*)+", re.I),
             date_preposition=re.compile(rf"(?:\b(?:{preps})\s+)$", re.I),
             stopwords=frozenset(str(w).lower() for w in data["merge_stopwords"]),
+            verb_prefixes=frozenset(str(w).lower() for w in data["verb_prefixes"]),
+            reporter_words=frozenset(str(w).lower() for w in data["reporter_words"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(path, f"missing or malformed section {exc}") from exc

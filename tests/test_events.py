@@ -433,3 +433,77 @@ def test_a_news_agency_is_a_source_not_an_actor_of_the_event():
     names = [("Ruritania", "Ruritania", "actor", None), ("Reuters", "Reuters", "source", None)]
     ev = extract_events(*_article([(text, [("Monday", "1999-03-15", "day")], names)]))
     assert list(ev.actors) == ["Ruritania"]
+
+
+# --- issue 9, second round: false events on unseen news (sentences written for these tests) ---------
+
+
+@pytest.mark.parametrize(
+    "text,surface",
+    [
+        ("The May accession on Tuesday will let Ruritania sit at the table.", "Tuesday"),  # a month, not a verb
+        ("Tariffs on duty-free cheese totaled $4 million in 1997, Ruritania said.", "1997"),  # a modifier
+        ("Reports of shelling by Ruritania reached the capital on Tuesday.", "Tuesday"),  # a plural noun
+    ],
+)
+def test_words_that_only_look_like_cues_make_no_event(text, surface):
+    date, precision = ("1997", "year") if surface == "1997" else ("1999-03-16", "day")
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [(surface, date, precision)], names)]))
+    assert not {"free", "report", "march", "may"} & set(ev.trigger)
+    if surface != "1997":  # "Ruritania said" is still a statement
+        assert ev.empty
+
+
+def test_a_verb_prefix_keeps_the_act():
+    text = "Ruritania's parliament re-elected its speaker on Tuesday."
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [("Tuesday", "1999-03-16", "day")], names)]))
+    assert list(ev.trigger) == ["elect"]
+
+
+def test_a_correspondents_sign_off_is_no_event():
+    sentences = [
+        (
+            "Radio Ruritania correspondent Ann Vale reports from the border.",
+            [],
+            [("Ann Vale", "Ann Vale", "person", None)],
+        ),
+        *_FILLER,
+    ]
+    assert extract_events(*_article(sentences)).empty
+
+
+def test_a_name_only_inside_the_quotation_is_not_who_acts():
+    text = "Turning to the crowd, he said, ``I thank the people of Ruritania.''"
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    assert extract_events(*_article([(text, [], names), *_FILLER])).empty
+    text = "``I thank the people,'' Ruritania's president said."
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    assert len(extract_events(*_article([(text, [], names), *_FILLER]))) == 1
+
+
+def test_a_date_inside_the_quotation_does_not_date_the_saying():
+    text = "``They left in the middle of June,'' the Ruritanian envoy said."
+    names = [("Ruritanian", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [("June", "1999-06", "month")], names), *_FILLER]))
+    assert len(ev) == 1
+    assert (ev.iloc[0].date, ev.iloc[0].date_basis) == ("1999-03-15", "publication context")
+    assert "'June' is inside what was said" in ev.iloc[0].date_note
+
+
+def test_a_time_of_day_alone_does_not_date_the_act():
+    text = "The mayor was shot at 9 p.m. in his kitchen, Ruritania's police said."
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    frames = list(
+        _article(
+            [("The weather in the capital stayed mild.", [], []), (text, [("9 p.m.", "1999-03-15", "day")], names)]
+            + _FILLER
+        )
+    )
+    frames[1] = frames[1].assign(type="TIME", rule="time_clock")
+    ev = extract_events(*frames)
+    # dated by the story's context (a report in the day's news), never by the clock time
+    assert list(ev.date_basis) == ["publication context"]
+    frames[1] = frames[1].assign(rule="time_clock_weekday")
+    assert list(extract_events(*frames).date_text) == ["9 p.m."]
