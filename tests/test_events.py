@@ -441,13 +441,13 @@ def test_a_news_agency_is_a_source_not_an_actor_of_the_event():
 @pytest.mark.parametrize(
     "text,surface",
     [
-        ("The May accession on Tuesday will let Ruritania sit at the table.", "Tuesday"),  # a month, not a verb
+        ("The March accession on Tuesday lets Ruritania sit at the table.", "Tuesday"),  # a month, not a verb
         ("Tariffs on duty-free cheese totaled $4 million in 1997, Ruritania said.", "1997"),  # a modifier
-        ("Reports of shelling by Ruritania reached the capital on Tuesday.", "Tuesday"),  # a plural noun
+        ("Reports of unrest in Ruritania reached the capital on Tuesday.", "Tuesday"),  # a plural noun
     ],
 )
 def test_words_that_only_look_like_cues_make_no_event(text, surface):
-    date, precision = ("1997", "year") if surface == "1997" else ("1999-03-16", "day")
+    date, precision = ("1997", "year") if surface == "1997" else ("1999-03-09", "day")
     names = [("Ruritania", "Ruritania", "actor", None)]
     ev = extract_events(*_article([(text, [(surface, date, precision)], names)]))
     assert not {"free", "report", "march", "may"} & set(ev.trigger)
