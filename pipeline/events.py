@@ -182,16 +182,25 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
     if not any(m["kind"] in ("actor", "person") and not _inside(m["start"] - offset, quoted) for m in names):
         return None
     if dates[0]["start"] is not None:
-        # A date inside a quotation dates what was said about, not the act of saying it or an act outside it.
-        own = [t for t in dates if not _inside(t["start"] - offset, quoted)]
+        # A date inside a quotation dates what was said about, not the act of saying it or an act outside it;
+        # a year naming a thing ("his 1996 campaign") dates no act but the one it names.
+        cue_starts = {c[1] for c in outside}
+        own = [
+            t
+            for t in dates
+            if not _inside(t["start"] - offset, quoted) and not _attributive(text, t, offset, cue_starts, toks, words)
+        ]
         if not own:
             if not news:
                 return None
-            quoted_date = dates[0]["text"]
-            dates = [context_date(published)]
-            dates[0]["date_note"] = (
-                f"'{quoted_date}' is inside what was said; the report is dated by its article, {published[:10]}"
+            other = dates[0]["text"]
+            why = (
+                "is inside what was said"
+                if _inside(dates[0]["start"] - offset, quoted)
+                else "names a thing, not a time"
             )
+            dates = [context_date(published)]
+            dates[0]["date_note"] = f"'{other}' {why}; the report is dated by its article, {published[:10]}"
         else:
             dates = own
     in_context = dates[0]["start"] is None
@@ -283,6 +292,27 @@ def is_act_word(text: str, toks: list[tuple[str, int, int]], cue: tuple, words) 
     if " " not in written and i + 1 < len(toks) and toks[i + 1][0] == "of" and toks[i][0] == _plural(written):
         return False
     return not (written == "report" and any(t[0] in words.reporter_words for t in toks[max(0, i - 6) : i]))
+
+
+def _attributive(text: str, t: dict, offset: int, cue_starts: set[int], toks, words) -> bool:
+    """Is this a year used as a modifier of the noun after it ("his 1996 campaign", "a 1971 convention")?
+
+    Such a year dates the thing it names, so it dates an act only when that noun (or the next
+    word after an adjective) is itself a cue: "the 1999 invasion" still dates the invasion.
+    """
+    if t["precision"] != "year":
+        return False
+    a, b = t["start"] - offset, t["end"] - offset
+    before = [w for w in toks if w[2] <= a]
+    after = [w for w in toks if w[1] >= b]
+    if not before or not after:
+        return False
+    det = before[-1][0]
+    if det not in words.attributive_determiners and not det.endswith("'s"):
+        return False
+    if not re.match(r" [A-Za-z]", text[b : b + 2]):
+        return False  # "in the 1990, ..." or "the 1996." : not before a noun
+    return not any(w[1] in cue_starts for w in after[:2])
 
 
 def _plural(verb: str) -> str:

@@ -160,6 +160,7 @@ class EventWords:
     stopwords: frozenset[str]
     verb_prefixes: frozenset[str] = frozenset()  # hyphened to a cue, still an act ("re-elected")
     reporter_words: frozenset[str] = frozenset()  # who "reports" in a broadcast's sign-off
+    attributive_determiners: frozenset[str] = frozenset()  # "his 1996 campaign": a year naming a thing
 
 
 @loading.cached()
@@ -174,6 +175,7 @@ def load_event_words(path: Path = RESOURCES / "event_words.yaml") -> EventWords:
             stopwords=frozenset(str(w).lower() for w in data["merge_stopwords"]),
             verb_prefixes=frozenset(str(w).lower() for w in data["verb_prefixes"]),
             reporter_words=frozenset(str(w).lower() for w in data["reporter_words"]),
+            attributive_determiners=frozenset(str(w).lower() for w in data["attributive_determiners"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(path, f"missing or malformed section {exc}") from exc

@@ -507,3 +507,25 @@ def test_a_time_of_day_alone_does_not_date_the_act():
     assert list(ev.date_basis) == ["publication context"]
     frames[1] = frames[1].assign(rule="time_clock_weekday")
     assert list(extract_events(*frames).date_text) == ["9 p.m."]
+
+
+@pytest.mark.parametrize(
+    "text,year,expect",
+    [
+        # a year naming a thing does not date the act: the report is the day's news
+        ("Ruritania's former premier, who lost his 1994 campaign for a second term, welcomed the vote.", "1994", None),
+        ("Ruritania's envoy said a 1971 treaty still binds both sides.", "1971", None),
+        # a year naming the act itself, or a year in its own place, dates it
+        ("Ruritania's 1994 invasion of the islands ended in defeat.", "1994", "1994-01-01"),
+        ("Ruritania invaded the islands in 1994.", "1994", "1994-01-01"),
+    ],
+)
+def test_a_year_naming_a_thing_does_not_date_the_act(text, year, expect):
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [(year, f"{year}-01-01", "year")], names), *_FILLER]))
+    assert len(ev) == 1
+    if expect is None:
+        assert ev.iloc[0].date_basis == "publication context"
+        assert f"'{year}' names a thing" in ev.iloc[0].date_note
+    else:
+        assert ev.iloc[0].date == expect
