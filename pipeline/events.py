@@ -288,6 +288,12 @@ def is_act_word(text: str, toks: list[tuple[str, int, int]], cue: tuple, words) 
     hyphened = i > 0 and pos > 0 and text[pos - 1] == "-" and toks[i - 1][2] == pos - 1
     if hyphened and toks[i - 1][0] not in words.verb_prefixes:
         return False
+    # A participle after a determiner or "of" describes a noun ("the jailed activist", "aides of ousted
+    # President X"): it names no act of the sentence.
+    word = toks[i][0]
+    participle = " " not in written and word != written and word.endswith("ed") and i > 0
+    if participle and (toks[i - 1][0] in words.attributive_determiners or toks[i - 1][0] == "of"):
+        return False
     # A verb's -s form before "of" is a plural noun ("reports of atrocities", "calls of"), not an act.
     if " " not in written and i + 1 < len(toks) and toks[i + 1][0] == "of" and toks[i][0] == _plural(written):
         return False

@@ -95,7 +95,10 @@ def load_name_rules(
     if not isinstance(data, dict):
         raise NamesError(path, "the top level must be a mapping")
     try:
-        titles = sorted({str(t).lower() for t in data["titles"]}, key=len, reverse=True)
+        listed = {str(t).lower() for t in data["titles"]}
+        # A title's plural stands before several names ("Presidents Boris Yeltsin and Leonid Kuchma").
+        plurals = {t + "s" for t in listed if t[-1:].isalpha() and t[-1] not in "sxy"}
+        titles = sorted(listed | plurals, key=len, reverse=True)
         groups = data["groups"]
         words = Path(common_path).read_text(encoding="utf-8").split("\n")
     except KeyError as exc:

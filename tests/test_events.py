@@ -529,3 +529,13 @@ def test_a_year_naming_a_thing_does_not_date_the_act(text, year, expect):
         assert f"'{year}' names a thing" in ev.iloc[0].date_note
     else:
         assert ev.iloc[0].date == expect
+
+
+def test_a_participle_describing_a_noun_is_no_act():
+    text = "An aide of ousted Ruritanian premier Ann Vale met reporters on Tuesday."
+    names = [("Ruritanian", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [("Tuesday", "1999-03-09", "day")], names)]))
+    assert list(ev.event_type) == ["CONSULT"]  # "met", not "ousted"
+    text = "The army ousted the Ruritanian premier on Tuesday."
+    ev = extract_events(*_article([(text, [("Tuesday", "1999-03-09", "day")], names)]))
+    assert list(ev.trigger) == ["oust"]

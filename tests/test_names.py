@@ -186,3 +186,9 @@ def test_an_ignored_phrase_is_no_name(gaz):
     )
     out = match_actors(sents, gaz)
     assert out.empty  # not Cuba, and not a person called Little Havana
+
+
+def test_a_plural_title_is_not_part_of_the_names(gaz):
+    (found,) = _found(["Presidents Ion Vatra of Moldova and Petru Lucan met in Chisinau on Tuesday."], gaz)
+    assert _person(found, "Ion Vatra") is not None
+    assert not any(m[1].startswith("Presidents") for m in found)
