@@ -399,6 +399,8 @@ def test_a_century_dates_no_act():
         ("The senate ratified the treaty on Monday.", "AGREE"),
         ("The junta forbade public gatherings on Monday.", "COERCE"),
         ("The government dispatched troops to the border on Monday.", "MOBILIZE"),
+        ("The assembly voted on Monday to end the monarchy.", "STATEMENT"),
+        ("Investigators discovered the weapon on Monday under a shed.", "STATEMENT"),
     ],
 )
 def test_cues_for_common_acts(text, etype):
