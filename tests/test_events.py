@@ -330,6 +330,7 @@ def test_undated_statement_in_the_news_is_dated_by_publication():
         "Chile had rejected the offer.",  # background (past perfect)
         "Chile will reject the offer.",  # a plan has no date
         "Chile rejected the offer.",  # an undated act, not the lede, not in the present perfect
+        "Chile has long opposed the offer.",  # a standing position, not the day's act
     ],
 )
 def test_undated_background_plans_and_bare_acts_are_not_dated_by_publication(text):
