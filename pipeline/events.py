@@ -99,7 +99,7 @@ def extract_events(
         if key in undated:
             if not news:
                 continue
-            dates = [context_date(pub)]
+            dates = [context_date(str(pub))]  # `news` holds only with a publication date
         elif key in keys:
             dates = by_sentence_dates[key]
         else:
