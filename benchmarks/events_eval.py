@@ -43,7 +43,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
 GOLD = SHARED / "events-dev" / "gold.json"

@@ -1,12 +1,16 @@
-"""Shared fixtures: the shipped corpus built once, synthetic tables, a hostile article."""
+"""Shared fixtures: the shipped corpus built once, synthetic tables, a hostile article.
 
-import sys
+`python -m pytest` runs the fast set; `python -m pytest --full` adds the tests
+marked `slow` (seconds each) and `browser` (real Chromium), as CI does. The
+synthetic tables come from `benchmarks/synthetic.py` (on the path through
+pyproject.toml's pytest settings).
+"""
+
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))  # synthetic tables for chart tests
 
 ARTICLES = ROOT / "data" / "articles"
 HOSTILE = (
