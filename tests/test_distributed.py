@@ -138,4 +138,5 @@ def test_a_task_that_kills_every_worker_fails_the_build_clearly(cluster, corpus)
 
     with pytest.raises(RuntimeError, match=r"Dask workers died repeatedly .* nothing was written"):
         build_on_dask(corpus, client=cluster, chunk_size=40, extract=always_dies)
-    cluster.wait_for_workers(2, timeout=60)
+    # The nannies start fresh workers; on a loaded 2-core machine that can take a minute or more.
+    cluster.wait_for_workers(2, timeout=300)
