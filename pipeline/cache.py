@@ -5,16 +5,20 @@ its problems, its text hash for finding duplicates) and, once extracted, its
 candidate events, its resolved `articles` row and its counts. It is keyed by
 a hash of the file's bytes, its name and manifest row, the fingerprint of
 every resource file (`pipeline.loading.fingerprint`), the package version and
-the pipeline's own code, so an edit to any of them re-extracts. A build reads
-every file (to hash it), reuses what it finds, ingests and extracts only new
-or changed files, drops removed ones and merges (stage 8) from all
+the pipeline's own code, so an edit to any of them re-extracts. A build hashes
+a file's bytes only when its size or modification time differ from those the
+index holds for it (a file modified within `RACY_NS` of the build that looked
+at it is always hashed again; an edit that keeps both size and time to the
+nanosecond is not seen: touch the file). It reuses what it finds, ingests
+and extracts only new or changed files, drops removed ones and merges (stage 8) from all
 candidates: the output is the same as a clean build's, byte for byte, problems
 file included (`build_tables` keeps a clean build's order).
 
 Layout of a cache folder (`<out-dir>/.cache/<out-stem>/`):
 
-    index.json                   the packs in use, with each file's SHA-256, and
-                                 the article -> key map of the last build (for "removed")
+    index.json                   the packs in use, with each file's SHA-256, the
+                                 article -> key map of the last build (for "removed")
+                                 and each article's [size, mtime_ns, SHA-256 of its bytes]
     packs/<id>.files.parquet     one row per file a build ingested or extracted
     packs/<id>.cands.parquet     the candidates of the files it extracted
 
@@ -53,6 +57,9 @@ FORMAT = 4
 MAX_PACKS = 16
 #: ... and so are packs where more than this share of entries belongs to files no longer built.
 MAX_DEAD_SHARE = 0.5
+#: A file modified less than this before a build started is hashed again by the next build, whatever its
+#: size and time say (an edit in the same clock tick as the build's look at it would keep both).
+RACY_NS = 2_000_000_000
 COUNTS = ("sentences", "timexes", "mentions")
 _PACKAGE = Path(__file__).parent
 #: Columns of a pack's files table besides the `articles` columns.
@@ -97,8 +104,13 @@ def settings_key(extra_actor_files: tuple[str, ...] = ()) -> str:
 
 def file_key(name: str, raw: bytes, entry: dict | None, listed: bool, settings: str) -> str:
     """Key of one file: its bytes, name and manifest row (and whether there is a manifest), under these settings."""
+    return _key_of_digest(name, hashlib.sha256(raw).hexdigest(), entry, listed, settings)
+
+
+def _key_of_digest(name: str, digest: str, entry: dict | None, listed: bool, settings: str) -> str:
+    """`file_key` from the SHA-256 (hex) of the file's bytes."""
     head = json.dumps([settings, name, entry, listed], ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return hashlib.sha256(head + b"\0" + hashlib.sha256(raw).digest()).hexdigest()
+    return hashlib.sha256(head + b"\0" + bytes.fromhex(digest)).hexdigest()
 
 
 def _plain(value):
@@ -157,6 +169,8 @@ class ArticleCache:
         self._positions: dict = {}  # key -> row positions in self._cands
         self._files: list[_File] = []
         self._fresh: list[pd.DataFrame] = []  # candidates extracted by this build, one frame per chunk, with _key
+        self._stats: dict[str, list] = {}  # name -> [size, mtime_ns, SHA-256 of its bytes] for the next build
+        self._started_ns = time.time_ns()
 
     # --- reading ------------------------------------------------------------
 
@@ -263,13 +277,29 @@ class ArticleCache:
         return self._candidates(kept), self._articles(kept, keep_text), problems, counts
 
     def _file(self, path: Path, entries: dict[str, dict]) -> _File:
+        entry = entries.get(path.name)
+        raw, stored = None, None
         try:
-            raw = path.read_bytes()
+            st = path.stat()
+            seen = self._index.get("stats", {}).get(path.name)
+            if isinstance(seen, list) and len(seen) == 3 and seen[:2] == [st.st_size, st.st_mtime_ns]:
+                # Same size and modification time as when its bytes were last hashed: not read again.
+                digest = seen[2]
+            else:
+                raw = path.read_bytes()
+                digest = hashlib.sha256(raw).hexdigest()
+            key = _key_of_digest(path.name, digest, entry, bool(entries), self.settings)
+            stored = self._rows.get(key)
+            if stored is None and raw is None:
+                raw = path.read_bytes()
+                if hashlib.sha256(raw).hexdigest() != digest:  # edited without changing size and time
+                    digest = hashlib.sha256(raw).hexdigest()
+                    key = _key_of_digest(path.name, digest, entry, bool(entries), self.settings)
+                    stored = self._rows.get(key)
         except OSError as err:
             return _File(path.name, None, [f"{path.name}: cannot be read ({err.strerror}); skipped"])
-        entry = entries.get(path.name)
-        key = file_key(path.name, raw, entry, bool(entries), self.settings)
-        stored = self._rows.get(key)
+        if st.st_mtime_ns < self._started_ns - RACY_NS:
+            self._stats[path.name] = [st.st_size, st.st_mtime_ns, digest]
         if stored is not None:
             has_row = stored["article"] is not None
             return _File(
@@ -284,6 +314,7 @@ class ArticleCache:
                 given_published=stored["_given_published"],
                 shingles=_unpack_shingles(stored["_shingles"]),
             )
+        assert raw is not None
         found = [f"{path.name}: not in {ingest.MANIFEST}; read it without title or manifest date"]
         found = found if entry is None and entries else []
         try:
@@ -351,7 +382,8 @@ class ArticleCache:
         total = len(self._rows) + len(new)
         if len(packs) > MAX_PACKS or (len(packs) > 1 and total and (total - len(live)) / total > MAX_DEAD_SHARE):
             packs = self._compact(set(live.values()), new)
-        index = {"format": FORMAT, "settings": self.settings, "packs": packs, "articles": live}
+        stats = {name: self._stats[name] for name in live if name in self._stats}
+        index = {"format": FORMAT, "settings": self.settings, "packs": packs, "articles": live, "stats": stats}
         write_text(json.dumps(index, ensure_ascii=False), self.folder / "index.json")
         self._sweep(packs)
         return self.stats

@@ -1,5 +1,6 @@
 """Incremental builds: same bytes as a clean build, after additions, edits, removals and a damaged cache."""
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -196,3 +197,51 @@ def test_a_build_killed_at_any_point_leaves_the_store_readable_and_the_cache_con
     assert _cli(folder, out) == 0  # the cache is consistent: this build uses what it can, and is right
     assert _cli(folder, tmp_path / "clean", "--no-cache") == 0
     _same_bytes(tmp_path / "clean", out)
+
+
+def _age(folder: Path, hours: int = 1) -> None:
+    """Move every file's modification time back, as for articles added before today's build."""
+    for path in folder.iterdir():
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - hours * 3600 * 10**9))
+
+
+def _tables(result, out: Path) -> Path:
+    write_table(result.events, out / "events.csv")
+    write_table(result.evidence, sibling(out / "events.csv", "evidence"))
+    write_table(result.articles, sibling(out / "events.csv", "articles"))
+    (out / "events_problems.txt").write_text("\n".join(result.problems))
+    return out
+
+
+def test_files_of_unchanged_size_and_time_are_not_read_again_and_an_edited_one_is(folder, tmp_path, monkeypatch):
+    today = dt.date(2025, 1, 15)
+    _age(folder)
+    build(folder, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
+    (folder / "x03_nodate.txt").write_text("The Kremlin said on Thursday that Putin met Erdogan in Sochi.\n")
+    read, real = [], Path.read_bytes
+    article_names = {p.name for p in folder.iterdir() if p.suffix == ".txt"}
+
+    def counted(self):
+        if self.name in article_names:
+            read.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    cached = build(folder, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
+    assert read == ["x03_nodate.txt"]  # the others' size and time match the index: their bytes are not read
+    assert (cached.stats["reused"], cached.stats["extracted"]) == (8, 1)
+    monkeypatch.undo()
+    _same_bytes(_tables(cached, tmp_path / "a"), _tables(build(folder, today=today), tmp_path / "b"))
+
+
+def test_an_edit_of_the_same_size_and_time_just_after_a_build_is_still_seen(folder, tmp_path):
+    today = dt.date(2025, 1, 15)
+    build(folder, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
+    path = folder / "x02_talks.txt"
+    before = path.stat()
+    path.write_text(path.read_text().replace("Hama", "Homs"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time
+    cached = build(folder, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
+    assert (cached.stats["reused"], cached.stats["extracted"]) == (8, 1)  # modified too recently to trust its time
+    assert "the town of Homs" in cached.articles.set_index("article").loc["x02_talks.txt", "text"]
