@@ -65,6 +65,8 @@ def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, p
     tagged = timex.tag_timexes(sents)  # 4. temporal expressions
     captions = events.sentence_keys(sents[sents["caption"].astype(bool)])  # never inferred from a caption:
     body_dates = events.select_sentences(tagged, captions, inside=False)
+    if not len(body_dates.columns):  # no dates in the chunk at all: an empty table, with its columns
+        body_dates = tagged.iloc[:0]
     articles = resolve.infer_published(body_dates, articles)  # 5. publication date if missing,
     tagged = resolve.resolve_dates(tagged, articles)  #    then relative dates resolved
     sents = sents.assign(ref_date=_reference_dates(sents, tagged, articles))

@@ -245,3 +245,17 @@ def test_an_edit_of_the_same_size_and_time_just_after_a_build_is_still_seen(fold
     cached = build(folder, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
     assert (cached.stats["reused"], cached.stats["extracted"]) == (8, 1)  # modified too recently to trust its time
     assert "the town of Homs" in cached.articles.set_index("article").loc["x02_talks.txt", "text"]
+
+
+def test_adding_only_articles_without_dates_gives_a_clean_builds_bytes(folder, tmp_path, capsys):
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    assert _cli(folder, inc) == 0
+    (folder / "x08_statement.txt").write_text("The ministry said the negotiations would resume soon.\n")
+    with open(folder / "manifest.csv", "a", encoding="utf-8") as f:
+        f.write("x08_statement.txt,,,,2024-12-13,\n")
+    capsys.readouterr()
+    assert _cli(folder, inc) == 0  # the new article is a chunk of its own, with no date in it
+    assert "9 articles reused, 1 extracted, 0 removed" in capsys.readouterr().out
+    assert "x08_statement.txt: no dates found" in (inc / "events_problems.txt").read_text()
+    assert _cli(folder, clean, "--no-cache") == 0
+    _same_bytes(clean, inc)
