@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import datetime as dt
+import itertools
 import os
 import signal
 import threading
@@ -298,11 +299,23 @@ def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size
     copies = reprints.ReprintIndex()  # every article, cached or not, in order: reprints span the corpus
     args = (folder, process, chunk_size, keep_text, progress)
     if workers > 1:
-        process_articles(_WARM_UP, load_gazetteer(extra))  # compiled once, inherited by forked workers
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            cands, arts, problems, totals = cache.build_tables(*args, pool.map, today=today, copies=copies)
+
+        def pooled(fn, chunks):
+            """`map` on a process pool, started only when the cache misses some article."""
+            chunks = iter(chunks)
+            first = next(chunks, None)
+            if first is None:
+                return
+            process_articles(_WARM_UP, load_gazetteer(extra))  # compiled once, inherited by forked workers
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=get_context("fork"),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
+                yield from pool.map(fn, itertools.chain([first], chunks))
+
+        cands, arts, problems, totals = cache.build_tables(*args, pooled, today=today, copies=copies)
     else:
         cands, arts, problems, totals = cache.build_tables(*args, today=today, copies=copies)
     ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event

@@ -259,3 +259,18 @@ def test_adding_only_articles_without_dates_gives_a_clean_builds_bytes(folder, t
     assert "x08_statement.txt: no dates found" in (inc / "events_problems.txt").read_text()
     assert _cli(folder, clean, "--no-cache") == 0
     _same_bytes(clean, inc)
+
+
+def test_a_build_with_nothing_to_extract_starts_no_worker_processes(folder, tmp_path, monkeypatch):
+    import pipeline.build as build_module
+
+    today = dt.date(2025, 1, 15)
+    first = build(folder, workers=2, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a process pool was started with nothing to extract")
+
+    monkeypatch.setattr(build_module, "ProcessPoolExecutor", no_pool)
+    again = build(folder, workers=2, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
+    assert (again.stats["reused"], again.stats["extracted"]) == (9, 0)
+    assert again.events.equals(first.events) and again.problems == first.problems
