@@ -155,7 +155,9 @@ def sentence_keys(df: pd.DataFrame) -> set[tuple]:
 
 def select_sentences(df: pd.DataFrame, keys: set[tuple], inside: bool = True) -> pd.DataFrame:
     """Rows whose (article, sentence_id) is in `keys` (or, with inside=False, is not)."""
-    return df[[(k in keys) == inside for k in zip(df["article"].tolist(), df["sentence_id"].tolist())]]
+    # A boolean Series, not a list: an empty list would select no columns instead of no rows.
+    mask = [(k in keys) == inside for k in zip(df["article"].tolist(), df["sentence_id"].tolist())]
+    return df[pd.Series(mask, index=df.index, dtype=bool)]
 
 
 def _group(df: pd.DataFrame, keys: set[tuple]) -> dict[tuple, list[dict]]:

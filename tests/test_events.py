@@ -542,3 +542,12 @@ def test_a_participle_describing_a_noun_is_no_act():
     text = "The army ousted the Ruritanian premier on Tuesday."
     ev = extract_events(*_article([(text, [("Tuesday", "1999-03-09", "day")], names)]))
     assert list(ev.trigger) == ["oust"]
+
+
+def test_selecting_from_an_empty_table_keeps_its_columns():
+    """An empty selection is rows, not columns: later stages read the columns of what is selected."""
+    from pipeline.events import select_sentences
+
+    empty = pd.DataFrame({"article": pd.Series([], dtype="string"), "sentence_id": pd.Series([], dtype="int64")})
+    assert list(select_sentences(empty, set()).columns) == ["article", "sentence_id"]
+    assert list(select_sentences(empty, set(), inside=False).columns) == ["article", "sentence_id"]
