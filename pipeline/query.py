@@ -105,6 +105,11 @@ def _where(conds: dict[str, tuple[str, list]]) -> tuple[str, list]:
     return " AND ".join(parts), [p for _, params in conds.values() for p in params]
 
 
+_SPLIT_PEOPLE = (
+    "list_filter(list_transform(string_split(coalesce(people, ''), ';'), lambda x: trim(x)), lambda x: x <> '')"
+)
+
+
 class EventStore:
     """Read-only queries over the current version of an event store (no server: DuckDB in process)."""
 
@@ -234,14 +239,31 @@ class EventStore:
         ).fetchall()
         types = [r[0] for r in self._con.execute("SELECT DISTINCT event_type FROM events ORDER BY 1").fetchall()]
         articles = [r[0] for r in self._con.execute("SELECT article FROM articles ORDER BY article").fetchall()]
-        lo, hi = self._row("SELECT min(_start), max(_end) FROM events")
-        return {"actors": [a for a, _ in actors], "event_types": types, "articles": articles, "dates": (lo, hi)}
+        people = self._con.execute(
+            f"SELECT a, count(*) n FROM (SELECT unnest({_SPLIT_PEOPLE}) a FROM events) GROUP BY a ORDER BY n DESC, a"
+        ).fetchall()
+        lo, hi, most = self._row("SELECT min(_start), max(_end), max(coalesce(sources, 1)) FROM events")
+        return {
+            "actors": [a for a, _ in actors],
+            "people": [p for p, _ in people],
+            "event_types": types,
+            "articles": articles,
+            "dates": (lo, hi),
+            "most_sources": int(most or 1),
+        }
 
     def event(self, event_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """One event's row and every source's evidence row, for the provenance view."""
         row = self._df(f"SELECT {', '.join(EVENTS)} FROM events WHERE event_id = ?", [event_id])
         ev = self._df(f"SELECT {', '.join(EVIDENCE)} FROM evidence WHERE event_id = ?", [event_id])
         return _typed(row), ev
+
+    def articles(self, names: list[str] | None = None, text: bool = True) -> pd.DataFrame:
+        """The articles table (all, or the named ones); without the texts when `text` is False."""
+        cols = "*" if text else "* EXCLUDE (text)"
+        if names is None:
+            return self._df(f"SELECT {cols} FROM articles ORDER BY article", [])
+        return self._df(f"SELECT {cols} FROM articles WHERE list_contains(?::VARCHAR[], article)", [list(names)])
 
     def article_text(self, article: str) -> str | None:
         found = self._con.execute("SELECT text FROM articles WHERE article = ?", [article]).fetchone()

@@ -443,11 +443,48 @@ def _aggregated(fig, view, key, palette, width_px, font_size, goto) -> go.Figure
     """Counts per day/week/month stacked by first-named actor, under a strip of key events."""
     unit = density.bin_unit(view)
     density.add_count_bars(fig, view, key, palette, unit)
-    ranked = view.loc[label_order(view)]
-    slice_ = pd.cut(ranked["_start"], 12, labels=False)
-    top = ranked.groupby(slice_, sort=False).head(TOP_IN_AGGREGATE // 12 + 1)
     start, end = view["_start"].to_numpy(float), view["_end"].to_numpy(float) + 1
-    lo, hi = float(start.min()), float(end.max())
+    return _key_strip(fig, view, key, palette, unit, float(start.min()), float(end.max()), width_px, font_size, goto)
+
+
+def counted(
+    counts: pd.DataFrame,
+    ranked: pd.DataFrame,
+    span: tuple[float, float],
+    colors: dict[str, str] | None = None,
+    width_px: int = 760,
+    font_size: int = 12,
+    goto: float | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """The aggregated timeline from counts made elsewhere (an event store's query) instead of every event.
+
+    `counts`: `bin_start` (day number), `key` (first-named actor), `weight`, in `density.bin_unit`'s
+    unit for `span` (first and last day); `ranked`: prepared events, most widely reported first,
+    for the strip of key events above the bars.
+    """
+    fig = go.Figure(_validate=False)
+    if counts.empty:
+        return _style(fig, height=260)
+    unit = density.bin_unit(pd.DataFrame({"_start": [span[0]], "_end": [span[1]]}))
+    totals = counts.groupby("key")["weight"].sum().drop("no actor", errors="ignore").sort_values(ascending=False)
+    palette = legend_colors(totals.index, colors or {})
+    palette = palette | {OTHER: OTHER_COLOR, "no actor": "#b0b0b0"}
+    bins = counts.assign(
+        _key=counts["key"].map(lambda a: a if a in palette else OTHER),
+        bin=density.bin_of(counts["bin_start"].to_numpy(float), unit),
+    )
+    density.add_bars(fig, bins.groupby(["_key", "bin"], as_index=False)["weight"].sum(), palette, unit)
+    first = ranked["_actors"].map(lambda a: a[0] if a else "no actor")
+    key = first.map(lambda a: a if a in palette else (OTHER if a != "no actor" else "no actor"))
+    fig = _key_strip(fig, ranked, key, palette, unit, span[0], span[1] + 1, width_px, font_size, goto)
+    return _style(fig, height=height or 640)
+
+
+def _key_strip(fig, view, key, palette, unit, lo, hi, width_px, font_size, goto) -> go.Figure:
+    ranked = view.loc[label_order(view)]
+    slice_ = pd.cut(ranked["_start"], 12, labels=False) if len(ranked) > 1 else pd.Series(0, index=ranked.index)
+    top = ranked.groupby(slice_, sort=False).head(TOP_IN_AGGREGATE // 12 + 1)
     laid = _layout_labels(top, width_px, font_size, 16, lo, hi)
     lines, right, ext0, ext1, height, is_label, _, mark0, mark1, order = laid
     lanes, shared, fell = pack(ext0, ext1, height, 9, mark0, mark1, order)

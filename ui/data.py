@@ -173,3 +173,32 @@ def _load(src: str) -> Tables:
         built_at=now,
         source=src,
     )
+
+
+def store_source() -> str | None:
+    """The event store folder the page queries (TIMELINE_STORE), or None: the page holds its own table."""
+    return os.environ.get("TIMELINE_STORE") or None
+
+
+def store_tables(db, opts: dict) -> Tables:
+    """What the page needs of a store version besides its queries: articles' metadata, actor colors."""
+    articles = db.articles(text=False)
+    names = pd.DataFrame({"actors": [";".join(opts["actors"])], "people": [";".join(opts["people"])]})
+    version = db.version.name if db.version is not None else ""
+    return Tables(
+        empty(EVENTS),
+        empty(EVIDENCE),
+        articles,
+        [],
+        f"event store {db.store}, version {version}",
+        built_at=version.split("-")[1] if version.count("-") >= 2 else "",
+        source=str(db.store),
+        colors=table_colors(names),
+    )
+
+
+def prepared(rows: pd.DataFrame) -> pd.DataFrame:
+    """A store query's rows with the helper columns the charts and the table read (`ui.filters.prepare`)."""
+    from ui import filters
+
+    return filters.prepare(rows[list(EVENTS)], empty(EVIDENCE))

@@ -60,7 +60,11 @@ def add_count_bars(
     fig: go.Figure, view: pd.DataFrame, first_actor: pd.Series, colors: dict[str, str], unit: str, yaxis: str = "y"
 ) -> None:
     """Stacked bars of events per bin, one color per (first) actor, "other actors" last."""
-    counts = spread(view.assign(_key=first_actor), "_key", unit)
+    add_bars(fig, spread(view.assign(_key=first_actor), "_key", unit), colors, unit, yaxis)
+
+
+def add_bars(fig: go.Figure, counts: pd.DataFrame, colors: dict[str, str], unit: str, yaxis: str = "y") -> None:
+    """Stacked bars from counts already made (columns `_key`, `bin`, `weight`; an event store's, say)."""
     order = [k for k in colors if k in set(counts["_key"])]
     width_ms = UNITS[unit] * 86_400_000 * 0.9
     for actor in order:
@@ -104,3 +108,8 @@ def add_track_bubbles(fig: go.Figure, marks: pd.DataFrame, colors: dict[str, str
                 hovertemplate=f"<b>{escape(track)}</b><br>{unit} of %{{x|%d %b %Y}}: ≈%{{customdata}} events<extra></extra>",
             )
         )
+
+
+def bin_of(day: np.ndarray, unit: str) -> np.ndarray:
+    """The bin index of each day number (the inverse of `bin_start` on a bin's first day)."""
+    return _bin_index(pd.Series(day), unit)

@@ -156,12 +156,27 @@ def _names(names: tuple[str, ...], mode: str) -> str:
     return ", ".join(plain[:-1]) + joiner + plain[-1]
 
 
-def span(shown: pd.DataFrame) -> str:
+def span(shown: pd.DataFrame | Counted) -> str:
     """The dates the shown events cover, in words: '6–16 Dec 2024'."""
     return days.span_label(shown["_start"].min(), shown["_end"].max()) if len(shown) else ""
 
 
-def title(f: Filters, shown: pd.DataFrame) -> str:
+@dataclass(frozen=True)
+class Counted:
+    """What the chart shows when only counts came back (an event store): how many, first and last day."""
+
+    n: int
+    start: float
+    end: float
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, col: str) -> pd.Series:
+        return pd.Series([self.start if col == "_start" else self.end])
+
+
+def title(f: Filters, shown: pd.DataFrame | Counted) -> str:
     """A headline for the chart from the filters in words: 'Russia and Iran, 6–16 Dec 2024'."""
     who = _names(f.actors + f.people, f.actor_mode) if f.actors or f.people else "Key events"
     what = f" ({', '.join(t.lower() for t in f.event_types)})" if f.event_types else ""
@@ -169,7 +184,7 @@ def title(f: Filters, shown: pd.DataFrame) -> str:
     return f"{who}{what}, {when}" if when else f"{who}{what}"
 
 
-def describe(f: Filters, shown: pd.DataFrame) -> str:
+def describe(f: Filters, shown: pd.DataFrame | Counted) -> str:
     """One plain line on what the chart shows: the filters and what is left out."""
     parts = [f"{len(shown):,} event{'s' * (len(shown) != 1)}"]
     if f.top:

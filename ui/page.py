@@ -56,7 +56,7 @@ def options(events: pd.DataFrame, tables) -> dict[str, list[str]]:
     }
 
 
-def keep_valid(session, events: pd.DataFrame, opts: dict[str, list[str]]) -> list[str]:
+def keep_valid(session, events: pd.DataFrame, opts: dict[str, list[str]], limits: tuple | None = None) -> list[str]:
     """Clamp dates to the data and drop choices the data no longer has; say what changed.
 
     Runs before the widgets are drawn (a date outside a date input's limits
@@ -64,7 +64,7 @@ def keep_valid(session, events: pd.DataFrame, opts: dict[str, list[str]]) -> lis
     actor, people and article choices that still exist are kept.
     """
     notes = []
-    lo, hi, _ = filters.bounds(events)
+    lo, hi, _ = limits or filters.bounds(events)
     for key in ("date_from", "date_to", "goto"):
         value = session.get(key)
         if value is not None and not isinstance(value, date):  # a stale or foreign value
@@ -101,7 +101,7 @@ def subtitle(chosen: filters.Filters, view: pd.DataFrame) -> str:
 
 def footnote(view: pd.DataFrame, tables) -> str:
     """Sources: publishers, number of articles, build date."""
-    used = sorted({x for a in view["_articles"] for x in a}) if len(view) else []
+    used = sorted({x for a in view["_articles"] for x in a}) if isinstance(view, pd.DataFrame) and len(view) else []
     meta = tables.articles.drop_duplicates("article").set_index("article") if len(tables.articles) else None
     publishers = []
     if meta is not None and "source" in meta:
