@@ -3,9 +3,8 @@
 Layout and state only; filtering, figures and exports live in `ui/`.
 """
 
-import streamlit as st
-
 import pandas as pd
+import streamlit as st
 
 from ui import charts, data, days, density, detail, exports, filters, page, state
 
