@@ -3,6 +3,7 @@
     python benchmarks/dashboard_speed.py            # 20,000 synthetic events, server time
     python benchmarks/dashboard_speed.py --events 5000 --runs 5
     python benchmarks/dashboard_speed.py --browser --events 1000 5000 20000
+    python benchmarks/dashboard_speed.py --store --events 1000000 [--browser]
 
 Writes a synthetic events table (actors, people and places of the seed
 articles, mixed date precisions, multi-source events) like a build would,
@@ -15,6 +16,9 @@ Chromium with Playwright, timing from the user's action to the chart drawn
 Streamlit has finished the run): first chart in a cold server, first chart
 in a new tab, an actor chosen in the sidebar, a switch to the actor tracks;
 and the bytes the page receives over its websocket on first load.
+With --store the events go to an event store instead (`pipeline.store`,
+synthetic events tiled as `scale.py store` does) and the page queries it
+(TIMELINE_STORE): filters run in DuckDB.
 """
 
 from __future__ import annotations
@@ -52,11 +56,25 @@ STATE = """() => { const el = document.querySelector('.js-plotly-plot');
                                           (el.layout.yaxis || {}).ticktext || null]) : ''; }"""
 
 
-def _serve(events_file: Path, port: int):
+def _source(folder: Path, n: int, store: bool) -> dict[str, str]:
+    """Write `n` synthetic events to `folder` (tables, or an event store); the page's environment for them."""
+    if not store:
+        from synthetic import write_tables
+
+        return {"TIMELINE_EVENTS_FILE": str(write_tables(folder, n))}
+    from scale import tile_events
+
+    from pipeline.store import write_store
+
+    write_store(folder / "store", *tile_events(n))
+    return {"TIMELINE_STORE": str(folder / "store")}
+
+
+def _serve(source: dict[str, str], port: int):
     import subprocess
     import urllib.request
 
-    env = dict(os.environ, TIMELINE_EVENTS_FILE=str(events_file), PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT)) | source
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true"]
         + ["--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
@@ -80,14 +98,13 @@ def _until_drawn(tab, before: str, timeout: float = 180) -> float:
     return time.perf_counter() - started
 
 
-def browser_times(n: int, port: int, chromium: str) -> dict[str, float]:
+def browser_times(n: int, port: int, chromium: str, store: bool = False) -> dict[str, float]:
     """Seconds from action to chart drawn in Chromium, and bytes received on first load, for `n` events."""
     from playwright.sync_api import sync_playwright
-    from synthetic import write_tables
 
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        server = _serve(write_tables(Path(tmp), n), port)
+        server = _serve(_source(Path(tmp), n, store), port)
         try:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             for name in ("first chart, cold server", "first chart, new tab"):
@@ -128,17 +145,18 @@ def browser_times(n: int, port: int, chromium: str) -> dict[str, float]:
     return out
 
 
-def main_browser(counts: list[int], port: int) -> int:
+def main_browser(counts: list[int], port: int, store: bool = False) -> int:
     import shutil
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    results = {n: browser_times(n, port, chromium) for n in counts}
+    results = {n: browser_times(n, port, chromium, store) for n in counts}
     steps = list(next(iter(results.values())))
     print("| in Chromium (seconds; MB) | " + " | ".join(f"{n:,} events" for n in counts) + " |")
     print("|---|" + "---:|" * len(counts))
     for step in steps:
         print(f"| {step} | " + " | ".join(f"{results[n][step]:.2f}" for n in counts) + " |")
-    print(f"\nreproduce: python benchmarks/dashboard_speed.py --browser --events {' '.join(map(str, counts))}")
+    flag = " --store" if store else ""
+    print(f"\nreproduce: python benchmarks/dashboard_speed.py --browser{flag} --events {' '.join(map(str, counts))}")
     return 0
 
 
@@ -148,15 +166,15 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="fresh sessions to time (median reported)")
     parser.add_argument("--browser", action="store_true", help="time in headless Chromium instead of AppTest")
     parser.add_argument("--port", type=int, default=8599)
+    parser.add_argument("--store", action="store_true", help="the page queries an event store (TIMELINE_STORE)")
     args = parser.parse_args(argv)
     if args.browser:
-        return main_browser(args.events, args.port)
+        return main_browser(args.events, args.port, args.store)
     args.events = args.events[0]
     from streamlit.testing.v1 import AppTest
-    from synthetic import write_tables
 
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["TIMELINE_EVENTS_FILE"] = str(write_tables(Path(tmp), args.events))
+        os.environ.update(_source(Path(tmp), args.events, args.store))
         first, cold, change, search, tracks = [], None, [], [], []
         for i in range(args.runs + 1):
             at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
@@ -171,13 +189,15 @@ def main(argv=None) -> int:
             search.append(_timed(at))
             at.radio(key="view").set_value("Actor tracks")
             tracks.append(_timed(at))
-    print(f"| dashboard, {args.events:,} events | seconds (median of {args.runs}) |\n|---|---|")
+    where = ", event store" if args.store else ""
+    print(f"| dashboard, {args.events:,} events{where} | seconds (median of {args.runs}) |\n|---|---|")
     print(f"| first render, cold cache (read + prepare + draw) | {cold:.2f} |")
     print(f"| first render, new session | {statistics.median(first):.2f} |")
     print(f"| filter change (actor) | {statistics.median(change):.2f} |")
     print(f"| filter change (search) | {statistics.median(search):.2f} |")
     print(f"| switch to actor tracks | {statistics.median(tracks):.2f} |")
-    print(f"\nreproduce: python benchmarks/dashboard_speed.py --events {args.events} --runs {args.runs}")
+    flag = " --store" if args.store else ""
+    print(f"\nreproduce: python benchmarks/dashboard_speed.py{flag} --events {args.events} --runs {args.runs}")
     return 0
 
 
