@@ -204,7 +204,7 @@ else:
         clicked = st.plotly_chart(
             fig, width="stretch", config=charts.CONFIG, key="chart", on_select="rerun", selection_mode="points"
         )
-    page.follow_click(st.session_state, clicked, view)
+    page.follow_click(st.session_state, clicked, view if counts is None else pd.concat([view, ranked]))
     if side is not None:
         with side:
             if db is None:

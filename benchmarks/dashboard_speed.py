@@ -183,9 +183,14 @@ def main(argv=None) -> int:
                 cold = t  # includes reading the table and preparing it (cached for later sessions)
                 continue
             first.append(t)
-            at.multiselect(key="actors").set_value(["Iran"])
+            # On a store each session asks for new filters: the page's query cache is shared by sessions.
+            at.multiselect(key="actors").set_value(
+                [("Iran", "Turkey", "Qatar", "Syria")[i % 4] if args.store else "Iran"]
+            )
             change.append(_timed(at))
-            at.text_input(key="text").set_value("talks")
+            at.text_input(key="text").set_value(
+                ("talks", "damascus", "aleppo", "doha")[i % 4] if args.store else "talks"
+            )
             search.append(_timed(at))
             at.radio(key="view").set_value("Actor tracks")
             tracks.append(_timed(at))

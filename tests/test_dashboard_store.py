@@ -29,11 +29,14 @@ def large_store(tmp_path_factory):
     return folder, events
 
 
-def _app(monkeypatch, store):
+def _app(monkeypatch, store, **params):
     monkeypatch.setenv("TIMELINE_STORE", str(store))
     monkeypatch.delenv("TIMELINE_EVENTS_FILE", raising=False)
     monkeypatch.delenv("TIMELINE_ARTICLES", raising=False)
-    return AppTest.from_file(PAGE, default_timeout=120).run()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
 
 
 def _count(at) -> tuple[int, int]:
@@ -75,6 +78,15 @@ def test_an_actor_changes_the_count_as_the_pandas_filters_do(monkeypatch, small_
     assert 0 < shown < before
     assert shown == len(filters.apply(seed_events, filters.Filters(actors=("HTS",))))
     assert at.dataframe[0].value["Actors"].str.contains("HTS").all()
+
+
+def test_an_event_link_opens_its_sources_from_the_store(monkeypatch, small_store, seed_tables):
+    event = seed_tables.events[seed_tables.events["sources"] >= 3].iloc[0]
+    at = _app(monkeypatch, small_store, event=event["event_id"])
+    assert not at.exception
+    bodies = [h.proto.body for h in at.get("html")]
+    evidence = seed_tables.evidence[seed_tables.evidence["event_id"] == event["event_id"]]
+    assert sum("<mark" in b for b in bodies) == len(evidence)
 
 
 def test_an_empty_result_says_which_filter_to_loosen(monkeypatch, small_store):
