@@ -47,7 +47,7 @@ def open_store(folder: str):
 @st.cache_data(max_entries=2, show_spinner=False)
 def store_meta(version: str, _db) -> tuple:
     opts = _db.options()
-    return opts, data.store_tables(_db, opts)
+    return opts | {"total": _db.total()}, data.store_tables(_db, opts)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -57,16 +57,20 @@ def store_view(version: str, q, _db):
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def store_counts(version: str, q, _db):
+def store_summary(version: str, q, _db) -> tuple:
+    return _db.summary(q)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def store_counts(version: str, q, _db, n: int, lo, hi):
     """Too many to draw: the table's first rows, counts per bin by first actor, the most reported for labels."""
-    lo, hi = _db.span(q)
     start, end = days.from_date(lo.date()), days.from_date(hi.date())
     unit = density.bin_unit(pd.DataFrame({"_start": [start], "_end": [end]}))
     counts = _db.counts(q, unit, by="actor")
     counts["bin_start"] = (counts["bin_start"] - pd.Timestamp("1970-01-01")).dt.days.astype(float)
     ranked = data.prepared(_db.events(q, limit=4 * charts.TOP_IN_AGGREGATE, order="sources"))
     rows = data.prepared(_db.events(q, limit=page.TABLE_ROWS))
-    return rows, counts, ranked, filters.Counted(_db.count(q), start, end)
+    return rows, counts, ranked, filters.Counted(n, start, end)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -164,11 +168,12 @@ else:
 
     chosen = _replace(chosen, top=0)
     q = Query.of(chosen)
-    total, n = db.total(), db.count(q)
+    total = meta["total"]
+    n, lo_q, hi_q = store_summary(fingerprint, q, db)
     if n <= charts.AGGREGATE_ABOVE:
         view = shown = store_view(fingerprint, q, db)
     else:
-        view, counts, ranked, shown = store_counts(fingerprint, q, db)
+        view, counts, ranked, shown = store_counts(fingerprint, q, db, n, lo_q, hi_q)
 
 if brief:
     st.html(page.BRIEF_CSS)  # no controls in the frame: the chart is the slide

@@ -181,6 +181,12 @@ class EventStore:
         where, params = _where(conditions(q))
         return int(self._row(f"SELECT count(*) FROM events WHERE {where}", params)[0])
 
+    def summary(self, q: Query) -> tuple[int, pd.Timestamp | None, pd.Timestamp | None]:
+        """`count` and `span` in one pass over the events (a page needs both on every filter change)."""
+        where, params = _where(conditions(q))
+        n, lo, hi = self._row(f"SELECT count(*), min(_start), max(_end) FROM events WHERE {where}", params)
+        return int(n), (pd.Timestamp(lo) if lo else None), (pd.Timestamp(hi) if hi else None)
+
     def span(self, q: Query) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """First start and last end date of the matching events (to choose day, week or month bins)."""
         where, params = _where(conditions(q))
