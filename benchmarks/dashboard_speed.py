@@ -133,11 +133,12 @@ def browser_times(n: int, port: int, chromium: str, store: bool = False) -> dict
             tab.wait_for_function(DRAWN, arg=before, timeout=180_000, polling=50)
             out["filter change (actor)"] = time.perf_counter() - started
             tab.keyboard.press("Escape")
-            before = tab.evaluate(STATE)
-            started = time.perf_counter()
-            tab.get_by_text("Actor tracks", exact=True).click()
-            tab.wait_for_function(DRAWN, arg=before, timeout=180_000, polling=50)
-            out["switch to actor tracks"] = time.perf_counter() - started
+            if not store:  # past 1,500 events a store's page draws the same counts in both views
+                before = tab.evaluate(STATE)
+                started = time.perf_counter()
+                tab.get_by_text("Actor tracks", exact=True).click()
+                tab.wait_for_function(DRAWN, arg=before, timeout=180_000, polling=50)
+                out["switch to actor tracks"] = time.perf_counter() - started
             browser.close()
         finally:
             server.terminate()

@@ -18,6 +18,7 @@ builds; `refresh()` moves to the newest. The filters mean exactly what
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -122,6 +123,8 @@ class EventStore:
         self.store = Path(store)
         self.memory = memory
         self._con = duckdb.connect()
+        # One connection serves every dashboard session (threads): one statement and its fetch at a time.
+        self._lock = threading.RLock()
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         self.version: Path | None = None
@@ -129,6 +132,10 @@ class EventStore:
 
     def refresh(self) -> bool:
         """Move to the store's current version; True when it changed (a new build)."""
+        with self._lock:
+            return self._refresh()
+
+    def _refresh(self) -> bool:
         version = current_version(self.store)
         if version is None:
             raise FileNotFoundError(f"{self.store}: no event store here yet (build with --store {self.store})")
@@ -163,11 +170,17 @@ class EventStore:
         self.close()
 
     def _df(self, sql: str, params: list) -> pd.DataFrame:
-        return self._con.execute(sql, params).df()
+        with self._lock:
+            return self._con.execute(sql, params).df()
+
+    def _all(self, sql: str) -> list[tuple]:
+        with self._lock:
+            return self._con.execute(sql).fetchall()
 
     def _row(self, sql: str, params: list | None = None) -> tuple:
         """The one row an aggregate query returns."""
-        row = self._con.execute(sql, params or []).fetchone()
+        with self._lock:
+            row = self._con.execute(sql, params or []).fetchone()
         assert row is not None, sql  # an aggregate always returns a row
         return row
 
@@ -240,14 +253,14 @@ class EventStore:
 
     def options(self) -> dict:
         """What the sidebar widgets offer: actors by activity, event types, articles, the date span."""
-        actors = self._con.execute(
+        actors = self._all(
             "SELECT a, count(*) n FROM (SELECT unnest(_involved) a FROM events) GROUP BY a ORDER BY n DESC, a"
-        ).fetchall()
-        types = [r[0] for r in self._con.execute("SELECT DISTINCT event_type FROM events ORDER BY 1").fetchall()]
-        articles = [r[0] for r in self._con.execute("SELECT article FROM articles ORDER BY article").fetchall()]
-        people = self._con.execute(
+        )
+        types = [r[0] for r in self._all("SELECT DISTINCT event_type FROM events ORDER BY 1")]
+        articles = [r[0] for r in self._all("SELECT article FROM articles ORDER BY article")]
+        people = self._all(
             f"SELECT a, count(*) n FROM (SELECT unnest({_SPLIT_PEOPLE}) a FROM events) GROUP BY a ORDER BY n DESC, a"
-        ).fetchall()
+        )
         lo, hi, most = self._row("SELECT min(_start), max(_end), max(coalesce(sources, 1)) FROM events")
         return {
             "actors": [a for a, _ in actors],
@@ -272,7 +285,8 @@ class EventStore:
         return self._df(f"SELECT {cols} FROM articles WHERE list_contains(?::VARCHAR[], article)", [list(names)])
 
     def article_text(self, article: str) -> str | None:
-        found = self._con.execute("SELECT text FROM articles WHERE article = ?", [article]).fetchone()
+        with self._lock:
+            found = self._con.execute("SELECT text FROM articles WHERE article = ?", [article]).fetchone()
         return found[0] if found else None
 
 
