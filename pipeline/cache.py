@@ -50,7 +50,7 @@ from pipeline import ingest
 from pipeline.loading import fingerprint
 from pipeline.reprints import ReprintIndex, sample_shingles
 from pipeline.schema import ARTICLES, CANDIDATES, conform, empty
-from pipeline.write import write_text
+from pipeline.write import file_sha256, write_text
 
 FORMAT = 4
 #: More packs than this (one per incremental build) are compacted into one.
@@ -115,14 +115,6 @@ def _key_of_digest(name: str, digest: str, entry: dict | None, listed: bool, set
 
 def _plain(value):
     return None if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -198,7 +190,9 @@ class ArticleCache:
             sums = self._index["packs"][pack]
             files_file, cands_file = self._pack_files(pack)
             try:
-                bad = [p.name for p, s in ((files_file, sums["files"]), (cands_file, sums["cands"])) if _sha256(p) != s]
+                bad = [
+                    p.name for p, s in ((files_file, sums["files"]), (cands_file, sums["cands"])) if file_sha256(p) != s
+                ]
                 if bad:
                     raise ValueError(f"checksum mismatch in {', '.join(bad)}")
                 rows = pd.read_parquet(files_file)
@@ -416,7 +410,7 @@ class ArticleCache:
         cands = conform(cands if len(cands) else cands.assign(_key=[]), {**CANDIDATES, "_key": ("string", "")})
         _atomic_parquet(files, files_file)
         _atomic_parquet(cands, cands_file)
-        return pack, {"files": _sha256(files_file), "cands": _sha256(cands_file)}
+        return pack, {"files": file_sha256(files_file), "cands": file_sha256(cands_file)}
 
     def _compact(self, live: set[str], new: list[_File]) -> dict:
         fresh = {f.key for f in new}

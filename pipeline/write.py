@@ -121,7 +121,8 @@ def _fsync(path: str | Path) -> None:
         os.close(fd)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MB blocks (output sets and cache packs record it)."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -156,7 +157,7 @@ def write_output_set(
             path = staging / names[role]
             os.chmod(path, mode)
             _fsync(path)
-            files[role] = {"file": names[role], "bytes": path.stat().st_size, "sha256": _sha256(path)}
+            files[role] = {"file": names[role], "bytes": path.stat().st_size, "sha256": file_sha256(path)}
         final = versions / version
         os.replace(staging, final)
     except BaseException:
@@ -257,7 +258,7 @@ def read_output_set(out: Path) -> OutputSet:
         path = folder / entry["file"]
         if not path.is_file():
             raise OutputSetError(f"{out}: output set {version} is incomplete: {entry['file']} is missing; rebuild")
-        if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
+        if path.stat().st_size != entry["bytes"] or file_sha256(path) != entry["sha256"]:
             raise OutputSetError(
                 f"{out}: output set {version} is inconsistent: {entry['file']} is not the file written with it; rebuild"
             )
