@@ -29,7 +29,7 @@ import pandas as pd
 from pipeline import actors, clean, events, ingest, merge, reprints, resolve, salience, sentences, timex
 from pipeline.cache import ArticleCache
 from pipeline.gazetteer import load_gazetteer
-from pipeline.schema import ARTICLES, conform, empty
+from pipeline.schema import ARTICLES, CANDIDATES, conform, empty
 
 CHUNK_SIZE = 100
 _WARM_UP = pd.DataFrame(
@@ -153,7 +153,7 @@ def _process_one_safely(chunk: pd.DataFrame, extra_actor_files: tuple[str, ...],
     except Exception as err:
         counts = {"sentences": 0, "timexes": 0, "mentions": 0, "undated": []}
         counts["failed"] = [_failure(chunk["article"].iloc[0], err)]
-        return pd.DataFrame(columns=events.CANDIDATE_COLUMNS), empty(ARTICLES), counts
+        return empty(CANDIDATES), empty(ARTICLES), counts
 
 
 def _die_with_parent(parent: int) -> None:
@@ -196,7 +196,7 @@ def _combine(results: list[tuple[pd.DataFrame, pd.DataFrame, dict]]) -> tuple[pd
     cands = [c for c, _, _ in results]
     arts = [a for _, a, _ in results]
     return (
-        pd.concat(cands, ignore_index=True) if cands else pd.DataFrame(columns=events.CANDIDATE_COLUMNS),
+        pd.concat(cands, ignore_index=True) if cands else empty(CANDIDATES),
         pd.concat(arts, ignore_index=True) if arts else empty(ARTICLES),
         counts,
     )
@@ -268,29 +268,47 @@ def build(
             if len(chunk):
                 collect(_process_one_safely(chunk, extra, keep_text))
 
-    problems = [ingest.printable(p) for p in problems]  # file names may hold newlines or terminal escapes
     if progress:
         progress(done, done)  # skipped files were counted in the total: close the bar at 100%
-    cands = pd.concat(all_cands, ignore_index=True) if all_cands else pd.DataFrame(columns=events.CANDIDATE_COLUMNS)
+    cands = pd.concat(all_cands, ignore_index=True) if all_cands else empty(CANDIDATES)
     arts = pd.concat(all_articles, ignore_index=True) if all_articles else empty(ARTICLES)
     ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event
-    ev = salience.score_salience(ev, evidence, arts)  # 9. how much each event matters
+    return finish_build(ev, evidence, arts, problems, totals, started, candidates=len(cands))
+
+
+def finish_build(
+    events: pd.DataFrame,
+    evidence: pd.DataFrame,
+    arts: pd.DataFrame,
+    problems: list[str],
+    totals: dict,
+    started: float,
+    *,
+    candidates: int,
+    engine: str = "",
+    extra: dict | None = None,
+    tail: str = "",
+) -> BuildResult:
+    """Stage 9 (salience) and the build's counts and one-line summary: the same for every engine."""
+    events = salience.score_salience(events, evidence, arts)  # 9. how much each event matters
+    problems = [ingest.printable(p) for p in problems]  # file names may hold newlines or terminal escapes
     seconds = time.perf_counter() - started
     stats = {
         "articles": len(arts),
-        "candidates": len(cands),
-        "events": len(ev),
-        "multi_source": int((ev["sources"] > 1).sum()) if len(ev) else 0,
+        "candidates": candidates,
+        "events": len(events),
+        "multi_source": int((events["sources"] > 1).sum()) if len(events) else 0,
         "problems": len(problems),
         "seconds": round(seconds, 3),
         **totals,
+        **(extra or {}),
     }
     summary = (
         f"{stats['events']} events ({stats['multi_source']} reported by 2+ articles) from {stats['articles']} articles, "
-        f"{stats['sentences']} sentences, {stats['timexes']} temporal expressions in {seconds:.1f} s; "
-        f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        f"{stats['sentences']} sentences, {stats['timexes']} temporal expressions in {seconds:.1f} s{engine}; "
+        f"{len(problems)} problem{'s' if len(problems) != 1 else ''}{tail}"
     )
-    return BuildResult(ev, evidence, conform(arts, ARTICLES), problems, summary, stats)
+    return BuildResult(events, evidence, conform(arts, ARTICLES), problems, summary, stats)
 
 
 def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size, today, started) -> BuildResult:
@@ -319,26 +337,9 @@ def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size
     else:
         cands, arts, problems, totals = cache.build_tables(*args, today=today, copies=copies)
     ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event
-    ev = salience.score_salience(ev, evidence, arts)  # 9. how much each event matters
     cached = cache.commit()
-    problems = [ingest.printable(p) for p in problems + cached.problems]
-    seconds = time.perf_counter() - started
-    stats = {
-        "articles": len(arts),
-        "candidates": len(cands),
-        "events": len(ev),
-        "multi_source": int((ev["sources"] > 1).sum()) if len(ev) else 0,
-        "problems": len(problems),
-        "seconds": round(seconds, 3),
-        **totals,
-        "reused": cached.reused,
-        "extracted": cached.extracted,
-        "removed": cached.removed,
-    }
-    summary = (
-        f"{stats['events']} events ({stats['multi_source']} reported by 2+ articles) from {stats['articles']} articles, "
-        f"{stats['sentences']} sentences, {stats['timexes']} temporal expressions in {seconds:.1f} s; "
-        f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; "
-        f"{cached.reused} articles reused, {cached.extracted} extracted, {cached.removed} removed"
+    moved = {"reused": cached.reused, "extracted": cached.extracted, "removed": cached.removed}
+    tail = f"; {cached.reused} articles reused, {cached.extracted} extracted, {cached.removed} removed"
+    return finish_build(
+        ev, evidence, arts, problems + cached.problems, totals, started, candidates=len(cands), extra=moved, tail=tail
     )
-    return BuildResult(ev, evidence, arts, problems, summary, stats)

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import ingest, merge, reprints, salience
-from pipeline.build import CHUNK_SIZE, BuildResult, _process_one_safely
+from pipeline import ingest, merge, reprints
+from pipeline.build import CHUNK_SIZE, BuildResult, _process_one_safely, finish_build
 from pipeline.gazetteer import load_gazetteer
 from pipeline.schema import ARTICLES, CANDIDATES, EVENTS, EVIDENCE, conform, empty
 
@@ -170,24 +170,8 @@ def build_on_dask(
             client.close()
             own.close()
     events, evidence, arts, totals = results
-    events = salience.score_salience(events, evidence, arts)  # 9. over the whole table, here
-    problems = [ingest.printable(p) for p in problems]  # file names may hold newlines or terminal escapes
-    seconds = time.perf_counter() - started
-    stats = {
-        "articles": len(arts),
-        "candidates": totals.pop("candidates"),
-        "events": len(events),
-        "multi_source": int((events["sources"] > 1).sum()) if len(events) else 0,
-        "problems": len(problems),
-        "seconds": round(seconds, 3),
-        **totals,
-    }
-    summary = (
-        f"{stats['events']} events ({stats['multi_source']} reported by 2+ articles) from {stats['articles']} articles, "
-        f"{stats['sentences']} sentences, {stats['timexes']} temporal expressions in {seconds:.1f} s on Dask; "
-        f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    )
-    return BuildResult(events, evidence, conform(arts, ARTICLES), problems, summary, stats)
+    candidates = totals.pop("candidates")
+    return finish_build(events, evidence, arts, problems, totals, started, candidates=candidates, engine=" on Dask")
 
 
 def _split_partition(part: list[dict], gone: frozenset[str], n: int) -> tuple[pd.DataFrame, ...]:

@@ -31,8 +31,6 @@ from pipeline.lexicon import (
 from pipeline.names import DATELINE
 from pipeline.schema import CANDIDATES, PRECISION_RANK
 
-#: The CANDIDATES table's columns (pipeline.schema).
-CANDIDATE_COLUMNS = list(CANDIDATES)
 # Quotations in every style news uses: “...”, "...", and the wire's ``...'' (an open quote runs to the end).
 _QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|``(?:(?!'').)*(?:'')?")
 _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")

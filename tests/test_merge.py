@@ -2,9 +2,8 @@
 
 import pandas as pd
 
-from pipeline.events import CANDIDATE_COLUMNS
 from pipeline.merge import merge_events
-from pipeline.schema import EVENTS, EVIDENCE
+from pipeline.schema import CANDIDATES, EVENTS, EVIDENCE
 
 
 def _cand(
@@ -21,7 +20,7 @@ def _cand(
     certainty="asserted",
     start=0,
 ):
-    row = dict.fromkeys(CANDIDATE_COLUMNS)
+    row = dict.fromkeys(CANDIDATES)
     row.update(
         article=article,
         sentence_id=0,
@@ -141,7 +140,7 @@ def test_representative_is_the_most_certain_precise_report():
 
 
 def test_no_candidates_gives_empty_tables_with_the_schema():
-    events, evidence = merge_events(pd.DataFrame(columns=CANDIDATE_COLUMNS))
+    events, evidence = merge_events(pd.DataFrame(columns=list(CANDIDATES)))
     assert events.empty and list(events.columns) == list(EVENTS)
     assert evidence.empty and list(evidence.columns) == list(EVIDENCE)
 
