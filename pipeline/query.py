@@ -45,7 +45,7 @@ ORDERS = {"date": "_start, _end, _row", "sources": "sources DESC NULLS LAST, _st
 
 @dataclass(frozen=True)
 class Query:
-    """The sidebar's filters (the same fields and defaults as `ui.filters.Filters`)."""
+    """The sidebar's filters that run in the database (`ui.filters.Filters` extends it)."""
 
     actors: tuple[str, ...] = ()
     people: tuple[str, ...] = ()  # 'Name (Affiliation)' labels, matched with the actors

@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pipeline.query import Query
 from pipeline.schema import split_person
 from ui import days
 
@@ -22,20 +23,12 @@ BACKGROUND = ("year", "decade", "century")
 
 
 @dataclass(frozen=True)
-class Filters:
-    """The analyst's filter choices; the defaults show every foreground, non-caption event."""
+class Filters(Query):
+    """The analyst's filter choices: the event store's query fields, plus what only pandas can rank.
 
-    actors: tuple[str, ...] = ()
-    people: tuple[str, ...] = ()
-    actor_mode: str = "any of"  # or "all of"
-    date_from: date | None = None
-    date_to: date | None = None
-    event_types: tuple[str, ...] = ()
-    articles: tuple[str, ...] = ()
-    min_sources: int = 1
-    text: str = ""
-    captions: bool = False
-    background: bool = False
+    The defaults show every foreground, non-caption event.
+    """
+
     top: int = 0  # keep only the N most salient events (0: all)
 
 
