@@ -221,6 +221,7 @@ def _assemble(events, evidence, paragraphs, published, rng):
             "published_basis": "manifest",
             "published_note": "",
             "format": "txt",
+            "named_days": None,  # the days only their event sentences name: salience counts those
             "text": texts,
         }
     )

@@ -3,13 +3,13 @@
 import re
 from pathlib import Path
 
-from pipeline.schema import EVENTS, EVIDENCE, markdown_table
+from pipeline.schema import ARTICLES, EVENTS, EVIDENCE, markdown_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 if __name__ == "__main__":
     text = README.read_text(encoding="utf-8")
-    for marker, table in (("events", EVENTS), ("evidence", EVIDENCE)):
+    for marker, table in (("events", EVENTS), ("evidence", EVIDENCE), ("articles", ARTICLES)):
         columns = markdown_table(table)
         text = re.sub(
             rf"(<!-- columns:{marker} -->\n).*?(<!-- /columns -->)",

@@ -3,7 +3,9 @@
 Reads `timexes` (schema.TIMEXES) and `articles` (article, published,
 published_basis). `resolve_dates` writes the columns of schema.RESOLVED: value
 (final TIMEX3), date and date_end (YYYY-MM-DD range the value covers),
-precision, date_basis and date_note. `infer_published` fills a missing `published`.
+precision, date_basis and date_note. `infer_published` fills a missing `published`;
+`count_named_days` writes the articles' `named_days` (which days their body
+sentences name, for stage 9) and `read_named_days` reads it back.
 
 Anchoring: in news, relative expressions ("last Tuesday", "in July") count
 from the publication date. A text whose explicit dates lie far from its
@@ -39,7 +41,15 @@ from pipeline.timex.values import (
     value_span,
 )
 
-__all__ = ["Resolution", "infer_published", "resolve_dates", "resolve_values", "value_span"]
+__all__ = [
+    "Resolution",
+    "count_named_days",
+    "infer_published",
+    "read_named_days",
+    "resolve_dates",
+    "resolve_values",
+    "value_span",
+]
 
 NARRATIVE_NEAR_YEARS = 2  # explicit dates this close to the DCT are news-like
 NARRATIVE_NEAR_SHARE = 0.75  # ... and a narrative has fewer than this share of them
@@ -328,3 +338,34 @@ def infer_published(timexes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
             if "published_note" in out:
                 out.at[i, "published_note"] = f"latest explicit date in the text ({found})"
     return out
+
+
+def count_named_days(resolved: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """`articles` with `named_days`: each day its sentences in `resolved` name, and in how many sentences.
+
+    `resolved` is stage 5's output for the sentences that count (the caller leaves
+    out photo captions; boilerplate never reaches the sentences). Only dates
+    resolved to a day are counted: a month or a year names no day. The value is
+    'YYYY-MM-DD:N' items joined by ';' in date order, or empty.
+    """
+    day = resolved[resolved["precision"].eq("day").fillna(False).astype(bool)]
+    per_day = day.drop_duplicates(["article", "sentence_id", "date"]).groupby(["article", "date"]).size()
+    text = {
+        art: ";".join(f"{d}:{n}" for d, n in counts.droplevel(0).items()) for art, counts in per_day.groupby(level=0)
+    }
+    named = articles["article"].map(text)
+    return articles.assign(named_days=pd.array(named.where(named.notna(), None).tolist(), dtype="string"))
+
+
+def read_named_days(articles: pd.DataFrame) -> pd.DataFrame:
+    """The articles' `named_days` as a table: one row per article and day (article, date, sentences)."""
+    pairs = [
+        (art, item.partition(":")[0], int(item.partition(":")[2] or 1))
+        for art, value in zip(articles["article"], articles["named_days"])
+        if isinstance(value, str)
+        for item in value.split(";")
+        if item
+    ]
+    return pd.DataFrame(pairs, columns=["article", "date", "sentences"]).astype(
+        {"article": "string", "date": "string", "sentences": "int64"}
+    )

@@ -112,6 +112,11 @@ ARTICLES: dict[str, tuple[str, str]] = {
     ),
     "published_note": ("string", "Note on the publication date: the manifest's note, or which page metadata gave it."),
     "format": ("string", "txt or html."),
+    "named_days": (
+        "string",
+        "The days its body sentences name (resolved to a day; photo captions left out), each with the number of "
+        "sentences naming it, 'YYYY-MM-DD:N' joined by ';' (read by the salience stage).",
+    ),
     "text": ("string", "The article's text (for web pages, the extracted text); all offsets point into it."),
 }
 

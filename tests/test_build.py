@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline.__main__ import main
 from pipeline.build import build
+from pipeline.resolve import read_named_days
 from pipeline.schema import CERTAINTIES, DATE_BASES, EVENTS, EVIDENCE, PRECISIONS, QUAD_CLASSES
 from pipeline.write import read_table, sibling
 
@@ -161,6 +163,28 @@ def test_publication_date_inferred_from_the_body_not_from_captions(tmp_path):
     friday = result.evidence[result.evidence["date_text"] == "Friday"]
     assert len(friday) and friday.iloc[0]["date_basis"] == "inferred"
     assert friday.iloc[0]["date"] == "2024-11-29"
+
+
+def test_named_days_count_body_sentences_naming_a_day_not_months_or_captions(tmp_path):
+    (tmp_path / "port.txt").write_text(
+        "The port closed on Monday and reopened on Dec. 4, 2024.\n\n"
+        "Since Monday, no ship has docked; on Monday, Monday's convoy turned back.\n\n"
+        "Talks are due in January.\n\n"
+        "Dock workers wait in the port, Dec. 5, 2024 (AP Photo/Jane Doe)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "manifest.csv").write_text("file,published\nport.txt,2024-12-06\n", encoding="utf-8")
+    (tmp_path / "quiet.txt").write_text("Nothing happened this winter.\n", encoding="utf-8")
+    result = build(tmp_path)
+    named = dict(zip(result.articles["article"], result.articles["named_days"]))
+    # Monday (Dec. 2) in two sentences, however often each names it; Dec. 4 once; the caption's
+    # Dec. 5 and the month "January" name no day.
+    assert named["port.txt"] == "2024-12-02:2;2024-12-04:1"
+    assert pd.isna(named["quiet.txt"])
+    assert read_named_days(result.articles).values.tolist() == [
+        ["port.txt", "2024-12-02", 2],
+        ["port.txt", "2024-12-04", 1],
+    ]
 
 
 def test_cli_names_a_broken_actor_file(tmp_path, capsys):
