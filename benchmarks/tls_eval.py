@@ -6,7 +6,9 @@ are built once (`--work` keeps the builds, so re-scoring is quick), the events
 are scored with `pipeline.salience.score_salience`, and their dates ranked by
 summed salience are compared with the gold dates by the shared scorer
 (`../shared/benchmarks/tools/tls_score.py`), next to the same ranking by summed
-`sources` (the figure before salience) and by articles published that day.
+`sources` (the figure before salience), by articles published that day
+(pubcount) and by articles naming the day (mentioncount, from the articles'
+`named_days`; any day in the window, with an event or not).
 
 The topics are split into two fixed halves (alphabetical, alternating), so a
 change made while looking at one half is checked on the other:
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.resolve import read_named_days
 from pipeline.salience import score_salience
 from pipeline.write import read_table, sibling
 
@@ -77,7 +80,7 @@ def built(tls, topic: Path, gold: Path, work: Path, workers: int) -> Path:
 
 
 def score_timeline(tls, events_path: Path, gold_path: Path) -> dict[str, dict]:
-    """Date P/R/F1 of three rankings of one timeline's window."""
+    """Date P/R/F1 of four rankings of one timeline's window."""
     gold = tls.read_gold(gold_path)
     start, end = tls.window_of(gold)
     events = read_table(events_path)
@@ -89,6 +92,7 @@ def score_timeline(tls, events_path: Path, gold_path: Path) -> dict[str, dict]:
         "salience": tls.project_ranking(scored, start, end)[0],
         "sources": tls.project_ranking(scored.drop(columns="salience"), start, end)[0],
         "pubcount": tls.count_ranking(manifest["published"], start, end),
+        "mentioncount": tls.count_ranking(read_named_days(articles)["date"], start, end),
     }
     return {name: tls.date_prf(tls.top_k(r, len(gold)), set(gold)) for name, r in rankings.items()}
 
@@ -111,12 +115,13 @@ def main(argv: list[str] | None = None) -> int:
                     f"{half} {topic.name}/{gold.stem:<45} " + " ".join(f"{k} {v['f_score']:.3f}" for k, v in r.items())
                 )
     print()
-    print(f"{'set':<28} {'timelines':>9} {'salience':>9} {'sources':>8} {'pubcount':>9}")
+    names = ("salience", "sources", "pubcount", "mentioncount")
+    print(f"{'set':<28} {'timelines':>9} " + " ".join(f"{n:>12}" for n in names))
     groups = {f"half {h} ({', '.join(sorted({n.split('/')[0] for n, _ in rs}))})": rs for h, rs in results.items()}
     groups["all"] = [x for rs in results.values() for x in rs]
     for name, rs in groups.items():
-        avg = {s: tls.average([{"dates": r} for _, r in rs], s)["f_score"] for s in ("salience", "sources", "pubcount")}
-        print(f"{name:<28} {len(rs):>9} {avg['salience']:>9.3f} {avg['sources']:>8.3f} {avg['pubcount']:>9.3f}")
+        avg = {s: tls.average([{"dates": r} for _, r in rs], s)["f_score"] for s in names}
+        print(f"{name:<28} {len(rs):>9} " + " ".join(f"{avg[n]:>12.3f}" for n in names))
     print(
         f"\nDate F1 (F1 of mean P and mean R); command: python benchmarks/tls_eval.py {args.corpus} --work {args.work}"
     )

@@ -64,8 +64,9 @@ EVENTS: dict[str, tuple[str, str]] = {
     "sources": ("Int64", "Number of distinct articles that report the event."),
     "salience": (
         "float64",
-        "How much the event matters in this build (higher first): articles naming its date (twice when published "
-        "later), its share by sources, publishers, certainty and kind of act, times date precision.",
+        "How much the event matters in this build (higher first): articles naming its day in any body sentence "
+        "(twice when published later) for the day's key event (by sources, publishers, certainty and kind of act; "
+        "the day's other events a small share), times date precision.",
     ),
     "articles": ("string", "The reporting articles' files, ';'-joined."),
     "article": ("string", "The file of the first (representative) evidence."),
