@@ -60,6 +60,7 @@ class NameRules:
     common: frozenset[str]
     ordinary: frozenset[str] = frozenset()  # common words and not_names: no name starts with one
     title_affiliation: dict[str, str] = field(default_factory=dict)
+    home_titles: frozenset[str] = frozenset()  # offices that, unqualified, are the dateline country's
     title_set: frozenset[str] = frozenset()  # every title, lowercased, words joined by one space
     title_last: frozenset[str] = frozenset()  # the last word of a title: where a look-back starts
     title_longest: int = 1
@@ -73,6 +74,7 @@ class ArticleNames:
 
     people: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # surname -> (name, affiliation)
     acronyms: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # INS -> (name, kind, aff)
+    home: str | None = None  # the actor of the wire dateline ("CANBERRA, Australia (AP)_"): whose a bare office is
 
 
 _WORD = r"[A-Z][\w'’.&-]*"
@@ -123,6 +125,7 @@ def load_name_rules(
         common=(common := frozenset(w.strip() for w in words if w and not w.startswith("#"))),
         ordinary=common | frozenset(str(t).lower() for t in data.get("not_names") or ()),
         title_affiliation={str(k).lower(): str(v) for k, v in (data.get("title_affiliation") or {}).items()},
+        home_titles=frozenset(str(t).lower() for t in data.get("home_titles") or ()),
         title_words=re.compile(rf"\b(?:{alternation})\b", re.I),
         title_set=frozenset(titles),
         title_last=frozenset(t.split()[-1] for t in titles),
@@ -141,6 +144,10 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
     """
     rules = rules or load_name_rules()
     mentions = list(known)
+    dateline = DATELINE.match(text)
+    if dateline and article.home is None:
+        placed = [m for m in known if m[1] <= dateline.end() and m[3] == "actor" and m[2] not in rules.agencies]
+        article.home = placed[-1][2] if placed else None
     _groups(text, mentions, rules)
     _acronyms(text, mentions, article)
     runs = list(_CAPSEQ.finditer(text))
@@ -149,7 +156,6 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
         _titled_people(text, list(_RUN_WORD.finditer(text)), mentions, article, rules)
     _bare_names(text, runs, mentions, article, rules)
     mentions = [_as_source(m, rules) for m in mentions]
-    dateline = DATELINE.match(text)
     if dateline:  # the place a story was filed from is no actor
         mentions = [
             (m[0], m[1], m[2], "location", None, f"{m[5]}; names: dateline")
@@ -351,6 +357,8 @@ def _titled_people(
         w = words[k]
         if not w.group()[:1].isupper() or words[k - 1].group().lower() not in rules.title_last:
             continue
+        if w.group().lower() in rules.title_set and k + 1 < len(words) and words[k + 1].group()[:1].isupper():
+            continue  # "Attorney General Daryl Williams": the title goes on, the name starts later
         title_start = _titles_before(text, words, k, rules)
         if title_start is None:
             continue
@@ -369,10 +377,18 @@ def _titled_people(
             aff = _organization_before(text, t_start, mentions, rules)
         if aff is None:
             aff = _of_after(text, end, mentions) or _apposition(text, end, mentions, rules)
+        if aff is None and article.home and _home_title(title, rules):
+            aff = article.home
         if aff is None:
             aff = next((a for k, a in rules.title_affiliation.items() if title.lower().endswith(k)), None)
         honorific = title.lower() in rules.honorifics
         _person(text, start, end, aff, f"names: title '{title}'", mentions, article, rules, honorific)
+
+
+def _home_title(title: str, rules: NameRules) -> bool:
+    """Is this an office of the country a story is filed from, when written without a nationality?"""
+    words = title.lower().split()
+    return words[-1] == "minister" or any(" ".join(words[k:]) in rules.home_titles for k in range(len(words)))
 
 
 def _organization_before(text: str, at: int, mentions: list[tuple], rules: NameRules) -> str | None:

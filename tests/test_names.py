@@ -192,3 +192,38 @@ def test_a_plural_title_is_not_part_of_the_names(gaz):
     (found,) = _found(["Presidents Ion Vatra of Moldova and Petru Lucan met in Chisinau on Tuesday."], gaz)
     assert _person(found, "Ion Vatra") is not None
     assert not any(m[1].startswith("Presidents") for m in found)
+
+
+def test_an_office_without_nationality_belongs_to_the_dateline_country(gaz):
+    first, later = _found(
+        [
+            "WELLINGTON, New Zealand (AP)_ Parliament voted Tuesday to hold a referendum.",
+            "Prime Minister Aroha Tane said the vote was a turning point, and Treasurer Liam Ostry agreed.",
+        ],
+        gaz,
+    )
+    assert _person(later, "Aroha Tane")[3] == "New Zealand"
+    assert _person(later, "Liam Ostry")[3] == "New Zealand"
+
+
+def test_the_dateline_does_not_claim_envoys_or_qualified_offices(gaz):
+    (_, later) = _found(
+        [
+            "NAIROBI, Kenya (AP) _ Bombs exploded on Friday.",
+            "Ambassador Ruth Kell and Ugandan President Tom Beya visited the site.",
+        ],
+        gaz,
+    )
+    assert _person(later, "Ruth Kell")[3] is None
+    assert _person(later, "Tom Beya")[3] == "Uganda"
+
+
+def test_without_a_dateline_an_office_keeps_no_side(gaz):
+    (found,) = _found(["Prime Minister Aroha Tane said the vote was a turning point."], gaz)
+    assert _person(found, "Aroha Tane")[3] is None
+
+
+def test_a_title_of_two_capitalized_words_is_not_part_of_the_name(gaz):
+    (found,) = _found(["Attorney General Daryl Wirth voted for the motion on Friday."], gaz)
+    assert _person(found, "Daryl Wirth") is not None
+    assert not any("General" in m[1] for m in found)
