@@ -143,7 +143,7 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
     found, for the next sentences of the same article.
     """
     rules = rules or load_name_rules()
-    mentions = list(known)
+    mentions = [m for m in known if not _part_of_another_name(text, m, known, rules)]
     dateline = DATELINE.match(text)
     if dateline and article.home is None:
         placed = [m for m in known if m[1] <= dateline.end() and m[3] == "actor" and m[2] not in rules.agencies]
@@ -165,6 +165,30 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
         ]
     mentions.sort()
     return mentions
+
+
+def _part_of_another_name(text: str, m: tuple, known: list[tuple], rules: NameRules) -> bool:
+    """Is this listed surname ("Kerry", "Bush") a part of someone else's name ("Kerry Jones", "Jeb Bush")?
+
+    A surname alone names the listed person only when no other name word is
+    written next to it: a capitalized word after it that is no title,
+    organization word or other mention, or one before it that is no title
+    (and, at the start of a sentence, no ordinary word).
+    """
+    if m[3] != "person" or " " in text[m[0] : m[1]]:
+        return False
+    after = re.match(r" ([A-Z][\w'’-]*)", text[m[1] :])
+    if after and not any(k[0] <= m[1] + 1 < k[1] for k in known):
+        word = _POSSESSIVE.sub("", after.group(1)).lower()
+        if word not in rules.title_set and word not in rules.org_words and word not in rules.not_names:
+            return True
+    before = re.search(r"(?:^|\s)([A-Z][\w'’-]*) $", text[: m[0]])
+    if before and not any(k[0] <= before.start(1) < k[1] for k in known):
+        word = before.group(1).lower()
+        opening = before.start(1) == 0
+        if word not in rules.title_set and word not in rules.not_names and not (opening and word in rules.ordinary):
+            return True
+    return False
 
 
 def _as_source(m: tuple, rules: NameRules) -> tuple:

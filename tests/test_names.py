@@ -227,3 +227,20 @@ def test_a_title_of_two_capitalized_words_is_not_part_of_the_name(gaz):
     (found,) = _found(["Attorney General Daryl Wirth voted for the motion on Friday."], gaz)
     assert _person(found, "Daryl Wirth") is not None
     assert not any("General" in m[1] for m in found)
+
+
+def test_a_listed_surname_inside_another_name_is_not_the_listed_person(gaz):
+    (found,) = _found(["Jeb Bush spoke on Friday, campaign director Kerry Jones said; Mr. Bush left."], gaz)
+    assert not any(m[1] == "John Kerry" for m in found)
+    assert _person(found, "Kerry Jones") is not None
+    assert _person(found, "Jeb Bush")[3] is None
+
+
+def test_a_listed_surname_with_a_title_or_an_office_is_the_listed_person(gaz):
+    (found,) = _found(["President Clinton met Albright Administration critics, and Clinton said so."], gaz)
+    assert [m[1] for m in found if m[2] == "person"].count("Bill Clinton") == 2
+
+
+def test_a_listed_surname_after_a_possessive_country_is_the_listed_person(gaz):
+    (found,) = _found(["The king carried a message from Iraq's Saddam on Monday."], gaz)
+    assert _person(found, "Saddam Hussein")[3] == "Iraq"
