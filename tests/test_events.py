@@ -402,6 +402,14 @@ def test_a_century_dates_no_act():
         ("The government dispatched troops to the border on Monday.", "MOBILIZE"),
         ("The assembly voted on Monday to end the monarchy.", "STATEMENT"),
         ("Investigators discovered the weapon on Monday under a shed.", "STATEMENT"),
+        ("The cabinet decided on Monday to close the border.", "STATEMENT"),
+        ("The government expressed its regret on Monday.", "STATEMENT"),
+        ("The ministry exhorted citizens on Monday to stay calm.", "REQUEST"),
+        ("The council pressed for a ceasefire on Monday.", "REQUEST"),
+        ("Fishermen rescued the crew on Monday.", "AID"),
+        ("The inspectors resumed work on Monday.", "COOPERATE"),
+        ("The rivals resumed talks on Monday.", "CONSULT"),
+        ("The assembly adopted the resolution on Monday.", "AGREE"),
     ],
 )
 def test_cues_for_common_acts(text, etype):
