@@ -60,6 +60,7 @@ class NameRules:
     common: frozenset[str]
     ordinary: frozenset[str] = frozenset()  # common words and not_names: no name starts with one
     title_affiliation: dict[str, str] = field(default_factory=dict)
+    home_institutions: re.Pattern = re.compile(r"(?!)")  # "the government": the dateline country's
     home_titles: frozenset[str] = frozenset()  # offices that, unqualified, are the dateline country's
     title_set: frozenset[str] = frozenset()  # every title, lowercased, words joined by one space
     title_last: frozenset[str] = frozenset()  # the last word of a title: where a look-back starts
@@ -121,6 +122,11 @@ def load_name_rules(
         acting=frozenset(str(t).lower() for t in groups.get("acting") or ()),
         not_the_state=frozenset(str(t).lower() for t in groups.get("not_the_state") or ()),
         no_actor=frozenset(str(t).lower() for t in groups.get("no_actor") or ()),
+        home_institutions=re.compile(
+            r"\b(?:[Tt]he|[Ii]ts|[Ii]ts own) ("
+            + "|".join(re.escape(str(t)).replace(r"\ ", r"\s+") for t in groups.get("home") or ["(?!)"])
+            + r")\b(?!['’]?s?\s+of\b)"
+        ),
         agencies=frozenset(str(a["name"]) for a in loading.read_yaml(agencies_path)["actors"]),
         common=(common := frozenset(w.strip() for w in words if w and not w.startswith("#"))),
         ordinary=common | frozenset(str(t).lower() for t in data.get("not_names") or ()),
@@ -149,6 +155,8 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
         placed = [m for m in known if m[1] <= dateline.end() and m[3] == "actor" and m[2] not in rules.agencies]
         article.home = placed[-1][2] if placed else None
     _groups(text, mentions, rules)
+    if article.home:
+        _home_institutions(text, mentions, article.home, rules)
     _acronyms(text, mentions, article)
     runs = list(_CAPSEQ.finditer(text))
     _organizations(text, runs, mentions, rules)
@@ -225,6 +233,14 @@ def _groups(text: str, mentions: list[tuple], rules: NameRules) -> None:
             continue
         end = m[1] + nxt.end()
         mentions.append((m[0], end, f"{text[m[0] : m[1]]} {word}", "actor", None, f"names: group '{word}'"))
+
+
+def _home_institutions(text: str, mentions: list[tuple], home: str, rules: NameRules) -> None:
+    """'the government', 'the police' in a story filed from a country: that country's, acting."""
+    for m in rules.home_institutions.finditer(text):
+        if _free(mentions, m.start(1), m.end(1)):
+            word = " ".join(m.group(1).split())
+            mentions.append((m.start(1), m.end(1), home, "actor", None, f"names: '{word}' of the dateline country"))
 
 
 def _long_form(words: list[re.Match], acr: str) -> tuple[int, int] | None:

@@ -244,3 +244,22 @@ def test_a_listed_surname_with_a_title_or_an_office_is_the_listed_person(gaz):
 def test_a_listed_surname_after_a_possessive_country_is_the_listed_person(gaz):
     (found,) = _found(["The king carried a message from Iraq's Saddam on Monday."], gaz)
     assert _person(found, "Saddam Hussein")[3] == "Iraq"
+
+
+def test_the_government_of_a_datelined_story_is_the_dateline_country(gaz):
+    _, later, other = _found(
+        [
+            "SUVA, Fiji (AP)_ Floods closed the airport on Monday.",
+            "The government exhorted citizens to stay home, and the police closed the roads.",
+            "The government of Tonga sent aid.",
+        ],
+        gaz,
+    )
+    assert [m[1] for m in later if m[2] == "actor"] == ["Fiji", "Fiji"]
+    assert "dateline country" in later[0][4]
+    assert [m[1] for m in other if m[2] == "actor"] == ["Tonga"]
+
+
+def test_the_government_without_a_dateline_is_nobody_in_particular(gaz):
+    (found,) = _found(["The government exhorted citizens to stay home on Monday."], gaz)
+    assert not [m for m in found if m[2] == "actor"]
