@@ -155,7 +155,7 @@ def sentence_index(articles: Path, prf):
     blocks = clean.mark_blocks(arts)
     sents = sentences.split_sentences(arts, blocks)
     tagged = resolve.resolve_dates(timex.tag_timexes(sents), arts)
-    names = actors.match_actors(sents)
+    names = actors.match_actors(sents, articles=arts)
     by_doc: dict[str, list] = {}
     for r in sents[["article", "sentence_id", "text"]].to_dict("records"):
         by_doc.setdefault(prf.stem(r["article"]), []).append(r)

@@ -35,17 +35,32 @@ from pipeline.schema import MENTIONS, from_columns, new_columns
 
 #: The MENTIONS table's columns (pipeline.schema).
 COLUMNS = tuple(MENTIONS)
+#: How far into an article its wire dateline can reach.
+DATELINE_REACH = 120
 _PREV_WORD = re.compile(r"(\w+)\s+(?:the\s+)?\Z")  # "at the Doha Forum" reads past "the"
 _NEXT_WORDS = re.compile(r"(?:'s?)?\s*,?\s*(\w+)(?:\s+(\w+))?(?:\s+(\w+))?")
 
 
-def match_actors(sentences: pd.DataFrame, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
-    """One row per actor, person or place mention in `sentences`, with article offsets."""
+def match_actors(
+    sentences: pd.DataFrame, gazetteer: Gazetteer | None = None, articles: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per actor, person or place mention in `sentences`, with article offsets.
+
+    With `articles` (article, text), a wire dateline that cleaning set apart as a line
+    of its own ("NAIROBI, Kenya (AP) _") still says whose an office named without a
+    nationality is (see pipeline.names).
+    """
     gazetteer = gazetteer or load_gazetteer()
     out = new_columns(MENTIONS)
     rules = names.load_name_rules()
     refs = sentences["ref_date"] if "ref_date" in sentences.columns else [None] * len(sentences)
     seen: dict[str, names.ArticleNames] = {}
+    if articles is not None:
+        for article, text in zip(articles["article"], articles["text"]):
+            head = str(text)[:DATELINE_REACH] if isinstance(text, str) else ""
+            if names.DATELINE.match(head):
+                home = names.dateline_home(head, find_mentions(head, gazetteer, keep_ignored=True), rules)
+                seen[article] = names.ArticleNames(home=home)
     for article, sid, s_start, text, ref in zip(
         sentences["article"], sentences["sentence_id"], sentences["start"], sentences["text"], refs
     ):

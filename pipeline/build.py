@@ -72,7 +72,7 @@ def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, p
     tagged = resolve.resolve_dates(tagged, articles)  #    then relative dates resolved
     articles = resolve.count_named_days(events.select_sentences(tagged, captions, inside=False), articles)
     sents = sents.assign(ref_date=_reference_dates(sents, tagged, articles))
-    names = actors.match_actors(sents, gazetteer)  # 6. actors, people, places
+    names = actors.match_actors(sents, gazetteer, articles)  # 6. actors, people, places
     cands = events.extract_events(sents, tagged, names, articles)  # 7. candidate events
     counts = {
         "sentences": len(sents),

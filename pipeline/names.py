@@ -84,8 +84,9 @@ _ACRONYM_DEF = re.compile(rf"((?:{_WORD}\s+(?:(?:of|and|for|on|the|de)\s+)?)*{_W
 _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,7}\b")
 _RUN_WORD = re.compile(r"[\w'’.&-]+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'+)$")
-#: A wire dateline with its place: "ADDIS ABABA, Ethiopia_ ", "DOHA, Nov 27 (Reuters) - ", "O'SMACH, Cambodia (AP)_".
-DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n_—–]{0,40}?)?\s*(?:\([A-Za-z ]+\))?\s*(?:_|—|–|--|-)\s+")
+#: A wire dateline with its place: "ADDIS ABABA, Ethiopia_ ", "DOHA, Nov 27 (Reuters) - ", "O'SMACH, Cambodia (AP)_",
+#: or a paragraph of its own ("NAIROBI, Kenya (AP) _" before a blank line).
+DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n_—–]{0,40}?)?\s*(?:\([A-Za-z ]+\))?\s*(?:_|—|–|--|-)(?:\s+|$)")
 
 
 @loading.cached()
@@ -152,8 +153,7 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
     mentions = [m for m in known if not _part_of_another_name(text, m, known, rules)]
     dateline = DATELINE.match(text)
     if dateline and article.home is None:
-        placed = [m for m in known if m[1] <= dateline.end() and m[3] == "actor" and m[2] not in rules.agencies]
-        article.home = placed[-1][2] if placed else None
+        article.home = dateline_home(text, known, rules)
     _groups(text, mentions, rules)
     if article.home:
         _home_institutions(text, mentions, article.home, rules)
@@ -173,6 +173,16 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
         ]
     mentions.sort()
     return mentions
+
+
+def dateline_home(text: str, known: list[tuple], rules: NameRules | None = None) -> str | None:
+    """The actor a wire dateline names ("CANBERRA, Australia (AP)_" -> Australia), or None."""
+    rules = rules or load_name_rules()
+    dateline = DATELINE.match(text)
+    if not dateline:
+        return None
+    placed = [m for m in known if m[1] <= dateline.end() and m[3] == "actor" and m[2] not in rules.agencies]
+    return placed[-1][2] if placed else None
 
 
 def _part_of_another_name(text: str, m: tuple, known: list[tuple], rules: NameRules) -> bool:

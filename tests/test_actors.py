@@ -297,3 +297,15 @@ def test_match_actors_uses_ref_date_column(gaz):
 def test_match_actors_empty(gaz):
     empty = pd.DataFrame({"article": [], "sentence_id": [], "start": [], "end": [], "text": []})
     assert tuple(match_actors(empty, gaz).columns) == COLUMNS
+
+
+def test_match_actors_reads_a_dateline_set_apart_from_the_sentences(gaz):
+    text = "SUVA, Fiji (AP) _\n\nTrade Minister Ratu Vosa met the envoy on Monday."
+    start = text.index("Trade")
+    sentences = pd.DataFrame(
+        {"article": ["f.txt"], "sentence_id": [0], "start": [start], "end": [len(text)], "text": [text[start:]]}
+    )
+    articles = pd.DataFrame({"article": ["f.txt"], "text": [text]})
+    vosa = match_actors(sentences, gaz, articles).set_index("name").loc["Ratu Vosa"]
+    assert vosa["affiliation"] == "Fiji"
+    assert match_actors(sentences, gaz).set_index("name").loc["Ratu Vosa", "affiliation"] is pd.NA

@@ -263,3 +263,8 @@ def test_the_government_of_a_datelined_story_is_the_dateline_country(gaz):
 def test_the_government_without_a_dateline_is_nobody_in_particular(gaz):
     (found,) = _found(["The government exhorted citizens to stay home on Monday."], gaz)
     assert not [m for m in found if m[2] == "actor"]
+
+
+def test_a_dateline_written_as_its_own_paragraph_still_says_whose_offices_are(gaz):
+    _, later = _found(["SUVA, Fiji (AP) _", "Trade Minister Ratu Vosa met the envoy on Monday."], gaz)
+    assert _person(later, "Ratu Vosa")[3] == "Fiji"
