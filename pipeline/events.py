@@ -218,7 +218,9 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
         else min(dates, key=lambda t: (abs((t["start"] - offset) - char_pos), PRECISION_RANK.get(t["precision"], 9)))
     )
     mark = classify_certainty(toks, cue_index, etype, certainty)
-    if in_context and not _news_of_the_day(toks, cue_index, etype, mark, lede, certainty, _said(outside)):
+    if in_context and not _news_of_the_day(
+        toks, cue_index, etype, mark, lede, certainty, _said(outside), lexicon.quad[etype]
+    ):
         return None
     if isinstance(published, str) and best["date"] > published and mark != "future":
         # A date after publication is only kept for a stated plan. Otherwise it is the date of
@@ -332,11 +334,12 @@ def _said(cues: list[tuple]) -> bool:
 
 
 def _news_of_the_day(
-    toks, cue_index: int, etype: str, mark: str, lede: bool, lex: CertaintyLexicon, said: bool = False
+    toks, cue_index: int, etype: str, mark: str, lede: bool, lex: CertaintyLexicon, said: bool = False, quad: str = ""
 ) -> bool:
     """May an undated sentence be dated by its article's publication?
 
-    Yes for what someone is reported to have said or done (a statement, an act
+    Yes for what someone is reported to have said or done (a statement, a verbal
+    act such as "praised" or "urged", which is a statement with a stance, an act
     with "said"), for an act in the present perfect ("has agreed") and for the
     article's lede; never for a plan, a negation, or background ("had rejected").
     """
@@ -345,7 +348,7 @@ def _news_of_the_day(
         return False
     if mark in ("future", "negated"):
         return False
-    if etype == "STATEMENT" or mark == "attributed" or lede:
+    if etype == "STATEMENT" or mark == "attributed" or lede or quad.startswith("verbal"):
         return True
     return _has(words, lex.perfect, cue_index - lex.perfect_window, cue_index)
 

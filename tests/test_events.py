@@ -329,7 +329,7 @@ def test_undated_statement_in_the_news_is_dated_by_publication():
     [
         "Chile had rejected the offer.",  # background (past perfect)
         "Chile will reject the offer.",  # a plan has no date
-        "Chile rejected the offer.",  # an undated act, not the lede, not in the present perfect
+        "Chile seized the ship.",  # an undated material act, not the lede, not in the present perfect
         "Chile has long opposed the offer.",  # a standing position, not the day's act
     ],
 )
@@ -345,6 +345,15 @@ def test_undated_present_perfect_act_is_news_of_the_day():
     ]
     ev = extract_events(*_article(sentences + _FILLER))
     assert list(ev.event_type) == ["REJECT"] and ev.iloc[0].date_basis == "publication context"
+
+
+@pytest.mark.parametrize(
+    "text,etype", [("Chile rejected the offer.", "REJECT"), ("Chile praised the ruling.", "SUPPORT")]
+)
+def test_undated_verbal_act_is_news_of_the_day_like_a_statement(text, etype):
+    sentences = [("The weather in the capital stayed mild.", [], []), (text, [], [("Chile", "Chile", "actor", None)])]
+    ev = extract_events(*_article(sentences + _FILLER))
+    assert list(ev.event_type) == [etype] and ev.iloc[0].date_basis == "publication context"
 
 
 def test_undated_sentence_at_the_end_of_an_article_is_background():
