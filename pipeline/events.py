@@ -341,11 +341,18 @@ def _news_of_the_day(
     Yes for what someone is reported to have said or done (a statement, a verbal
     act such as "praised" or "urged", which is a statement with a stance, an act
     with "said"), for an act in the present perfect ("has agreed") and for the
-    article's lede; never for a plan, a negation, or background ("had rejected").
+    article's lede; never for a plan, a negation, background ("had rejected") or a
+    standing position ("has long opposed").
     """
     words = [t[0] for t in toks]
     if _has(words, lex.background, cue_index - lex.background_window, cue_index + 1):
         return False
+    if (
+        cue_index >= 2
+        and words[cue_index - 1] in lex.standing
+        and _has(words, lex.perfect, cue_index - 2, cue_index - 1)
+    ):
+        return False  # "has long opposed": a standing position
     if mark in ("future", "negated"):
         return False
     if etype == "STATEMENT" or mark == "attributed" or lede or quad.startswith("verbal"):

@@ -89,6 +89,7 @@ class CertaintyLexicon:
     background_window: int = 0
     perfect: Phrases = _NO_PHRASES
     perfect_window: int = 0
+    standing: frozenset[str] = frozenset()
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -146,6 +147,7 @@ def load_certainty_lexicon(path: Path = RESOURCES / "certainty.yaml") -> Certain
             background_window=int(data["background"]["window"]),
             perfect=Phrases(_phrase(c) for c in data["perfect"]["cues"]),
             perfect_window=int(data["perfect"]["window"]),
+            standing=frozenset(str(w) for w in data.get("standing") or ()),
         )
     except (KeyError, TypeError) as exc:
         raise LexiconError(path, f"missing or malformed section {exc}") from exc

@@ -331,6 +331,7 @@ def test_undated_statement_in_the_news_is_dated_by_publication():
         "Chile will reject the offer.",  # a plan has no date
         "Chile seized the ship.",  # an undated material act, not the lede, not in the present perfect
         "Chile has long opposed the offer.",  # a standing position, not the day's act
+        "Chile has repeatedly criticized the offer.",  # a standing position, even for a verbal act
     ],
 )
 def test_undated_background_plans_and_bare_acts_are_not_dated_by_publication(text):
