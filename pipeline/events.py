@@ -296,10 +296,17 @@ def is_act_word(text: str, toks: list[tuple[str, int, int]], cue: tuple, words) 
     participle = " " not in written and word != written and word.endswith("ed") and i > 0
     if participle and (toks[i - 1][0] in words.attributive_determiners or toks[i - 1][0] == "of"):
         return False
-    # A verb's -s form before "of" is a plural noun ("reports of atrocities", "calls of"), not an act.
-    if " " not in written and i + 1 < len(toks) and toks[i + 1][0] == "of" and toks[i][0] == _plural(written):
-        return False
+    # A verb's -s form before "of", or after a determiner or a form of "be", is a plural noun
+    # ("reports of atrocities", "there are signs that", "his calls"), not an act.
+    if " " not in written and toks[i][0] == _plural(written) and toks[i][0] != written:
+        if i + 1 < len(toks) and toks[i + 1][0] == "of":
+            return False
+        if i > 0 and (toks[i - 1][0] in words.attributive_determiners or toks[i - 1][0] in _BE_FORMS):
+            return False
     return not (written == "report" and any(t[0] in words.reporter_words for t in toks[max(0, i - 6) : i]))
+
+
+_BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 
 
 def _attributive(text: str, t: dict, offset: int, cue_starts: set[int], toks, words) -> bool:

@@ -465,6 +465,7 @@ def test_a_news_agency_is_a_source_not_an_actor_of_the_event():
         ("The March accession on Tuesday lets Ruritania sit at the table.", "Tuesday"),  # a month, not a verb
         ("Tariffs on duty-free cheese totaled $4 million in 1997, Ruritania said.", "1997"),  # a modifier
         ("Reports of unrest in Ruritania reached the capital on Tuesday.", "Tuesday"),  # a plural noun
+        ("There are signs on Tuesday that Ruritania grows uneasy.", "Tuesday"),  # a plural noun after "are"
     ],
 )
 def test_words_that_only_look_like_cues_make_no_event(text, surface):
