@@ -89,6 +89,7 @@ def extract_events(
     # News puts the day's acts first and background last: the closing part of an
     # article does not lend its publication date to an undated sentence.
     news_end = (body.groupby("article")["sentence_id"].max() * NEWS_PART).to_dict()
+    story_days = _story_days(dated, ledes, published)
     rows = []
     for s in records(select_sentences(sentences, with_names)):
         key = (s["article"], s["sentence_id"])
@@ -97,7 +98,7 @@ def extract_events(
         if key in undated:
             if not news:
                 continue
-            dates = [context_date(str(pub))]  # `news` holds only with a publication date
+            dates = [context_date(str(pub), story_days.get(s["article"]))]  # `news` holds only with a publication date
         elif key in keys:
             dates = by_sentence_dates[key]
         else:
@@ -116,13 +117,44 @@ def extract_events(
 NEWS_PART = 0.8
 
 
-def context_date(published: str) -> dict:
+#: How many days before publication a lede's date can be the day of the story.
+STORY_DAY_REACH = 3
+
+
+def _story_days(dated: pd.DataFrame, ledes: set[tuple], published: dict) -> dict[str, tuple[str, str]]:
+    """Per article, the day its lede dates (text, date), when it is a day shortly before publication."""
+    out: dict[str, tuple[str, str]] = {}
+    for r in records(select_sentences(dated, ledes)):
+        pub = published.get(r["article"])
+        if r["article"] in out or r["precision"] != "day" or not isinstance(pub, str) or not r["date"]:
+            continue
+        lag = (pd.Timestamp(pub[:10]) - pd.Timestamp(r["date"])).days
+        if 0 < lag <= STORY_DAY_REACH:
+            out[r["article"]] = (r["text"], r["date"])
+    return out
+
+
+def context_date(published: str, story: tuple[str, str] | None = None) -> dict:
     """The date of an undated act reported in a day's news: the day of publication.
 
     News reports what happened in the last day or so; without a date in the
     sentence, the article's own day is the date it gives (`date_basis`
     'publication context' and the note say so).
     """
+    if story is not None:
+        text, day = story
+        return {
+            "start": None,
+            "end": None,
+            "text": "",
+            "date": day,
+            "date_end": day,
+            "precision": "day",
+            "value": day,
+            "date_basis": "publication context",
+            "date_note": f"no date in the sentence: the story's day, '{text}' in its first sentence ({day})",
+            "rule": "context:story day",
+        }
     return {
         "start": None,
         "end": None,

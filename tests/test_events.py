@@ -325,6 +325,22 @@ def test_undated_statement_in_the_news_is_dated_by_publication():
 
 
 @pytest.mark.parametrize(
+    "lede_date,expect",
+    [
+        ("1999-03-14", "1999-03-14"),  # the lede's day, the day before publication, is the story's day
+        ("1999-03-08", "1999-03-15"),  # a week before: background, the report keeps its article's day
+    ],
+)
+def test_undated_statement_takes_the_day_its_lede_reports(lede_date, expect):
+    lede = ("Floods closed the airport on Sunday, officials said.", [("Sunday", lede_date, "day")], [])
+    statement = ("Peru's government said the border was calm.", [], [("Peru", "Peru", "actor", None)])
+    ev = extract_events(*_article([lede, statement, *_FILLER]))
+    assert list(ev.date) == [expect]
+    if expect == lede_date:
+        assert "the story's day, 'Sunday' in its first sentence" in ev.iloc[0].date_note
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Chile had rejected the offer.",  # background (past perfect)
