@@ -251,7 +251,15 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
     )
     mark = classify_certainty(toks, cue_index, etype, certainty)
     if in_context and not _news_of_the_day(
-        toks, cue_index, etype, mark, lede, certainty, _said(outside), lexicon.quad[etype]
+        toks,
+        cue_index,
+        etype,
+        mark,
+        lede,
+        certainty,
+        _said(outside),
+        lexicon.quad[etype],
+        _simple_past(toks, cue_index, trigger, lexicon),
     ):
         return None
     if isinstance(published, str) and best["date"] > published and mark != "future":
@@ -373,12 +381,20 @@ def _said(cues: list[tuple]) -> bool:
 
 
 def _news_of_the_day(
-    toks, cue_index: int, etype: str, mark: str, lede: bool, lex: CertaintyLexicon, said: bool = False, quad: str = ""
+    toks,
+    cue_index: int,
+    etype: str,
+    mark: str,
+    lede: bool,
+    lex: CertaintyLexicon,
+    said: bool = False,
+    quad: str = "",
+    verbal_past: bool = False,
 ) -> bool:
     """May an undated sentence be dated by its article's publication?
 
     Yes for what someone is reported to have said or done (a statement, a verbal
-    act such as "praised" or "urged", which is a statement with a stance, an act
+    act in the simple past such as "praised" or "urged": a statement with a stance; an act
     with "said"), for an act in the present perfect ("has agreed") and for the
     article's lede; never for a plan, a negation, background ("had rejected") or a
     standing position ("has long opposed").
@@ -394,9 +410,20 @@ def _news_of_the_day(
         return False  # "has long opposed": a standing position
     if mark in ("future", "negated"):
         return False
-    if etype == "STATEMENT" or mark == "attributed" or lede or quad.startswith("verbal"):
+    if etype == "STATEMENT" or mark == "attributed" or lede or (verbal_past and quad.startswith("verbal")):
         return True
     return _has(words, lex.perfect, cue_index - lex.perfect_window, cue_index)
+
+
+def _simple_past(toks, i: int, cue: str, lexicon: EventLexicon) -> bool:
+    """Is the cue a verb in the simple past ("praised", "met"), not a noun ("talks") or a present passive?"""
+    word = toks[i][0]
+    if word == cue.split()[0] or not (word.endswith("ed") or word in lexicon.past_forms):
+        return False
+    return not any(t[0] in _PRESENT_BE for t in toks[max(0, i - 2) : i])
+
+
+_PRESENT_BE = frozenset({"is", "are", "be", "been", "being", "to"})
 
 
 def _distance(pos: int, spans: list[tuple[int, int]]) -> int:

@@ -56,6 +56,7 @@ class EventLexicon:
     quad: dict[str, str]  # event type -> quad class
     longest: int
     first_words: frozenset[str]  # a cheap test before any tuple is built
+    past_forms: frozenset[str] = frozenset()  # irregular past forms ("met", "held")
 
 
 class Phrases(frozenset):
@@ -128,7 +129,11 @@ def load_event_lexicon(path: Path = RESOURCES / "event_types.yaml") -> EventLexi
     if "STATEMENT" not in quad:
         raise LexiconError(path, "a STATEMENT type is required (the fallback for what is only said)")
     return EventLexicon(
-        cues=cues, quad=quad, longest=max(len(k) for k in cues), first_words=frozenset(k[0] for k in cues)
+        cues=cues,
+        quad=quad,
+        longest=max(len(k) for k in cues),
+        first_words=frozenset(k[0] for k in cues),
+        past_forms=frozenset(irregular),
     )
 
 

@@ -61,7 +61,10 @@ class NameRules:
     ordinary: frozenset[str] = frozenset()  # common words and not_names: no name starts with one
     title_affiliation: dict[str, str] = field(default_factory=dict)
     home_institutions: re.Pattern = re.compile(r"(?!)")  # "the government": the dateline country's
-    home_titles: frozenset[str] = frozenset()  # offices that, unqualified, are the dateline country's
+    home_titles: frozenset[str] = frozenset()
+    org_roles: frozenset[str] = (
+        frozenset()
+    )  # "the founder of X": X is an organization  # offices that, unqualified, are the dateline country's
     title_set: frozenset[str] = frozenset()  # every title, lowercased, words joined by one space
     title_last: frozenset[str] = frozenset()  # the last word of a title: where a look-back starts
     title_longest: int = 1
@@ -133,6 +136,7 @@ def load_name_rules(
         ordinary=common | frozenset(str(t).lower() for t in data.get("not_names") or ()),
         title_affiliation={str(k).lower(): str(v) for k, v in (data.get("title_affiliation") or {}).items()},
         home_titles=frozenset(str(t).lower() for t in data.get("home_titles") or ()),
+        org_roles=frozenset(str(t).lower() for t in data.get("org_roles") or ()),
         title_words=re.compile(rf"\b(?:{alternation})\b", re.I),
         title_set=frozenset(titles),
         title_last=frozenset(t.split()[-1] for t in titles),
@@ -473,6 +477,8 @@ def _bare_names(
 ) -> None:
     for seq in runs:
         start = seq.start()
+        if _organization_by_context(text, seq, mentions, rules):
+            continue
         if " " not in seq.group():  # one word: only a surname named earlier in the article
             word = _POSSESSIVE.sub("", seq.group()).rstrip(".,")
             if word in article.people and _free(mentions, start, start + len(word)):
@@ -519,6 +525,32 @@ def _bare_names(
             article,
             rules,
         )
+
+
+_WHICH_AFTER = re.compile(r",\s+which\b")
+_ROLE_OF_BEFORE = re.compile(r"\b([a-z-]+)\s+of\s+(?:the\s+)?$")
+
+
+def _organization_by_context(text: str, seq: re.Match, mentions: list[tuple], rules: NameRules) -> bool:
+    """A name no person bears: 'the founder of X' (names.yaml: org_roles) and a subject 'X, which ...'."""
+    name = _POSSESSIVE.sub("", seq.group()).rstrip(".,")
+    start, end = seq.start(), seq.start() + len(name)
+    if not name or not _free(mentions, start, end):
+        return False
+    words = [w.lower() for w in name.split()]
+    if words[0] in rules.not_names:
+        return False
+    # Ordinary words capitalized mid-sentence after "founder of" are written as a name on purpose.
+    ordinary = all(w in rules.ordinary for w in words) and (start == 0 or len(words) == 1)
+    role = _ROLE_OF_BEFORE.search(text, 0, start)
+    if role and role.group(1) in rules.org_roles and not ordinary:
+        why = f"organization after '{role.group(1)}'"
+    elif start == 0 and _WHICH_AFTER.match(text, end) and not all(w in rules.ordinary for w in words):
+        why = "organization before ', which'"
+    else:
+        return False
+    mentions.append((start, end, name, "actor", None, f"names: {why}"))
+    return True
 
 
 def _apposition(text: str, end: int, mentions: list[tuple], rules: NameRules) -> str | None:

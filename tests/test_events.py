@@ -435,6 +435,7 @@ def test_a_century_dates_no_act():
         ("Fishermen rescued the crew on Monday.", "AID"),
         ("The inspectors resumed work on Monday.", "COOPERATE"),
         ("The rivals resumed talks on Monday.", "CONSULT"),
+        ("The three states released a joint statement on Monday.", "STATEMENT"),
         ("The assembly adopted the resolution on Monday.", "AGREE"),
     ],
 )

@@ -268,3 +268,33 @@ def test_the_government_without_a_dateline_is_nobody_in_particular(gaz):
 def test_a_dateline_written_as_its_own_paragraph_still_says_whose_offices_are(gaz):
     _, later = _found(["SUVA, Fiji (AP) _", "Trade Minister Ratu Vosa met the envoy on Monday."], gaz)
     assert _person(later, "Ratu Vosa")[3] == "Fiji"
+
+
+@pytest.mark.parametrize(
+    "sentence,org",
+    [
+        ("Dana Ruiz, the founder of Green Dawn, praised the verdict on Monday.", "Green Dawn"),
+        ("WebNest, which hosted the site, closed it on Thursday.", "WebNest"),
+        ("Pedro Alves, a spokesman of Brasilnet, said so.", "Brasilnet"),
+    ],
+)
+def test_names_after_a_role_or_before_which_are_organizations(gaz, sentence, org):
+    (found,) = _found([sentence], gaz)
+    assert any(m[1] == org and m[2] == "actor" for m in found)
+    assert not any(m[1] == org and m[2] == "person" for m in found)
+
+
+@pytest.mark.parametrize(
+    "sentence,person",
+    [
+        ("The founder, Dana Ruiz, praised the verdict on Monday.", "Dana Ruiz"),
+        ("A lawyer for Dana Ruiz spoke on Monday.", "Dana Ruiz"),  # people have lawyers
+        ("An aide of Dana Ruiz spoke on Monday.", "Dana Ruiz"),  # and aides
+        ("The court met in Marlton, which lies north of the city.", None),  # a town, not the subject
+    ],
+)
+def test_a_person_or_place_in_other_roles_is_no_organization(gaz, sentence, person):
+    (found,) = _found([sentence], gaz)
+    assert not any("organization" in m[4] for m in found)
+    if person:
+        assert _person(found, person) is not None
