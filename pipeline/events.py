@@ -90,6 +90,8 @@ def extract_events(
     # article does not lend its publication date to an undated sentence.
     news_end = (body.groupby("article")["sentence_id"].max() * NEWS_PART).to_dict()
     story_days = _story_days(dated, ledes, published)
+    # Who a pronoun opening a sentence ("It said ...") stands for: the previous body sentence's subject.
+    previous, before_texts = _previous_sentences(body)
     rows = []
     for s in records(select_sentences(sentences, with_names)):
         key = (s["article"], s["sentence_id"])
@@ -103,7 +105,13 @@ def extract_events(
             dates = by_sentence_dates[key]
         else:
             continue  # its only dates are too coarse or could not be placed
-        row = _event_from_sentence(s, dates, by_sentence_names[key], pub, lexicon, certainty, key in ledes, news)
+        antecedent = None
+        if _PRONOUN_OPENING.match(s["text"]) and key in previous:
+            before = previous[key]
+            antecedent = _subjects(by_sentence_names.get(before, []), before_texts[before])
+        row = _event_from_sentence(
+            s, dates, by_sentence_names[key], pub, lexicon, certainty, key in ledes, news, antecedent
+        )
         if row is not None:
             rows.append(row)
     columns = schema.new_columns(CANDIDATES)
@@ -197,7 +205,38 @@ def _group(df: pd.DataFrame, keys: set[tuple]) -> dict[tuple, list[dict]]:
     return grouped
 
 
-def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=False, news=False) -> dict | None:
+_PRONOUN_OPENING = re.compile(r"\s*(?:It|Its|They|He|She)\b")
+
+
+def _previous_sentences(body: pd.DataFrame) -> tuple[dict[tuple, tuple], dict[tuple, tuple[str, int]]]:
+    """For each body sentence that opens with a pronoun, the body sentence before it (captions skipped)."""
+    ordered = body.sort_values(["article", "sentence_id"])
+    keys = list(zip(ordered["article"].tolist(), ordered["sentence_id"].tolist()))
+    texts = ordered["text"].tolist()
+    starts = ordered["start"].tolist()
+    previous, before_texts = {}, {}
+    for i in range(1, len(keys)):
+        if keys[i][0] == keys[i - 1][0] and _PRONOUN_OPENING.match(texts[i]):
+            previous[keys[i]] = keys[i - 1]
+            before_texts[keys[i - 1]] = (texts[i - 1], starts[i - 1])
+    return previous, before_texts
+
+
+def _subjects(names: list[dict], sentence: tuple[str, int]) -> dict[str, str]:
+    """The first person and the first actor a sentence names outside quotes: who 'he' or 'it' next is."""
+    text, offset = sentence
+    quoted = [m.span() for m in _QUOTES.finditer(text)]
+    out: dict[str, str] = {}
+    for m in sorted(names, key=lambda m: m["start"]):
+        kind = "person" if m["kind"] == "person" else "actor" if m["kind"] == "actor" else None
+        if kind and kind not in out and not _inside(m["start"] - offset, quoted):
+            out[kind] = m["name"]
+    return out
+
+
+def _event_from_sentence(
+    s, dates, names, published, lexicon, certainty, lede=False, news=False, antecedent=None
+) -> dict | None:
     text, offset = s["text"], s["start"]
     toks = tokens(text)
     quoted = [m.span() for m in _QUOTES.finditer(text)]
@@ -304,7 +343,9 @@ def _event_from_sentence(s, dates, names, published, lexicon, certainty, lede=Fa
         "people": ";".join(people),
         "locations": ";".join(locations),
         "certainty": mark,
-        "title": make_title(text, [] if in_context else spans, names, offset),
+        "title": make_title(
+            text, [] if in_context else spans, names, offset, antecedent, (char_pos, char_pos + len(toks[cue_index][0]))
+        ),
         "cue_distance": CUE_REACH
         if best["start"] is None
         else _distance(char_pos, [(best["start"] - offset, best["end"] - offset)]),
@@ -487,8 +528,20 @@ def _split_names(names: list[dict]) -> tuple[list[str], list[str], list[str]]:
     return actors, people, locations
 
 
-def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], offset: int) -> str:
-    """A short headline cut from the sentence: dates, asides and connectors removed."""
+def make_title(
+    text: str,
+    date_spans: list[tuple[int, int]],
+    names: list[dict],
+    offset: int,
+    antecedent: dict | None = None,
+    cue: tuple[int, int] | None = None,
+) -> str:
+    """A short headline from the sentence: dates, asides and connectors removed, an opening pronoun named.
+
+    `antecedent` holds the first person and actor of the previous sentence
+    ({"person": ..., "actor": ...}): "It said ..." becomes "Russia said ...".
+    `cue` is the (start, end) of the act's word: a long title is cut only after it.
+    """
     words = load_event_words()
     quote = re.match(r"\s*(?:[“\"]([^”\"]+)[”\"]|``((?:(?!'').)+)'')", text)
     if quote:
@@ -503,10 +556,20 @@ def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], 
     intro = _INTRO.match(text, last)
     if first is not None and intro and intro.end() <= first:
         last = intro.end()
-    for a, b in sorted(date_spans):
+    cuts = [(a, b, "date") for a, b in date_spans]
+    lead = words.title_lead.match(text[last:])
+    aside = _aside_after_subject(text, last + (lead.end() if lead else 0))
+    # An aside holding the date is what the event is about ("Putin, who helped Assad when Moscow intervened in 2015").
+    if aside and not any(aside[0] <= a < aside[1] for a, _ in date_spans):
+        cuts.append((aside[0], aside[1], "aside"))
+    for a, b, kind in sorted(cuts):
         if a < last:
             continue
         head = text[last:a]
+        if kind == "aside":
+            out.append(head + " ")
+            last = b
+            continue
         possessive = _POSSESSIVE_AFTER.match(text, b)
         if possessive:
             # "at Tuesday's Madrid summit" -> "at the Madrid summit", never "at 's Madrid summit"
@@ -519,11 +582,66 @@ def make_title(text: str, date_spans: list[tuple[int, int]], names: list[dict], 
     title = _PAREN.sub("", "".join(out)).replace("``", "“").replace("''", "”")
     title = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", title))
     title = words.title_lead.sub("", title.strip()).strip(" ,;:.")
-    return _shorten(title[:1].upper() + title[1:]) if title else text[:TITLE_MAX]
+    title = _name_pronoun(title, antecedent)
+    if not title:
+        return text[:TITLE_MAX]
+    act = text[cue[0] : cue[1]] if cue else ""
+    return _shorten(title[:1].upper() + title[1:], act)
 
 
-def _shorten(title: str) -> str:
+#: An aside set off by commas right after a headline's subject: an apposition, a relative clause,
+#: a participle phrase ("Moscow, a staunch backer of Assad, ...", "The paper, citing officials, ...").
+_ASIDE = re.compile(
+    r",\s+(?:a|an|the|who|whom|whose|which|some of whom|one of|once|now|also|himself|herself|itself|citing|quoting"
+    r"|speaking|according to)\b[^,;:“\"]*,\s+"
+)
+#: A pronoun opening a sentence, and whom it stands for.
+_PRONOUNS = {"it": "actor", "its": "actor", "they": "actor", "he": "person", "she": "person"}
+
+
+def _aside_after_subject(text: str, start: int) -> tuple[int, int] | None:
+    """The span of the asides right after the subject ('Moscow, a staunch backer of Assad, whom ..., said')."""
+    first = text.find(",", start)
+    if first < 0 or first - start > 60:
+        return None
+    end, span = first, None
+    while m := _ASIDE.match(text, end):
+        span = (first, m.end())
+        end = m.end() - len(m.group()) + len(m.group().rstrip()) - 1  # the comma closing this aside
+        if not text.startswith(",", end):
+            break
+    return span
+
+
+def _name_pronoun(title: str, antecedent: dict | None) -> str:
+    """'It said ...' -> 'Russia said ...', with the previous sentence's actor (or person, for he/she)."""
+    m = re.match(r"(It|Its|They|He|She)\b", title)
+    if not m or not antecedent:
+        return title
+    name = antecedent.get(_PRONOUNS[m.group(1).lower()])
+    if not name:
+        return title
+    return name + ("'s" if m.group(1) == "Its" else "") + title[m.end() :]
+
+
+#: Where a long headline may end without losing its sense: before a clause, after its act.
+_CLAUSE_BREAK = re.compile(
+    r"(?:;| —| –)\s+|,?\s+(?=(?:while|as|after|because|but|although|though|amid|saying|adding|citing|whereas)\s)"
+    r"|,\s+(?=(?:it|he|she|they|we)\s)"
+)
+
+
+def _shorten(title: str, act: str = "") -> str:
+    """At most TITLE_MAX characters, ending at a clause boundary after the act where there is one, else at a word."""
     if len(title) <= TITLE_MAX:
         return title
-    cut = title[:TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return cut + "…"
+    at = title.lower().find(act.lower()) + len(act) if act and act.lower() in title.lower() else TITLE_MAX // 2
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(title, 0, TITLE_MAX + 1) if m.start() >= max(at, 30)]
+    if breaks:
+        return _close_quote(title[: breaks[-1]].rstrip(" ,;:"), "")
+    return _close_quote(title[:TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:"), "…")
+
+
+def _close_quote(cut: str, mark: str) -> str:
+    """A quotation cut short still closes: 'Lavrov: “If you expect me…”'."""
+    return cut + ("…”" if cut.count("“") > cut.count("”") else mark)

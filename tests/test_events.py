@@ -210,6 +210,60 @@ def test_caption_events_say_so():
     assert ev.iloc[0].caption and ev.iloc[0].date_basis == "caption"
 
 
+@pytest.mark.parametrize(
+    "text,title",
+    [
+        (
+            "Lisbon, a close ally of the rebels, whom it armed for years, said the talks had failed.",
+            "Lisbon said the talks had failed",
+        ),
+        (
+            "Prime Minister Ana Ruiz, who won the vote, named a new cabinet.",
+            "Prime Minister Ana Ruiz named a new cabinet",
+        ),
+        ("Chile, Peru and Bolivia signed the accord.", "Chile, Peru and Bolivia signed the accord"),
+        ("Meanwhile, Quito, which backed the rebels, said it would talk.", "Quito said it would talk"),
+    ],
+)
+def test_title_drops_the_asides_after_its_subject(text, title):
+    assert make_title(text, [], [], 0) == title
+
+
+@pytest.mark.parametrize(
+    "text,antecedent,title",
+    [
+        ("It said it was doing all it could.", {"actor": "Ruritania"}, "Ruritania said it was doing all it could"),
+        (
+            "He added that talks would go on.",
+            {"person": "Ana Ruiz", "actor": "Chile"},
+            "Ana Ruiz added that talks would go on",
+        ),
+        ("It said so.", {"person": "Ana Ruiz"}, "It said so"),  # no actor named before: the pronoun stays
+    ],
+)
+def test_title_names_the_pronoun_that_opens_it(text, antecedent, title):
+    assert make_title(text, [], [], 0, antecedent) == title
+
+
+def test_a_long_title_ends_at_a_clause_not_mid_phrase():
+    text = (
+        "The council approved the new budget for the coming year after a long debate in the chamber, "
+        "while protesters gathered outside the building to demand more spending on schools."
+    )
+    title = make_title(text, [], [], 0)
+    assert title == "The council approved the new budget for the coming year"
+
+
+def test_a_quotation_cut_short_still_closes():
+    title = make_title(
+        "“We will keep every promise we made to the voters, to the army and to the farmers of the north and the south,” Ruiz said.",
+        [],
+        [{"start": 110, "end": 114, "name": "Ana Ruiz", "kind": "person"}],
+        0,
+    )
+    assert title.startswith("Ana Ruiz: “We will keep") and title.endswith("”")
+
+
 def test_title_drops_dates_and_leading_connectors():
     text = "Meanwhile, Tehran said Sunday that only Syrians could determine the nation’s future path."
     assert make_title(text, [(text.index("Sunday"), text.index("Sunday") + 6)], [], 0) == (
