@@ -49,7 +49,11 @@ EVENTS: dict[str, tuple[str, str]] = {
         "string",
         "One line explaining the date, e.g. \"'last Tuesday', relative to publication 2025-02-02\".",
     ),
-    "title": ("string", "A short title cut from the evidence sentence."),
+    "title": (
+        "string",
+        "A headline from the evidence sentence: dates, asides and connectors removed, an opening pronoun named, "
+        "ended at a clause (or '…') within 90 characters.",
+    ),
     "evidence": ("string", "The sentence that states the event (from the first source)."),
     "event_type": ("string", "PLOVER event type (AGREE, CONSULT, ..., ASSAULT, or STATEMENT)."),
     "quad_class": ("string", "PLOVER quad class: " + ", ".join(QUAD_CLASSES) + "."),
