@@ -238,7 +238,7 @@ def _groups(text: str, mentions: list[tuple], rules: NameRules) -> None:
     for m in list(mentions):
         if m[3] != "actor":
             continue
-        nxt = re.match(r"(?:-American)?\s+([a-z]+)", text[m[1] :])
+        nxt = re.match(r"(?:-American)?(?:\s+|-)([a-z]+)", text[m[1] :])
         if not nxt or nxt.group(1) not in rules.not_the_state | rules.no_actor:
             continue
         mentions.remove(m)

@@ -120,6 +120,11 @@ def test_national_groups_are_not_the_state(gaz):
     assert actors.count("Canada") == 1  # the consulate, not the cents
 
 
+def test_a_language_is_not_its_country(gaz):
+    (found,) = _found(["The father told a Portuguese-language radio station and the Dutch language press."], gaz)
+    assert not [m for m in found if m[2] == "actor"]
+
+
 def test_troops_of_a_demonym_stay_the_state(gaz):
     (found,) = _found(["Soviet troops crossed the river on Tuesday."], gaz, ref="1979-12-25")
     assert [m[1] for m in found if m[2] == "actor"] == ["Soviet Union"]
