@@ -289,18 +289,27 @@ def _event_from_sentence(
         else min(dates, key=lambda t: (abs((t["start"] - offset) - char_pos), PRECISION_RANK.get(t["precision"], 9)))
     )
     mark = classify_certainty(toks, cue_index, etype, certainty)
-    if in_context and not _news_of_the_day(
-        toks,
-        cue_index,
-        etype,
-        mark,
-        lede,
-        certainty,
-        _said(outside),
-        lexicon.quad[etype],
-        _simple_past(toks, cue_index, trigger, lexicon),
-    ):
-        return None
+    if in_context:
+        said = _said(outside)
+
+        def news_of_the_day(c: tuple, mark: str) -> bool:
+            quad = lexicon.quad[c[0]]
+            return _news_of_the_day(
+                toks, c[2], c[0], mark, lede, certainty, said, quad, _simple_past(toks, c[2], c[3], lexicon)
+            )
+
+        if not news_of_the_day((etype, char_pos, cue_index, trigger), mark):
+            # Another cue may be the day's act: "In their joint statement issued after the talks, they called for ..."
+            verbal = [
+                c
+                for c in outside
+                if lexicon.quad[c[0]].startswith("verbal") and _simple_past(toks, c[2], c[3], lexicon)
+            ]
+            alt = next((c for c in verbal if news_of_the_day(c, classify_certainty(toks, c[2], c[0], certainty))), None)
+            if alt is None:
+                return None
+            etype, char_pos, cue_index, trigger = alt
+            mark = classify_certainty(toks, cue_index, etype, certainty)
     if isinstance(published, str) and best["date"] > published and mark != "future":
         # A date after publication is only kept for a stated plan. Otherwise it is the date of
         # something planned inside what was said ("said they did not plan to remove him on

@@ -472,10 +472,29 @@ def _only_words_between(text: str, a: int, b: int) -> bool:
 _APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?([^,]{2,60}?)(?:,|$|\s+(?:said|says|told))")
 
 
+_AND = re.compile(r"\s+and\s+")
+_WHOLE = re.compile(r".+", re.S)
+
+
+def _split_at_and(text: str, runs: list[re.Match]) -> list[re.Match]:
+    """'Yeltsin and Kuchma' are two names: people's runs split at 'and' (organizations keep it, see above)."""
+    out = []
+    for seq in runs:
+        if " and " not in seq.group():
+            out.append(seq)
+            continue
+        at = seq.start()
+        for sep in _AND.finditer(text, seq.start(), seq.end()):
+            out.append(_WHOLE.match(text, at, sep.start()))
+            at = sep.end()
+        out.append(_WHOLE.match(text, at, seq.end()))
+    return [m for m in out if m]
+
+
 def _bare_names(
     text: str, runs: list[re.Match], mentions: list[tuple], article: ArticleNames, rules: NameRules
 ) -> None:
-    for seq in runs:
+    for seq in _split_at_and(text, runs):
         start = seq.start()
         if _organization_by_context(text, seq, mentions, rules):
             continue

@@ -427,6 +427,13 @@ def test_undated_verbal_act_is_news_of_the_day_like_a_statement(text, etype):
     assert list(ev.event_type) == [etype] and ev.iloc[0].date_basis == "publication context"
 
 
+def test_undated_sentence_takes_its_verbal_act_when_the_first_cue_is_a_noun():
+    text = "In a joint statement issued after the talks, Chile and Peru called for a new treaty."
+    names = [("Chile", "Chile", "actor", None), ("Peru", "Peru", "actor", None)]
+    ev = extract_events(*_article([("The weather in the capital stayed mild.", [], []), (text, [], names), *_FILLER]))
+    assert list(ev.event_type) == ["REQUEST"] and list(ev.trigger) == ["call for"]
+
+
 def test_undated_sentence_at_the_end_of_an_article_is_background():
     sentences = _FILLER + [("Chile said the offer was unfair.", [], [("Chile", "Chile", "actor", None)])]
     assert extract_events(*_article(sentences)).empty

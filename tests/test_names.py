@@ -303,3 +303,15 @@ def test_a_person_or_place_in_other_roles_is_no_organization(gaz, sentence, pers
     assert not any("organization" in m[4] for m in found)
     if person:
         assert _person(found, person) is not None
+
+
+def test_two_names_joined_by_and_are_two_people(gaz):
+    first, later = _found(
+        [
+            "Presidents Leonid Kavun of Molvania and Boris Yeltsin of Russia met on Friday.",
+            "Yeltsin and Kavun called for a treaty.",
+        ],
+        gaz,
+        ref="1998-02-27",
+    )
+    assert {m[1] for m in later if m[2] == "person"} == {"Boris Yeltsin", "Leonid Kavun"}
