@@ -88,7 +88,8 @@ def extract_events(
     ledes = set(body.groupby("article")["sentence_id"].min().items())
     # News puts the day's acts first and background last: the closing part of an
     # article does not lend its publication date to an undated sentence.
-    news_end = (body.groupby("article")["sentence_id"].max() * NEWS_PART).to_dict()
+    last = body.groupby("article")["sentence_id"].max()
+    news_end = last.where(last < SHORT_ITEM, last * NEWS_PART).to_dict()  # a brief has no background part
     story_days = _story_days(dated, ledes, published)
     # Who a pronoun opening a sentence ("It said ...") stands for: the previous body sentence's subject.
     previous, before_texts = _previous_sentences(body)
@@ -123,6 +124,8 @@ def extract_events(
 
 #: The share of an article's sentences, from the top, whose undated acts are the day's news.
 NEWS_PART = 0.8
+#: A news brief (fewer sentences than this) is all news: it has no closing background part.
+SHORT_ITEM = 5
 
 
 #: How many days before publication a lede's date can be the day of the story.

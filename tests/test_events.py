@@ -439,6 +439,11 @@ def test_undated_sentence_at_the_end_of_an_article_is_background():
     assert extract_events(*_article(sentences)).empty
 
 
+def test_the_end_of_a_news_brief_is_still_news():
+    sentences = _FILLER[:3] + [("Chile said the offer was unfair.", [], [("Chile", "Chile", "actor", None)])]
+    assert list(extract_events(*_article(sentences)).date_basis) == ["publication context"]
+
+
 def test_a_cue_inside_a_name_is_no_cue():
     text = "The United States and Mexico on Monday opened a new crossing."
     names = [("United States", "United States", "actor", None), ("Mexico", "Mexico", "actor", None)]
