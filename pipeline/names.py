@@ -61,10 +61,9 @@ class NameRules:
     ordinary: frozenset[str] = frozenset()  # common words and not_names: no name starts with one
     title_affiliation: dict[str, str] = field(default_factory=dict)
     home_institutions: re.Pattern = re.compile(r"(?!)")  # "the government": the dateline country's
-    home_titles: frozenset[str] = frozenset()
-    org_roles: frozenset[str] = (
-        frozenset()
-    )  # "the founder of X": X is an organization  # offices that, unqualified, are the dateline country's
+    home_titles: frozenset[str] = frozenset()  # offices that, unqualified, are the dateline country's
+    org_roles: frozenset[str] = frozenset()  # "the founder of X": X is an organization
+    unique_offices: frozenset[str] = frozenset()  # one holder at a time: "the president" is the one named
     title_set: frozenset[str] = frozenset()  # every title, lowercased, words joined by one space
     title_last: frozenset[str] = frozenset()  # the last word of a title: where a look-back starts
     title_longest: int = 1
@@ -78,6 +77,7 @@ class ArticleNames:
 
     people: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # surname -> (name, affiliation)
     acronyms: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # INS -> (name, kind, aff)
+    offices: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # "president" -> (name, aff)
     home: str | None = None  # the actor of the wire dateline ("CANBERRA, Australia (AP)_"): whose a bare office is
 
 
@@ -137,6 +137,7 @@ def load_name_rules(
         title_affiliation={str(k).lower(): str(v) for k, v in (data.get("title_affiliation") or {}).items()},
         home_titles=frozenset(str(t).lower() for t in data.get("home_titles") or ()),
         org_roles=frozenset(str(t).lower() for t in data.get("org_roles") or ()),
+        unique_offices=frozenset(str(t).lower() for t in data.get("unique_offices") or ()),
         title_words=re.compile(rf"\b(?:{alternation})\b", re.I),
         title_set=frozenset(titles),
         title_last=frozenset(t.split()[-1] for t in titles),
@@ -167,6 +168,8 @@ def find_names(text: str, known: list[tuple], article: ArticleNames, rules: Name
     if rules.title_last.intersection(text.lower().split()):  # most sentences hold no title at all
         _titled_people(text, list(_RUN_WORD.finditer(text)), mentions, article, rules)
     _bare_names(text, runs, mentions, article, rules)
+    if article.offices:
+        _office_holders(text, mentions, article)
     mentions = [_as_source(m, rules) for m in mentions]
     if dateline:  # the place a story was filed from is no actor
         mentions = [
@@ -417,12 +420,15 @@ def _titled_people(
         if title_start is None:
             continue
         start = w.start()
+        title = " ".join(text[title_start:start].split())
         if not _free(mentions, start, start + 1):
+            known = next((m for m in mentions if m[0] == start and m[3] == "person"), None)
+            if known is not None:  # "President Bush": a listed leader holds the office
+                _hold_office(text, title_start, title, known, article, rules)
             continue
         end = _name_end(text, start, rules)
         if end <= start:
             continue
-        title = " ".join(text[title_start:start].split())
         t_start = title_start
         # Affiliation: the actor written in or just before the title phrase ("Cuban President", "INS Commissioner").
         actor = _actor_at(mentions, max(0, t_start - 25), start)
@@ -437,6 +443,28 @@ def _titled_people(
             aff = next((a for k, a in rules.title_affiliation.items() if title.lower().endswith(k)), None)
         honorific = title.lower() in rules.honorifics
         _person(text, start, end, aff, f"names: title '{title}'", mentions, article, rules, honorific)
+        if mentions[-1][0] == start:
+            _hold_office(text, title_start, title, mentions[-1], article, rules)
+
+
+_FORMER = re.compile(r"\b(?:former|ex-|late|then-|acting|outgoing|deputy|vice)\s*$", re.I)
+
+
+def _hold_office(text: str, title_start: int, title: str, person: tuple, article: ArticleNames, rules) -> None:
+    """Remember who holds an office ('President Fidel Castro'), so a later 'the president' is that person."""
+    office = title.lower()
+    if office in rules.unique_offices and not _FORMER.search(text, max(0, title_start - 12), title_start):
+        article.offices[office] = (person[2], person[4])
+
+
+def _office_holders(text: str, mentions: list[tuple], article: ArticleNames) -> None:
+    """'the president' is the office's holder named earlier (not 'the president of X', 'the president Y',
+    or 'the president's son', who is someone else)."""
+    offices = "|".join(re.escape(o).replace(r"\ ", r"\s+") for o in sorted(article.offices, key=len, reverse=True))
+    for m in re.finditer(rf"\b[Tt]he\s+({offices})\b(?!\s+of\b)(?!\s+[A-Z])(?!['’]s\b)", text):
+        if _free(mentions, m.start(1), m.end(1)):
+            name, aff = article.offices[" ".join(m.group(1).lower().split())]
+            mentions.append((m.start(1), m.end(1), name, "person", aff, f"names: 'the {m.group(1)}' named earlier"))
 
 
 def _home_title(title: str, rules: NameRules) -> bool:

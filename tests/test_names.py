@@ -315,3 +315,22 @@ def test_two_names_joined_by_and_are_two_people(gaz):
         ref="1998-02-27",
     )
     assert {m[1] for m in later if m[2] == "person"} == {"Boris Yeltsin", "Leonid Kavun"}
+
+
+def test_the_president_is_the_president_named_earlier(gaz):
+    first, later, other = _found(
+        [
+            "Peruvian President Ivo Brask arrived in Vienna on Monday.",
+            "The president and his aides decided to stay.",
+            "The president of the bank, the president's son and the president Tomas Ek said so.",
+        ],
+        gaz,
+    )
+    assert _person(later, "Ivo Brask")[3] == "Peru"
+    assert "'the president' named earlier" in _person(later, "Ivo Brask")[4]
+    assert _person(other, "Ivo Brask") is None
+
+
+def test_a_former_office_holder_is_not_the_office_holder(gaz):
+    _, later = _found(["Former Prime Minister Ana Lupu spoke on Monday.", "The prime minister stayed home."], gaz)
+    assert not [m for m in later if m[2] == "person"]
