@@ -502,6 +502,7 @@ def test_a_century_dates_no_act():
         ("The inspectors resumed work on Monday.", "COOPERATE"),
         ("The rivals resumed talks on Monday.", "CONSULT"),
         ("The three states released a joint statement on Monday.", "STATEMENT"),
+        ("The two sides concluded a treaty on Monday.", "AGREE"),
         ("The assembly adopted the resolution on Monday.", "AGREE"),
     ],
 )
