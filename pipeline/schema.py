@@ -158,7 +158,11 @@ TIMEXES: dict[str, tuple[str, str]] = {
     "value": ("string", "TIMEX3 value, or a placeholder ('UNDEF-weekday-2-last') until stage 5 fills it."),
     "mod": ("string", "TIMEX3 mod: START, END, APPROX, ... (empty when none)."),
     "rule": ("string", "Id of the rule in resources/timex/<lang>/rules.yaml that produced it."),
-    "tense": ("string", "'future' when an explicit date's clause is about the future (a plan), else empty."),
+    "tense": (
+        "string",
+        "'future' when an explicit date's clause is about the future (a plan), "
+        "'until' when it ends a span ('lasted until 1945'), else empty.",
+    ),
 }
 RESOLVED: dict[str, tuple[str, str]] = {
     **TIMEXES,

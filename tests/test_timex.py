@@ -235,6 +235,17 @@ _WAR_1941 = (
             _WAR_1941 + "Its generals planned to win the war in 1943. The army collapsed on 11 March.",
             {"11 March": "1942-03-11"},
         ),
+        # nor does the end of a span told in passing ...
+        (
+            _WAR_1941 + "The siege lasted until the fall of the city in February 1944. In June the army attacked.",
+            {"February 1944": "1944-02", "June": "1942-06"},
+        ),
+        # ... unless it is the first date of the text
+        (
+            "The truce held until 14 March 1980, and tension rose in April. The war began on 22 September 1980. "
+            "Basra was shelled on 17 October 1980. Khorramshahr fell on 24 October 1980. In May the front held.",
+            {"April": "1980-04", "May": "1980-05"},
+        ),
         # a history before Christ counts from its own years too (BC years run backwards)
         (
             "The revolt broke out in 499 BC. Sardis burned in 498 BC. The fleet was lost in 494 BC. "

@@ -1,7 +1,9 @@
 """The tense of the clause around a date: so "in March" is the coming March in "elections will be held in March".
 
 A rule's value can ask for it (`{TENSE}`); the cue lists are the pattern lists
-`future_cue` and `past_cue` of the language's patterns.yaml.
+`future_cue` and `past_cue` of the language's patterns.yaml. An explicit date
+also learns whether its clause ends a span ("lasted until February 1945",
+`until_cue`): a history's time does not move to such an end point.
 
 Cost is linear in the text: clause ends, commas and cue matches are found once
 per text (each clause scanned once), and every date looks its clause up with
@@ -20,18 +22,27 @@ from pipeline.timex.rules import Ruleset
 # A clause ends at . ! ? ; (before closing quotes: "in the spring.'' The") or a line break.
 # (One character class first: the scan over a whole article stays fast.)
 _COMMA = re.compile(",")
+_NEVER = re.compile(r"(?!)")
 _SENTENCE_END = re.compile(r"[.!?;\n\x00](?:(?<=[.!?;])[\"'’”)]*\s|(?<=[\n\x00]))")
 
 
 class _Clauses:
     """Per text: clause ends, commas, and per clause its future and past cue matches (each on first use)."""
 
-    def __init__(self, text: str, future: re.Pattern, past: re.Pattern):
-        self.text, self.future, self.past = text, future, past
+    def __init__(self, text: str, future: re.Pattern, past: re.Pattern, until: re.Pattern):
+        self.text, self.future, self.past, self.until = text, future, past, until
         self.ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
         self.commas = [m.start() for m in _COMMA.finditer(text)]
         self._future: dict[int, tuple] = {}
         self._past: dict[int, tuple] = {}
+        self._until: dict[int, list[int]] = {}
+
+    def until_cues(self, i: int) -> list[int]:
+        """Clause i: the starts of its end-point cues ("until")."""
+        if i not in self._until:
+            left, right = self.ends[i - 1] if i else 0, self.ends[i]
+            self._until[i] = [m.start() for m in self.until.finditer(self.text, left, right)]
+        return self._until[i]
 
     def future_cues(self, i: int) -> tuple:
         """Clause i: its future cue (start, end)s and their starts."""
@@ -54,12 +65,13 @@ class _Clauses:
 def tense_finder(text: str, rs: Ruleset) -> Callable[..., str]:
     """Tense of the clause around a position: 'future', 'past' or 'none' (no cue either way)."""
     future, past = rs.cue("future_cue"), rs.cue("past_cue")
+    until = rs.cue("until_cue") if "until_cue" in rs.lists else _NEVER  # optional in a rule folder
     state: list[_Clauses] = []
 
     def tense(pos: int, future_only: bool = False) -> str:
-        """future_only: only say 'future' or '' (and skip the past cues when no future cue is near)."""
+        """future_only: only say 'future', 'until' (an end point) or '' (and skip the past cues)."""
         if not state:  # computed once per text on first use
-            state.append(_Clauses(text, future, past))
+            state.append(_Clauses(text, future, past, until))
         c = state[0]
         i = bisect.bisect_right(c.ends, pos)
         left = c.ends[i - 1] if i else 0
@@ -81,7 +93,9 @@ def tense_finder(text: str, rs: Ruleset) -> Callable[..., str]:
             if not (n < len(finite_starts) and finite_ends[n] <= pos):
                 return "future"
         if future_only:
-            return ""
+            ends = c.until_cues(i)
+            u = bisect.bisect_left(ends, pos) - 1
+            return "until" if u >= 0 and ends[u] >= since else ""
         return "past" if c.past_cues(i)[2] else "none"
 
     return tense
