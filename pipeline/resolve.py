@@ -157,7 +157,8 @@ def _fill(p: Placeholder, anchor: date, tense_ok: bool) -> str | None:
         saturday = resolve_weekday(anchor, 6, "future" if direction == "future" else "past")
         return format_unit(saturday, "weekend")
     if kind == "month" and p.month:
-        return resolve_month(anchor, p.month, p.day, direction)
+        story = direction == "this" and not tense_ok  # a history's "in January": its own time, moving on
+        return resolve_month(anchor, p.month, p.day, "story" if story else direction)
     if kind == "nth" and p.month and p.nth and p.weekday:  # a holiday such as Thanksgiving: its year, then its day
         day = nth_weekday(anchor.year, p.month, p.nth, p.weekday)
         year = int(resolve_month(anchor, p.month, day.day, direction)[:4])

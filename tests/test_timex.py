@@ -225,6 +225,11 @@ _WAR_1941 = (
             {"April": "1940-04", "The following year": "1941"},
         ),
         (_WAR_1941 + "In the summer the army attacked the Caucasus.", {"the summer": "1942-SU"}),
+        # a history moves on: the month after the turn of the year is the next year's, others its own year's
+        (
+            _WAR_1941 + "The counter-attack began in December. In January the front held. In November it broke.",
+            {"December": "1942-12", "January": "1943-01", "November": "1943-11"},
+        ),
         # a look back does not move the story's time
         (
             _WAR_1941 + "Its general had fought there two decades earlier. In March the army attacked.",

@@ -17,6 +17,11 @@ SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month of each sea
 # Without a tense cue, a month up to this many months after the publication
 # date is the coming one, else the past one: news reports mostly the past.
 AHEAD_MONTHS = 4
+# A history moves forward: in one, a month written without a year that comes
+# less than this many months after the story's date is the coming one ("In
+# December 1941 ... In January" is January 1942); any other is of the story's
+# year (a narrative steps back within its year more often than it jumps ahead).
+STORY_AHEAD_MONTHS = 2
 SEASON_ORDER = ("SP", "SU", "FA", "WI")  # within a year; its winter runs into the next
 _TIME = r"(?P<time>T(?:\d\d(?::\d\d)?|MO|AF|EV|NI|DT))?"
 _PLACEHOLDER = [
@@ -174,8 +179,10 @@ def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> 
     last/next: strictly before/after the anchor's month (or day); past/future:
     the latest/next one, a day up to a week ahead still counting as past (a
     publication date is often a day late); none: the nearest one, leaning
-    to the past (AHEAD_MONTHS); this: the
-    anchor's year; lastyear/thisyear/nextyear: the year named ("June last year").
+    to the past (AHEAD_MONTHS); story (a history's own time): the anchor's
+    year, or the next one for a month just after the turn of the year
+    (STORY_AHEAD_MONTHS); this: the anchor's year; lastyear/thisyear/nextyear:
+    the year named ("June last year").
     """
     year = anchor.year
     if direction.endswith("year"):
@@ -191,6 +198,9 @@ def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> 
         year += there < here and not (day and _days_between(anchor, month, day) <= 7)
     elif direction == "past":
         year -= there > here and not (day and _days_between(anchor, month, day) <= 7)
+    elif direction == "story":
+        months_ahead = (month - anchor.month) + ((day or 15) - (anchor.day if day else 15)) / 31
+        year += 0 < months_ahead + 12 < STORY_AHEAD_MONTHS
     elif direction == "none":
         months_ahead = (month - anchor.month) + ((day or 15) - (anchor.day if day else 15)) / 31
         year += 1 if months_ahead < -(12 - AHEAD_MONTHS) else -1 if months_ahead > AHEAD_MONTHS else 0
