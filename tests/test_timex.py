@@ -168,6 +168,10 @@ CASES = [
         "the year-earlier period",
         "1988-Q3",
     ),
+    # a schedule ("is to", "set to") puts a bare weekday ahead of the publication date
+    ("Trading in the shares is to resume Tuesday in Paris.", "1989-10-27", "Tuesday", "1989-10-31"),
+    ("The talks, set to resume Monday in Belfast, were in doubt.", "1998-03-22", "Monday", "1998-03-23"),
+    ("Trading resumed Tuesday in Paris.", "1989-10-27", "Tuesday", "1989-10-24"),
 ]
 
 
