@@ -170,10 +170,18 @@ def _fill(p: Placeholder, anchor: date, tense_ok: bool) -> str | None:
         return f"{anchor.year + {'last': -1, 'next': 1}.get(p.direction or '', 0):04d}-Q{q}"
     if kind == "half":
         return f"{anchor.year:04d}-H{p.half}"
+    if kind == "yy" and p.yy:  # "the Club of '89": the year with these last digits nearest the anchor
+        return _nearest_yy(anchor, int(p.yy))
     if kind == "decade" and p.decade:
         decade = anchor.year // 100 * 10 + int(p.decade)
         return str(decade - 10 if decade > anchor.year // 10 else decade)
     return None
+
+
+def _nearest_yy(anchor: date, yy: int) -> str:
+    """The year ending in `yy` nearest the anchor's ('99 in 1917 is 1899, '98 in 1998 is 1998)."""
+    years = [(anchor.year // 100 + k) * 100 + yy for k in (-1, 0, 1)]
+    return f"{min(years, key=lambda y: (abs(y - anchor.year), y > anchor.year)):04d}"
 
 
 def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) -> list[Resolution]:

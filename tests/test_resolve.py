@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline.resolve import infer_published, resolve_dates, value_span
+from pipeline.resolve import infer_published, resolve_dates, resolve_values, value_span
 
 
 @pytest.mark.parametrize(
@@ -125,3 +125,9 @@ def test_february_29_of_a_common_year_is_not_a_date():
     # Written without a year, seen from 1995: that February has no 29th.
     assert [t["value"] for t in find_timexes("The ceasefire began on February 29.", "1995-03-10")] == ["XXXX-02-29"]
     assert [t["value"] for t in find_timexes("The ceasefire began on February 29.", "2024-03-10")] == ["2024-02-29"]
+
+
+@pytest.mark.parametrize("dct,value", [("1917-06-01", "1899"), ("1998-05-01", "1999"), ("2003-01-01", "1999")])
+def test_a_two_digit_year_is_the_one_nearest_the_anchor(dct, value):
+    (res,) = resolve_values([{"text": "'99", "type": "DATE", "value": "UNDEF-yy-99"}], dct)
+    assert res.value == value

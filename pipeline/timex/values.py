@@ -38,6 +38,7 @@ _PLACEHOLDER = [
     ("quarter", re.compile(r"UNDEF-quarter-(?P<q>[1-4]|this)(?:-(?P<dir>last|this|next))?" + _TIME)),
     ("half", re.compile(r"UNDEF-half-(?P<h>[12])" + _TIME)),
     ("decade", re.compile(r"UNDEF-decade-(?P<d>\d)" + _TIME)),
+    ("yy", re.compile(r"UNDEF-yy-(?P<yy>\d\d)" + _TIME)),
 ]
 
 
@@ -45,7 +46,7 @@ _PLACEHOLDER = [
 class Placeholder:
     """The parts of an "UNDEF-..." value; which fields are set depends on `kind` (rules.yaml's grammar)."""
 
-    kind: str  # unit, ref, weekday, month, nth, weekend, season, quarter, half, decade or unknown
+    kind: str  # unit, ref, weekday, month, nth, weekend, season, quarter, half, decade, yy or unknown
     time: str = ""  # a time of day kept after the date: "T14:00", "TMO"
     direction: str | None = None  # last, next, this, past, future, ref, lastyear, ...
     unit: str | None = None  # unit, ref: day, week, month, quarter, year, decade, century
@@ -59,6 +60,7 @@ class Placeholder:
     quarter: str | None = None  # 1-4 or "this"
     half: str | None = None  # 1 or 2
     decade: str | None = None  # the decade's digit within its century
+    yy: str | None = None  # a year's last two digits ("'89")
 
 
 _UNKNOWN = Placeholder("unknown")
@@ -101,6 +103,7 @@ def _placeholder(kind: str, g: dict[str, str | None]) -> Placeholder:
         quarter=g.get("q"),
         half=g.get("h"),
         decade=g.get("d"),
+        yy=g.get("yy"),
     )
 
 
