@@ -17,6 +17,10 @@ SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month of each sea
 # Without a tense cue, a month up to this many months after the publication
 # date is the coming one, else the past one: news reports mostly the past.
 AHEAD_MONTHS = 4
+# In a past clause a day written without a year up to this many days after the
+# publication date is still this year's ("the offer was extended to Nov. 16"):
+# news gives the year of a day almost a year back.
+PAST_AHEAD_DAYS = 31
 # A history moves forward: in one, a month written without a year that comes
 # less than this many months after the story's date is the coming one ("In
 # December 1941 ... In January" is January 1942); any other is of the story's
@@ -180,8 +184,8 @@ def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> 
     """Year of a month (and day) written without one, seen from `anchor`.
 
     last/next: strictly before/after the anchor's month (or day); past/future:
-    the latest/next one, a day up to a week ahead still counting as past (a
-    publication date is often a day late); none: the nearest one, leaning
+    the latest/next one, a day up to a week ahead (future) or PAST_AHEAD_DAYS
+    ahead (past) still counting as this year's; none: the nearest one, leaning
     to the past (AHEAD_MONTHS); story (a history's own time): the anchor's
     year, or the next one for a month just after the turn of the year
     (STORY_AHEAD_MONTHS); this: the anchor's year; lastyear/thisyear/nextyear:
@@ -200,7 +204,7 @@ def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> 
     elif direction == "future":
         year += there < here and not (day and _days_between(anchor, month, day) <= 7)
     elif direction == "past":
-        year -= there > here and not (day and _days_between(anchor, month, day) <= 7)
+        year -= there > here and not (day and _days_between(anchor, month, day) <= PAST_AHEAD_DAYS)
     elif direction == "story":
         months_ahead = (month - anchor.month) + ((day or 15) - (anchor.day if day else 15)) / 31
         year += 0 < months_ahead + 12 < STORY_AHEAD_MONTHS
