@@ -58,6 +58,7 @@ NARRATIVE_MIN_DATES = 4  # fewer explicit dates than this: too little evidence, 
 
 
 _YEAR_VALUE = re.compile(r"\d{4}")
+_LONG_PERIOD = re.compile(r"P(?:[4-9]|1[0-2])M|P1Y")  # a report's period longer than a quarter
 _OFF_CALENDAR = re.compile(r"\d{5}|0000|-")  # year 10000, year 0 or before: TIMEX3 has no such year
 _BC_VALUE = re.compile(r"BC(\d{4})(?=$|[-T])")
 _AD_YEAR = re.compile(r"\d{4}(?=$|[-T])")
@@ -254,6 +255,8 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
             ref, ref_bc = (res.value, text), False
             if "-Q" in res.value and not (p and p.unit == "year") and _reported(res.value, quarter, dct_day):
                 quarter = ref  # the quarter a report is about, not a year-ago one
+        elif row["type"] == "DURATION" and _LONG_PERIOD.fullmatch(res.value):
+            quarter = None  # "in the first nine months ... a year earlier": a year back, not a quarter
     return out
 
 

@@ -168,6 +168,13 @@ CASES = [
         "the year-earlier period",
         "1988-Q3",
     ),
+    # ... but after a longer period ("the first nine months") a year back is a year
+    (
+        "Third-quarter net rose 5%. In the first nine months, net was $306 million, up from $250 million a year earlier.",
+        "1989-11-02",
+        "a year earlier",
+        "1988",
+    ),
     # a schedule ("is to", "set to") puts a bare weekday ahead of the publication date
     ("Trading in the shares is to resume Tuesday in Paris.", "1989-10-27", "Tuesday", "1989-10-31"),
     ("The talks, set to resume Monday in Belfast, were in doubt.", "1998-03-22", "Monday", "1998-03-23"),
