@@ -246,9 +246,10 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
         # Nor does a plan: "for a planned campaign in 1976" in a history of 1975.
         planned = row.get("tense") == "future" or (p is not None and p.direction in ("future", "next"))
         look_back = look_back or (narrative and planned)
-        # Nor does the end of a span ("it lasted until February 1945"), unless
-        # the text has named no date before it.
-        look_back = look_back or (narrative and row.get("tense") == "until" and ref is not None)
+        # Nor does the end of a span ("it lasted until February 1945") or a date
+        # that modifies a noun ("the May 2007 high"), unless the text has named
+        # no date before it.
+        look_back = look_back or (narrative and row.get("tense") in ("until", "attr") and ref is not None)
         if row["type"] in ("DATE", "TIME") and proxy is not None and value_span(proxy) is not None and not look_back:
             ref, ref_bc = (proxy, text), True
         elif row["type"] in ("DATE", "TIME") and value_span(res.value) is not None and not look_back:

@@ -259,6 +259,11 @@ _WAR_1941 = (
             _WAR_1941 + "The siege lasted until the fall of the city in February 1944. In June the army attacked.",
             {"February 1944": "1944-02", "June": "1942-06"},
         ),
+        # nor does a date that modifies a noun
+        (
+            _WAR_1941 + "Output passed the May 1939 level. In June the army attacked.",
+            {"May 1939": "1939-05", "June": "1942-06"},
+        ),
         # ... unless it is the first date of the text
         (
             "The truce held until 14 March 1980, and tension rose in April. The war began on 22 September 1980. "

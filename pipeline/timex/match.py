@@ -155,7 +155,7 @@ def _emit(rs: Ruleset, m: re.Match, tense: Callable[..., str], out: list, remove
         return tense(m.start())
 
     def future_at(value: str) -> str:  # only explicit dates: a placeholder has its own direction
-        return "" if value.startswith("UNDEF") else tense(m.start(), True)
+        return "" if value.startswith("UNDEF") else tense(m.start(), True, m.end())
 
     if rule.parts:
         found = []

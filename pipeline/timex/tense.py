@@ -3,7 +3,8 @@
 A rule's value can ask for it (`{TENSE}`); the cue lists are the pattern lists
 `future_cue` and `past_cue` of the language's patterns.yaml. An explicit date
 also learns whether its clause ends a span ("lasted until February 1945",
-`until_cue`): a history's time does not move to such an end point.
+`until_cue`) or whether it modifies a noun ("surpassing the May 2007 high",
+`attributive_cue`): a history's time moves to neither.
 
 Cost is linear in the text: clause ends, commas and cue matches are found once
 per text (each clause scanned once), and every date looks its clause up with
@@ -23,6 +24,7 @@ from pipeline.timex.rules import Ruleset
 # (One character class first: the scan over a whole article stays fast.)
 _COMMA = re.compile(",")
 _NEVER = re.compile(r"(?!)")
+_NOUN_AFTER = re.compile(r"\s+[a-z]")  # a lower-case word after the date: "the May 2007 high"
 _SENTENCE_END = re.compile(r"[.!?;\n\x00](?:(?<=[.!?;])[\"'’”)]*\s|(?<=[\n\x00]))")
 
 
@@ -66,10 +68,14 @@ def tense_finder(text: str, rs: Ruleset) -> Callable[..., str]:
     """Tense of the clause around a position: 'future', 'past' or 'none' (no cue either way)."""
     future, past = rs.cue("future_cue"), rs.cue("past_cue")
     until = rs.cue("until_cue") if "until_cue" in rs.lists else _NEVER  # optional in a rule folder
+    attributive = (
+        re.compile(r"(?:" + rs.lists["attributive_cue"] + r")\s+\Z", re.I) if "attributive_cue" in rs.lists else _NEVER
+    )
     state: list[_Clauses] = []
 
-    def tense(pos: int, future_only: bool = False) -> str:
-        """future_only: only say 'future', 'until' (an end point) or '' (and skip the past cues)."""
+    def tense(pos: int, future_only: bool = False, end: int | None = None) -> str:
+        """future_only: only say 'future', 'until' (an end point), 'attr' (a date before a noun
+        from `pos` to `end`) or '' (and skip the past cues)."""
         if not state:  # computed once per text on first use
             state.append(_Clauses(text, future, past, until))
         c = state[0]
@@ -95,7 +101,11 @@ def tense_finder(text: str, rs: Ruleset) -> Callable[..., str]:
         if future_only:
             ends = c.until_cues(i)
             u = bisect.bisect_left(ends, pos) - 1
-            return "until" if u >= 0 and ends[u] >= since else ""
+            if u >= 0 and ends[u] >= since:
+                return "until"
+            if end is not None and attributive.search(text, max(0, pos - 8), pos) and _NOUN_AFTER.match(text, end):
+                return "attr"
+            return ""
         return "past" if c.past_cues(i)[2] else "none"
 
     return tense
