@@ -13,7 +13,8 @@ publication date is a narrative (a history of a war): there they count from
 the last date mentioned before them, except a look back ("two decades
 earlier") or a plan ("a campaign planned for 1976", "by next summer"), which
 do not move the story's time, nor does the end of a span ("lasted until
-February 1945"). Expressions that name an earlier date ("the
+February 1945"), a date before a noun ("the May 2007 high") or one in
+parentheses. Expressions that name an earlier date ("the
 following year", "that day") always count from the text's last date. Dates
 before Christ anchor too ("the following year" after 493 BC is 492 BC).
 """
@@ -246,10 +247,10 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
         # Nor does a plan: "for a planned campaign in 1976" in a history of 1975.
         planned = row.get("tense") == "future" or (p is not None and p.direction in ("future", "next"))
         look_back = look_back or (narrative and planned)
-        # Nor does the end of a span ("it lasted until February 1945") or a date
-        # that modifies a noun ("the May 2007 high"), unless the text has named
-        # no date before it.
-        look_back = look_back or (narrative and row.get("tense") in ("until", "attr") and ref is not None)
+        # Nor does the end of a span ("it lasted until February 1945"), a date
+        # that modifies a noun ("the May 2007 high") or one in parentheses ("(as
+        # of December 5, 2006)"), unless the text has named no date before it.
+        look_back = look_back or (narrative and row.get("tense") in ("until", "attr", "aside") and ref is not None)
         if row["type"] in ("DATE", "TIME") and proxy is not None and value_span(proxy) is not None and not look_back:
             ref, ref_bc = (proxy, text), True
         elif row["type"] in ("DATE", "TIME") and value_span(res.value) is not None and not look_back:

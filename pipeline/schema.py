@@ -162,7 +162,7 @@ TIMEXES: dict[str, tuple[str, str]] = {
         "string",
         "'future' when an explicit date's clause is about the future (a plan), "
         "'until' when it ends a span ('lasted until 1945'), 'attr' before a noun ('the May 2007 high'), "
-        "else empty.",
+        "'aside' in parentheses, else empty.",
     ),
 }
 RESOLVED: dict[str, tuple[str, str]] = {

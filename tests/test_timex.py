@@ -264,6 +264,11 @@ _WAR_1941 = (
             _WAR_1941 + "Output passed the May 1939 level. In June the army attacked.",
             {"May 1939": "1939-05", "June": "1942-06"},
         ),
+        # nor does one in parentheses
+        (
+            _WAR_1941 + "The losses (counted as of May 1949) were high. In June the army attacked.",
+            {"May 1949": "1949-05", "June": "1942-06"},
+        ),
         # ... unless it is the first date of the text
         (
             "The truce held until 14 March 1980, and tension rose in April. The war began on 22 September 1980. "

@@ -3,8 +3,9 @@
 A rule's value can ask for it (`{TENSE}`); the cue lists are the pattern lists
 `future_cue` and `past_cue` of the language's patterns.yaml. An explicit date
 also learns whether its clause ends a span ("lasted until February 1945",
-`until_cue`) or whether it modifies a noun ("surpassing the May 2007 high",
-`attributive_cue`): a history's time moves to neither.
+`until_cue`), modifies a noun ("surpassing the May 2007 high",
+`attributive_cue`) or stands in parentheses ("(as of December 5, 2006)"): a
+history's time moves to none of them.
 
 Cost is linear in the text: clause ends, commas and cue matches are found once
 per text (each clause scanned once), and every date looks its clause up with
@@ -75,7 +76,7 @@ def tense_finder(text: str, rs: Ruleset) -> Callable[..., str]:
 
     def tense(pos: int, future_only: bool = False, end: int | None = None) -> str:
         """future_only: only say 'future', 'until' (an end point), 'attr' (a date before a noun
-        from `pos` to `end`) or '' (and skip the past cues)."""
+        from `pos` to `end`), 'aside' (in parentheses) or '' (and skip the past cues)."""
         if not state:  # computed once per text on first use
             state.append(_Clauses(text, future, past, until))
         c = state[0]
@@ -105,10 +106,20 @@ def tense_finder(text: str, rs: Ruleset) -> Callable[..., str]:
                 return "until"
             if end is not None and attributive.search(text, max(0, pos - 8), pos) and _NOUN_AFTER.match(text, end):
                 return "attr"
+            if end is not None and _in_parentheses(text, pos, end, left, c.ends[i]):
+                return "aside"
             return ""
         return "past" if c.past_cues(i)[2] else "none"
 
     return tense
+
+
+def _in_parentheses(text: str, pos: int, end: int, left: int, right: int) -> bool:
+    """Whether text[pos:end] lies inside a parenthesis opened and closed within text[left:right]."""
+    if text.rfind("(", left, pos) <= text.rfind(")", left, pos):
+        return False
+    close, reopen = text.find(")", end, right), text.find("(", end, right)
+    return close >= 0 and (reopen < 0 or close < reopen)
 
 
 _PARTICIPLE_BEFORE = re.compile(r"\b(?:be|been|being)\s+(?:\w+\s+)?\Z", re.IGNORECASE)
