@@ -56,6 +56,17 @@ def _clock(normalize: Normalize, s: str) -> str:
     return f"{hour:02d}:{minute}"
 
 
+def _spoken_year(normalize: Normalize, s: str) -> str:
+    """'nineteen ninety-four' -> '1994' (century word, tens word, optional unit)."""
+    words = re.split(r"[\s-]+", s.strip().lower())
+    century = normalize("century_word", words[0]) if words else None
+    tens = normalize("decade_tens", words[1]) if len(words) > 1 else None
+    unit = _number(normalize, words[2]) if len(words) > 2 else "0"
+    if not (century and tens and unit.isdigit() and len(unit) == 1):
+        return "XXXX"
+    return f"{century}{tens}{unit}"
+
+
 BUILTIN_FILTERS: dict[str, Callable[[Normalize, str], str]] = {
     "int2": lambda normalize, s: f"{int(_NON_DIGIT.sub('', s)):02d}",
     "dash2": lambda normalize, s: f"-{int(_NON_DIGIT.sub('', s)):02d}",  # optional day: "-07"
@@ -67,5 +78,6 @@ BUILTIN_FILTERS: dict[str, Callable[[Normalize, str], str]] = {
     "number2": lambda normalize, s: f"{int(_number(normalize, s)):02d}",  # "five" -> "05"
     "century": lambda normalize, s: f"{int(_NON_DIGIT.sub('', s) or normalize('ordinal', s) or 1) - 1:02d}",
     "clock": _clock,
+    "spoken_year": _spoken_year,
     "lower": lambda normalize, s: s.lower(),
 }
