@@ -200,7 +200,7 @@ def test_a_plural_title_is_not_part_of_the_names(gaz):
 
 
 def test_an_office_without_nationality_belongs_to_the_dateline_country(gaz):
-    first, later = _found(
+    _first, later = _found(
         [
             "WELLINGTON, New Zealand (AP)_ Parliament voted Tuesday to hold a referendum.",
             "Prime Minister Aroha Tane said the vote was a turning point, and Treasurer Liam Ostry agreed.",
