@@ -306,7 +306,7 @@ def test_a_person_or_place_in_other_roles_is_no_organization(gaz, sentence, pers
 
 
 def test_two_names_joined_by_and_are_two_people(gaz):
-    first, later = _found(
+    _first, later = _found(
         [
             "Presidents Leonid Kavun of Molvania and Boris Yeltsin of Russia met on Friday.",
             "Yeltsin and Kavun called for a treaty.",
@@ -318,7 +318,7 @@ def test_two_names_joined_by_and_are_two_people(gaz):
 
 
 def test_the_president_is_the_president_named_earlier(gaz):
-    first, later, other = _found(
+    _first, later, other = _found(
         [
             "Peruvian President Ivo Brask arrived in Vienna on Monday.",
             "The president and his aides decided to stay.",
