@@ -179,6 +179,10 @@ CASES = [
     ("Trading in the shares is to resume Tuesday in Paris.", "1989-10-27", "Tuesday", "1989-10-31"),
     ("The talks, set to resume Monday in Belfast, were in doubt.", "1998-03-22", "Monday", "1998-03-23"),
     ("Trading resumed Tuesday in Paris.", "1989-10-27", "Tuesday", "1989-10-24"),
+    # a scheduling verb in the present right before the day: the coming one
+    ("He and Arafat meet separately Monday with the envoy.", "1998-05-01", "Monday", "1998-05-04"),
+    ("The talks open on Tuesday in Oslo.", "1998-05-01", "Tuesday", "1998-05-05"),
+    ("He and Arafat met separately Monday with the envoy.", "1998-05-01", "Monday", "1998-04-27"),
     # a day just ahead of the publication date in a past clause is a deadline set, not last year's day
     ("The offer was extended to Nov. 16.", "1989-10-30", "Nov. 16", "1989-11-16"),
     ("The offer was made on Dec. 20.", "1989-10-30", "Dec. 20", "1988-12-20"),
