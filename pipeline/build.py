@@ -157,6 +157,12 @@ def _process_one_safely(chunk: pd.DataFrame, extra_actor_files: tuple[str, ...],
         return empty(CANDIDATES), empty(ARTICLES), counts
 
 
+def _warm_up(extra_actor_files: tuple[str, ...]) -> None:
+    """Load and compile every rule set the stages use (the date rules compile on first use otherwise)."""
+    process_articles(_WARM_UP, load_gazetteer(extra_actor_files))
+    timex.load_rules().by_char.compile_all()
+
+
 def _die_with_parent(parent: int) -> None:
     """Worker start-up: end this worker when the build process dies, even by SIGKILL (no orphans left running).
 
@@ -249,7 +255,7 @@ def build(
     if workers > 1:
         # Compile every rule set here first (about a second): forked workers inherit
         # them instead of each compiling its own.
-        process_articles(_WARM_UP, load_gazetteer(extra))
+        _warm_up(extra)
         # At most two chunks per worker in flight, so reading never runs far ahead of processing.
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
@@ -325,7 +331,7 @@ def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size
             first = next(chunks, None)
             if first is None:
                 return
-            process_articles(_WARM_UP, load_gazetteer(extra))  # compiled once, inherited by forked workers
+            _warm_up(extra)  # compiled once, inherited by forked workers
             with ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=get_context("fork"),

@@ -21,6 +21,8 @@ Layout of a cache folder (`<out-dir>/.cache/<out-stem>/`):
                                  and each article's [size, mtime_ns, SHA-256 of its bytes]
     packs/<id>.files.parquet     one row per file a build ingested or extracted
     packs/<id>.cands.parquet     the candidates of the files it extracted
+    date-rules.bin               the compiled date rules (`timex.compile.Dispatch.export`):
+                                 compiling them costs an incremental build a second or two
 
 A build adds at most one pack. Pack files are written (atomically) before the
 index that names them and the index is replaced atomically last, so a build
@@ -46,11 +48,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import ingest
+from pipeline import ingest, timex
 from pipeline.loading import fingerprint
 from pipeline.reprints import ReprintIndex, sample_shingles
 from pipeline.schema import ARTICLES, CANDIDATES, conform, empty
-from pipeline.write import file_sha256, write_text
+from pipeline.write import file_sha256, write_bytes, write_text
 
 FORMAT = 4
 #: More packs than this (one per incremental build) are compacted into one.
@@ -61,6 +63,7 @@ MAX_DEAD_SHARE = 0.5
 #: size and time say (an edit in the same clock tick as the build's look at it would keep both).
 RACY_NS = 2_000_000_000
 COUNTS = ("sentences", "timexes", "mentions")
+RULES_FILE = "date-rules.bin"
 _PACKAGE = Path(__file__).parent
 #: Columns of a pack's files table besides the `articles` columns.
 _FILE_COLUMNS = (
@@ -213,6 +216,19 @@ class ArticleCache:
             self._cands = cands.drop_duplicates(["_key", "sentence_id"], keep="last").reset_index(drop=True)
             self._positions = self._cands.groupby("_key", sort=False).indices
 
+    def _preload_rules(self) -> None:
+        """The date rules compiled by an earlier build, so that this one need not compile them again."""
+        path = self.folder / RULES_FILE
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return
+        try:
+            timex.load_rules().by_char.preload(data)
+        except Exception as err:  # any damage: compile them again (and rewrite the file)
+            self.stats.problems.append(f"cache: {path} is damaged ({err}); the date rules are compiled again")
+            path.unlink(missing_ok=True)
+
     # --- a build ----------------------------------------------------------------
 
     def build_tables(
@@ -235,6 +251,7 @@ class ArticleCache:
         Every kept article still goes through `copies` (reprints are found across the corpus).
         """
         self._load()
+        self._preload_rules()
         entries, paths, problems = ingest.list_folder(folder)
         self._files = [self._file(path, entries) for path in paths]
         seen: dict[str, str] = {}
@@ -380,6 +397,9 @@ class ArticleCache:
         index = {"format": FORMAT, "settings": self.settings, "packs": packs, "articles": live, "stats": stats}
         write_text(json.dumps(index, ensure_ascii=False), self.folder / "index.json")
         self._sweep(packs)
+        rules = timex.load_rules().by_char
+        if rules.parsed:  # compiled here what the file did not hold: write them all for the next build
+            write_bytes(rules.export(), self.folder / RULES_FILE)
         return self.stats
 
     def _entry(self, f: _File) -> dict:

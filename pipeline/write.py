@@ -92,6 +92,11 @@ def write_text(text: str, path: Path) -> Path:
     return _atomic(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
+def write_bytes(data: bytes, path: Path) -> Path:
+    """Write a binary file atomically."""
+    return _atomic(Path(path), lambda tmp: Path(tmp).write_bytes(data))
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)

@@ -119,6 +119,21 @@ def test_a_corrupt_pack_is_reported_and_rebuilt_never_used(folder, tmp_path, cap
     assert "9 articles reused, 0 extracted" in capsys.readouterr().out
 
 
+def test_damaged_compiled_date_rules_are_reported_and_compiled_again(folder, tmp_path, capsys):
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    assert _cli(folder, inc) == 0
+    rules = cache_dir(inc / "events.csv") / cache_module.RULES_FILE
+    data = rules.read_bytes()
+    rules.write_bytes(data[: len(data) // 2])
+    capsys.readouterr()
+    assert _cli(folder, inc) == 0
+    assert "the date rules are compiled again" in capsys.readouterr().err
+    assert rules.read_bytes() == data
+    assert _cli(folder, clean, "--no-cache") == 0
+    for name in TABLES[:3]:  # the problems file names the damage too
+        assert (inc / name).read_bytes() == (clean / name).read_bytes()
+
+
 def test_a_build_killed_before_its_index_leaves_the_cache_consistent(folder, tmp_path, monkeypatch, capsys):
     inc = tmp_path / "inc"
     assert _cli(folder, inc) == 0
