@@ -343,9 +343,11 @@ def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size
         cands, arts, problems, totals = cache.build_tables(*args, pooled, today=today, copies=copies)
     else:
         cands, arts, problems, totals = cache.build_tables(*args, today=today, copies=copies)
-    ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event
+    # 8. one row per real-world event, merging again only the candidates of dates that changed
+    ev, evidence, merged, remerged = merge.merge_reusing(cands, copies.originals, cache.previous_merge())
+    cache.keep_merge(merged)
     cached = cache.commit()
-    moved = {"reused": cached.reused, "extracted": cached.extracted, "removed": cached.removed}
+    moved = {"reused": cached.reused, "extracted": cached.extracted, "removed": cached.removed, "remerged": remerged}
     tail = f"; {cached.reused} articles reused, {cached.extracted} extracted, {cached.removed} removed"
     return finish_build(
         ev, evidence, arts, problems + cached.problems, totals, started, candidates=len(cands), extra=moved, tail=tail

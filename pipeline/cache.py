@@ -21,6 +21,8 @@ Layout of a cache folder (`<out-dir>/.cache/<out-stem>/`):
                                  and each article's [size, mtime_ns, SHA-256 of its bytes]
     packs/<id>.files.parquet     one row per file a build ingested or extracted
     packs/<id>.cands.parquet     the candidates of the files it extracted
+    packs/<id>.merge-*.parquet   the last build's merge (`merge.MergeState`): the clusters of
+                                 each unit of candidates, reused where its candidates did not change
     date-rules.bin               the compiled date rules (`timex.compile.Dispatch.export`):
                                  compiling them costs an incremental build a second or two
 
@@ -50,6 +52,7 @@ import pandas as pd
 
 from pipeline import ingest, timex
 from pipeline.loading import fingerprint
+from pipeline.merge import MergeState
 from pipeline.reprints import ReprintIndex, sample_shingles
 from pipeline.schema import ARTICLES, CANDIDATES, conform, empty
 from pipeline.write import file_sha256, write_bytes, write_text
@@ -166,6 +169,7 @@ class ArticleCache:
         self._fresh: list[pd.DataFrame] = []  # candidates extracted by this build, one frame per chunk, with _key
         self._stats: dict[str, list] = {}  # name -> [size, mtime_ns, SHA-256 of its bytes] for the next build
         self._started_ns = time.time_ns()
+        self._merge: MergeState | None = None  # this build's, to keep for the next
 
     # --- reading ------------------------------------------------------------
 
@@ -215,6 +219,26 @@ class ArticleCache:
             cands = cands[cands["_key"].isin({k for k, r in self._rows.items() if r["_extracted"]})]
             self._cands = cands.drop_duplicates(["_key", "sentence_id"], keep="last").reset_index(drop=True)
             self._positions = self._cands.groupby("_key", sort=False).indices
+
+    def previous_merge(self) -> MergeState | None:
+        """The last build's merge state, if the index names one whose files match their checksums."""
+        entry = self._index.get("merge")
+        if not isinstance(entry, dict):
+            return None
+        paths = self._merge_files(str(entry.get("id")))
+        try:
+            if [file_sha256(p) for p in paths] != [entry.get("events"), entry.get("evidence")]:
+                raise ValueError("checksum mismatch")
+            return MergeState(*(pd.read_parquet(p) for p in paths))
+        except (OSError, ValueError, KeyError) as err:
+            self.stats.problems.append(
+                f"cache: the last merge is corrupt or incomplete ({err}); every event merged again"
+            )
+            return None
+
+    def keep_merge(self, state: MergeState) -> None:
+        """This build's merge state, written by `commit` for the next build."""
+        self._merge = state
 
     def _preload_rules(self) -> None:
         """The date rules compiled by an earlier build, so that this one need not compile them again."""
@@ -394,9 +418,15 @@ class ArticleCache:
         if len(packs) > MAX_PACKS or (len(packs) > 1 and total and (total - len(live)) / total > MAX_DEAD_SHARE):
             packs = self._compact(set(live.values()), new)
         stats = {name: self._stats[name] for name in live if name in self._stats}
-        index = {"format": FORMAT, "settings": self.settings, "packs": packs, "articles": live, "stats": stats}
+        index: dict = {"format": FORMAT, "settings": self.settings, "packs": packs, "articles": live, "stats": stats}
+        if self._merge is not None:
+            merge_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+            paths = self._merge_files(merge_id)
+            _atomic_parquet(self._merge.events, paths[0])
+            _atomic_parquet(self._merge.evidence, paths[1])
+            index["merge"] = {"id": merge_id, "events": file_sha256(paths[0]), "evidence": file_sha256(paths[1])}
         write_text(json.dumps(index, ensure_ascii=False), self.folder / "index.json")
-        self._sweep(packs)
+        self._sweep(packs, index.get("merge"))
         rules = timex.load_rules().by_char
         if rules.parsed:  # compiled here what the file did not hold: write them all for the next build
             write_bytes(rules.export(), self.folder / RULES_FILE)
@@ -439,9 +469,16 @@ class ArticleCache:
         pack, sums = self._write_pack(rows, [old, *self._fresh])
         return {pack: sums}
 
-    def _sweep(self, packs: dict) -> None:
+    def _merge_files(self, merge_id: str) -> tuple[Path, Path]:
+        return (
+            self.folder / "packs" / f"{merge_id}.merge-events.parquet",
+            self.folder / "packs" / f"{merge_id}.merge-evidence.parquet",
+        )
+
+    def _sweep(self, packs: dict, merge: dict | None) -> None:
         """Remove pack files no index names (superseded packs, leftovers of a killed build)."""
         keep = {p.name for pack in packs for p in self._pack_files(pack)}
+        keep |= {p.name for p in self._merge_files(str(merge["id"]))} if merge else set()
         for path in (self.folder / "packs").iterdir():
             if path.name not in keep:
                 path.unlink(missing_ok=True)
