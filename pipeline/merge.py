@@ -100,22 +100,34 @@ class _Links:
 
 
 class _Features:
-    """What the comparisons need per candidate, computed once (content words only when asked)."""
+    """What the comparisons need per candidate, computed once (content words only when asked).
+
+    Reprints repeat the same sentences and names: each distinct value is worked out once.
+    """
 
     def __init__(self, rows: list[dict]) -> None:
         self.rows = rows
-        self.entities = [_entities(r) for r in rows]
-        self.places = [set(_names(r["locations"])) for r in rows]
-        # People and places pin an act down; states alone do not (Russia and Syria are in half the news).
-        self.specific = [self.places[i] | {_person(p) for p in _names(r["people"])} for i, r in enumerate(rows)]
-        # The acting party: the first actor or person the sentence names.
-        self.lead = [_lead(r) for r in rows]
-        self._words: dict[int, str] = {}
+        seen: dict[tuple, tuple] = {}
+        for r in rows:
+            names = (r["actors"], r["people"], r["locations"])
+            if names not in seen:
+                places = set(_names(r["locations"]))
+                # People and places pin an act down; states alone do not (Russia and Syria are in half the news).
+                specific = places | {_person(p) for p in _names(r["people"])}
+                # The acting party: the first actor or person the sentence names.
+                seen[names] = (_entities(r), places, specific, _lead(r))
+        per_row = [seen[(r["actors"], r["people"], r["locations"])] for r in rows]
+        self.entities = [f[0] for f in per_row]
+        self.places = [f[1] for f in per_row]
+        self.specific = [f[2] for f in per_row]
+        self.lead = [f[3] for f in per_row]
+        self._words: dict[str, str] = {}  # evidence -> its content words
 
     def content(self, i: int) -> str:
-        if i not in self._words:
-            self._words[i] = _content(self.rows[i]["evidence"])
-        return self._words[i]
+        text = self.rows[i]["evidence"]
+        if text not in self._words:
+            self._words[text] = _content(text)
+        return self._words[text]
 
     def similarity(self, i: int, j: int) -> float:
         return fuzz.token_sort_ratio(self.content(i), self.content(j))
@@ -305,7 +317,7 @@ def merge_reusing(
     originals = originals or {}
     units, ranks = _units(candidates, originals)
     known = set() if previous is None else set(previous.evidence["_unit"])
-    fresh = ~np.isin(units, list(known)) if known else np.ones(len(candidates), dtype=bool)
+    fresh = ~pd.Series(units, dtype=object).isin(known).to_numpy()
     where = pd.MultiIndex.from_arrays([units, ranks])
     parts_ev, parts_evidence = [], []
     if previous is not None and len(candidates):
