@@ -173,6 +173,11 @@ class EventStore:
     def close(self) -> None:
         self._con.close()
 
+    def forget_filters(self) -> None:
+        """Drop the filtered copies (`_matching`): the next question about any filter filters the events again."""
+        with self._lock:
+            self._drop_filtered()
+
     def _drop_filtered(self) -> None:
         while self._filtered:
             self._con.execute(f"DROP TABLE IF EXISTS {self._filtered.popitem()[1]}")

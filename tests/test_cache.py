@@ -84,6 +84,22 @@ def test_added_changed_and_removed_articles_give_a_clean_builds_bytes(folder, tm
     _same_bytes(clean, inc)
 
 
+def test_a_new_reprint_of_an_old_article_is_found_by_the_resumed_reprint_index(folder, tmp_path, capsys):
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    assert _cli(folder, inc) == 0
+    (folder / "x09_reprint.txt").write_text(EXTRA["x02_talks.txt"] + "\n\nFiled by our Ankara bureau.\n")
+    with open(folder / "manifest.csv", "a", encoding="utf-8") as f:
+        f.write("x09_reprint.txt,,,,2024-12-11,\n")
+    assert _cli(folder, inc) == 0
+    assert "x09_reprint.txt: a reprint of x02_talks.txt" in (inc / "events_problems.txt").read_text()
+    assert _cli(folder, clean, "--no-cache") == 0
+    _same_bytes(clean, inc)
+    (folder / "x01_port.txt").unlink()  # the index is resumed after the articles before it only
+    assert _cli(folder, inc) == 0
+    assert _cli(folder, clean, "--no-cache") == 0
+    _same_bytes(clean, inc)
+
+
 def test_small_chunks_and_two_workers_keep_the_order_of_a_clean_build(folder, tmp_path):
     cache = ArticleCache(tmp_path / "cache", settings_key())
     build(folder, chunk_size=3, cache=cache)
