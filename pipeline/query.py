@@ -65,15 +65,11 @@ class Query:
     text: str = ""
     captions: bool = False
     background: bool = False
+    top: int = 0  # keep only the N most salient of the matching events (0: all)
 
     @classmethod
     def of(cls, filters) -> Query:
-        """A query from any object with these fields (such as `ui.filters.Filters`).
-
-        The dashboard's "key events only" (`top`) ranks by salience, which the store does not hold yet.
-        """
-        if getattr(filters, "top", 0):
-            raise ValueError("the event store does not rank key events (top) yet; query without it")
+        """A query from any object with these fields (such as `ui.filters.Filters`)."""
         return cls(**{f.name: getattr(filters, f.name) for f in fields(cls) if hasattr(filters, f.name)})
 
 
@@ -191,13 +187,15 @@ class EventStore:
         """
         conds = conditions(q)
         where, params = _where(conds)
-        if set(conds) <= _ALWAYS:
+        if set(conds) <= _ALWAYS and q.top <= 0:
             return "events", where, params
-        key = (where, repr(params))
+        # Key events only: the `top` most salient of the matching events (rank 1 is the most salient).
+        top = f" ORDER BY _rank LIMIT {int(q.top)}" if q.top > 0 else ""
+        key = (where, repr(params), top)
         name = self._filtered.get(key)
         if name is None:
             name = f"_matching_{next(self._serial)}"
-            self._con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM events WHERE {where}", params)
+            self._con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM events WHERE {where}{top}", params)
             self._filtered[key] = name
             while len(self._filtered) > KEEP_FILTERED:
                 self._con.execute(f"DROP TABLE IF EXISTS {self._filtered.popitem(last=False)[1]}")

@@ -55,9 +55,12 @@ def test_store_filters_select_the_same_events_as_the_dashboard(db, prepared, f):
     assert got["event_id"].tolist() == expected["event_id"].tolist()  # same rows, same (date) order
 
 
-def test_key_events_only_is_refused_not_ignored():
-    with pytest.raises(ValueError, match="does not rank key events"):
-        Query.of(Filters(top=10))
+@pytest.mark.parametrize("f", [Filters(top=10), Filters(top=25, actors=("Russia",)), Filters(top=1, text="talks")])
+def test_key_events_only_are_the_dashboards(db, prepared, f):
+    expected = apply(prepared, f)
+    got = db.events(Query.of(f), limit=None)
+    assert len(expected) == f.top and db.count(Query.of(f)) == f.top
+    assert got["event_id"].tolist() == expected["event_id"].tolist()
 
 
 def test_span_of_the_matching_events(db, prepared):
