@@ -141,8 +141,6 @@ with st.sidebar:
         min_value=0,
         max_value=max(len(events), 1) if db is None else None,
         key="top",
-        disabled=db is not None,
-        help="Not available on an event store yet" if db is not None else None,
     )
     st.multiselect("Event types", options["event_types"], key="event_types", placeholder="All types")
     st.multiselect("Articles", options["articles"], key="articles", placeholder="All articles")
@@ -162,11 +160,8 @@ if db is None:
     total = len(events)
     shown = view
 else:
-    from dataclasses import replace as _replace
-
     from pipeline.query import Query
 
-    chosen = _replace(chosen, top=0)
     q = Query.of(chosen)
     total = meta["total"]
     n, lo_q, hi_q = store_summary(fingerprint, q, db)

@@ -157,6 +157,12 @@ def _process_one_safely(chunk: pd.DataFrame, extra_actor_files: tuple[str, ...],
         return empty(CANDIDATES), empty(ARTICLES), counts
 
 
+def _warm_up(extra_actor_files: tuple[str, ...]) -> None:
+    """Load and compile every rule set the stages use (the date rules compile on first use otherwise)."""
+    process_articles(_WARM_UP, load_gazetteer(extra_actor_files))
+    timex.load_rules().by_char.compile_all()
+
+
 def _die_with_parent(parent: int) -> None:
     """Worker start-up: end this worker when the build process dies, even by SIGKILL (no orphans left running).
 
@@ -249,7 +255,7 @@ def build(
     if workers > 1:
         # Compile every rule set here first (about a second): forked workers inherit
         # them instead of each compiling its own.
-        process_articles(_WARM_UP, load_gazetteer(extra))
+        _warm_up(extra)
         # At most two chunks per worker in flight, so reading never runs far ahead of processing.
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
@@ -325,7 +331,7 @@ def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size
             first = next(chunks, None)
             if first is None:
                 return
-            process_articles(_WARM_UP, load_gazetteer(extra))  # compiled once, inherited by forked workers
+            _warm_up(extra)  # compiled once, inherited by forked workers
             with ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=get_context("fork"),
@@ -337,9 +343,11 @@ def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size
         cands, arts, problems, totals = cache.build_tables(*args, pooled, today=today, copies=copies)
     else:
         cands, arts, problems, totals = cache.build_tables(*args, today=today, copies=copies)
-    ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event
+    # 8. one row per real-world event, merging again only the candidates of dates that changed
+    ev, evidence, merged, remerged = merge.merge_reusing(cands, copies.originals, cache.previous_merge())
+    cache.keep_merge(merged)
     cached = cache.commit()
-    moved = {"reused": cached.reused, "extracted": cached.extracted, "removed": cached.removed}
+    moved = {"reused": cached.reused, "extracted": cached.extracted, "removed": cached.removed, "remerged": remerged}
     tail = f"; {cached.reused} articles reused, {cached.extracted} extracted, {cached.removed} removed"
     return finish_build(
         ev, evidence, arts, problems + cached.problems, totals, started, candidates=len(cands), extra=moved, tail=tail

@@ -21,6 +21,12 @@ Layout of a cache folder (`<out-dir>/.cache/<out-stem>/`):
                                  and each article's [size, mtime_ns, SHA-256 of its bytes]
     packs/<id>.files.parquet     one row per file a build ingested or extracted
     packs/<id>.cands.parquet     the candidates of the files it extracted
+    packs/<id>.merge-*.parquet   the last build's merge (`merge.MergeState`): the clusters of
+                                 each unit of candidates, reused where its candidates did not change
+    packs/<id>.reprints-*.parquet  the last build's reprint index (`reprints.ReprintIndex`) and
+                                 notices: resumed after the articles that come first in both builds
+    date-rules.bin               the compiled date rules (`timex.compile.Dispatch.export`):
+                                 compiling them costs an incremental build a second or two
 
 A build adds at most one pack. Pack files are written (atomically) before the
 index that names them and the index is replaced atomically last, so a build
@@ -46,11 +52,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import ingest
+from pipeline import ingest, timex
 from pipeline.loading import fingerprint
-from pipeline.reprints import ReprintIndex, sample_shingles
+from pipeline.merge import MergeState
+from pipeline.reprints import ReprintIndex, index_tables, resume_index, sample_shingles
 from pipeline.schema import ARTICLES, CANDIDATES, conform, empty
-from pipeline.write import file_sha256, write_text
+from pipeline.write import file_sha256, write_bytes, write_text
 
 FORMAT = 4
 #: More packs than this (one per incremental build) are compacted into one.
@@ -61,6 +68,7 @@ MAX_DEAD_SHARE = 0.5
 #: size and time say (an edit in the same clock tick as the build's look at it would keep both).
 RACY_NS = 2_000_000_000
 COUNTS = ("sentences", "timexes", "mentions")
+RULES_FILE = "date-rules.bin"
 _PACKAGE = Path(__file__).parent
 #: Columns of a pack's files table besides the `articles` columns.
 _FILE_COLUMNS = (
@@ -163,6 +171,8 @@ class ArticleCache:
         self._fresh: list[pd.DataFrame] = []  # candidates extracted by this build, one frame per chunk, with _key
         self._stats: dict[str, list] = {}  # name -> [size, mtime_ns, SHA-256 of its bytes] for the next build
         self._started_ns = time.time_ns()
+        self._state: dict[str, pd.DataFrame] = {}  # this build's merge and reprint state, for the next
+        self._postings: pd.DataFrame | None = None  # the resumed reprint index's postings (`_resume_reprints`)
 
     # --- reading ------------------------------------------------------------
 
@@ -213,6 +223,47 @@ class ArticleCache:
             self._cands = cands.drop_duplicates(["_key", "sentence_id"], keep="last").reset_index(drop=True)
             self._positions = self._cands.groupby("_key", sort=False).indices
 
+    def previous_merge(self) -> MergeState | None:
+        """The last build's merge state, if the index names one whose files match their checksums."""
+        tables = self._read_state("merge", ("events", "evidence"))
+        return MergeState(tables["events"], tables["evidence"]) if tables else None
+
+    def keep_merge(self, state: MergeState) -> None:
+        """This build's merge state, written by `commit` for the next build."""
+        self._state["merge-events"], self._state["merge-evidence"] = state.events, state.evidence
+
+    def _read_state(self, kind: str, names: tuple[str, ...]) -> dict[str, pd.DataFrame] | None:
+        """Tables `kind-name` the last build kept (`commit`), if their files match their checksums."""
+        entry = self._index.get("state")
+        if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+            return None
+        sums = {name: entry["files"].get(f"{kind}-{name}") for name in names}
+        if None in sums.values():
+            return None
+        try:
+            paths = {name: self._state_file(str(entry.get("id")), f"{kind}-{name}") for name in names}
+            if any(file_sha256(paths[name]) != sums[name] for name in names):
+                raise ValueError("checksum mismatch")
+            return {name: pd.read_parquet(paths[name]) for name in names}
+        except (OSError, ValueError, KeyError) as err:
+            self.stats.problems.append(
+                f"cache: the last build's {kind} state is corrupt or incomplete ({err}); not used"
+            )
+            return None
+
+    def _preload_rules(self) -> None:
+        """The date rules compiled by an earlier build, so that this one need not compile them again."""
+        path = self.folder / RULES_FILE
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return
+        try:
+            timex.load_rules().by_char.preload(data)
+        except Exception as err:  # any damage: compile them again (and rewrite the file)
+            self.stats.problems.append(f"cache: {path} is damaged ({err}); the date rules are compiled again")
+            path.unlink(missing_ok=True)
+
     # --- a build ----------------------------------------------------------------
 
     def build_tables(
@@ -235,6 +286,7 @@ class ArticleCache:
         Every kept article still goes through `copies` (reprints are found across the corpus).
         """
         self._load()
+        self._preload_rules()
         entries, paths, problems = ingest.list_folder(folder)
         self._files = [self._file(path, entries) for path in paths]
         seen: dict[str, str] = {}
@@ -250,6 +302,8 @@ class ArticleCache:
         kept = [f for f in read if not f.failed]
         self.stats.reused = sum(1 for f in kept if not f.new)
         self.stats.extracted = len(kept) - self.stats.reused
+        resumed = self._resume_reprints(copies, read)  # the first `resumed` articles of `read` are in it
+        position = 0
         # Problems in a clean build's order: per chunk of files, each file's, the chunk's publication
         # dates and reprints, then its failed and undated articles.
         for i in range(0, len(self._files), chunk_size):
@@ -264,11 +318,52 @@ class ArticleCache:
                 columns=["article", "published", "text"],
             )
             sampled = {f.name: f.shingles for f in given if f.shingles is not None}
-            problems += ingest.future_published(frame, today) + copies.add_articles(frame, sampled)
+            known = max(0, min(len(given), resumed - position))  # already in the resumed index
+            position += len(given)
+            problems += ingest.future_published(frame, today)
+            problems += [copies.notices[f.name] for f in given[:known] if f.name in copies.notices]
+            problems += copies.add_articles(frame.iloc[known:], sampled)
             problems += [line for f in given for line in f.failed]
             problems += [line for f in given if not f.failed for line in f.undated]
+        self._keep_reprints(copies, read, resumed)
         counts = {c: sum(int(f.counts.get(c, 0)) for f in kept) for c in COUNTS}
         return self._candidates(kept), self._articles(kept, keep_text), problems, counts
+
+    def _resume_reprints(self, copies: ReprintIndex, read: list[_File]) -> int:
+        """Put in `copies` the last build's reprint index after the articles both builds start with; how many.
+
+        The index after adding the same articles (same names and keys) in the same order is the same,
+        so only the articles after them are compared; each is compared on its own shingles only, so
+        only their postings are read.
+        """
+        stored = self._read_state("reprints", ("articles", "postings"))
+        if stored is None:
+            return 0
+        articles, postings = stored["articles"], stored["postings"]
+        count = 0
+        for (name, key), f in zip(zip(articles["article"].tolist(), articles["key"].tolist()), read):
+            if (name, key) != (f.name, f.key):
+                break
+            count += 1
+        if not count:
+            return 0
+        wanted: set[int] = set()
+        for f in read[count:]:
+            if f.shingles is None and f.row is not None:
+                try:
+                    f.shingles = sample_shingles(f.row["text"])
+                except Exception:  # the check itself reports it (and the index is then not kept)
+                    continue
+            wanted |= f.shingles[0] if f.shingles is not None else set()
+        self._postings = resume_index(copies, articles, postings, count, wanted)
+        return count
+
+    def _keep_reprints(self, copies: ReprintIndex, read: list[_File], resumed: int) -> None:
+        if copies.failed or len(copies) != len(read):  # some article is not in the index
+            return
+        articles, postings = index_tables(copies, self._postings if resumed else None, resumed)
+        self._state["reprints-articles"] = articles.assign(key=pd.Series([f.key for f in read], dtype="string"))
+        self._state["reprints-postings"] = postings
 
     def _file(self, path: Path, entries: dict[str, dict]) -> _File:
         entry = entries.get(path.name)
@@ -377,9 +472,19 @@ class ArticleCache:
         if len(packs) > MAX_PACKS or (len(packs) > 1 and total and (total - len(live)) / total > MAX_DEAD_SHARE):
             packs = self._compact(set(live.values()), new)
         stats = {name: self._stats[name] for name in live if name in self._stats}
-        index = {"format": FORMAT, "settings": self.settings, "packs": packs, "articles": live, "stats": stats}
+        index: dict = {"format": FORMAT, "settings": self.settings, "packs": packs, "articles": live, "stats": stats}
+        if self._state:
+            state_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+            sums = {}
+            for name, table in self._state.items():
+                _atomic_parquet(table, self._state_file(state_id, name))
+                sums[name] = file_sha256(self._state_file(state_id, name))
+            index["state"] = {"id": state_id, "files": sums}
         write_text(json.dumps(index, ensure_ascii=False), self.folder / "index.json")
-        self._sweep(packs)
+        self._sweep(packs, index.get("state"))
+        rules = timex.load_rules().by_char
+        if rules.parsed:  # compiled here what the file did not hold: write them all for the next build
+            write_bytes(rules.export(), self.folder / RULES_FILE)
         return self.stats
 
     def _entry(self, f: _File) -> dict:
@@ -419,9 +524,13 @@ class ArticleCache:
         pack, sums = self._write_pack(rows, [old, *self._fresh])
         return {pack: sums}
 
-    def _sweep(self, packs: dict) -> None:
-        """Remove pack files no index names (superseded packs, leftovers of a killed build)."""
+    def _state_file(self, state_id: str, name: str) -> Path:
+        return self.folder / "packs" / f"{state_id}.{name}.parquet"
+
+    def _sweep(self, packs: dict, state: dict | None) -> None:
+        """Remove pack files no index names (superseded packs and states, leftovers of a killed build)."""
         keep = {p.name for pack in packs for p in self._pack_files(pack)}
+        keep |= {self._state_file(state["id"], name).name for name in state["files"]} if state else set()
         for path in (self.folder / "packs").iterdir():
             if path.name not in keep:
                 path.unlink(missing_ok=True)

@@ -11,9 +11,10 @@ any extra actor file by the same paths as this process (a shared folder).
    (`build.process_articles`), keeping each file's text hash.
 2. Duplicates are found here, in file order, from the hashes only, exactly as
    `ingest.iter_articles` finds them; their rows are dropped in the cluster.
-3. Candidates are shuffled so that all candidates of one block (date, end
-   date, quad class: the only candidates `merge.merge_events` ever compares or
-   joins) land in one partition; each partition runs `merge_events` itself.
+3. Candidates are shuffled so that all candidates of one date (date, end
+   date: `merge.UNIT`, the only candidates `merge.merge_events` ever compares
+   or joins; a restatement joins reports of two quad classes) land in one
+   partition; each partition runs `merge_events` itself.
    Merged events and evidence are put back in the order a local build gives
    (by the position of each cluster's first candidate), so the tables are
    identical; salience (stage 9) is scored here over the whole table. If candidates cannot be told apart by their article and offsets,
@@ -42,7 +43,7 @@ from pipeline.schema import ARTICLES, CANDIDATES, EVENTS, EVIDENCE, conform, emp
 
 #: Merge partitions per extraction chunk (at least one): blocks are small, so few partitions do.
 MERGE_PARTITIONS_PER_CHUNK = 0.25
-_BLOCK = ["date", "date_end", "quad_class"]
+_BLOCK = merge.UNIT
 
 
 def extract_chunk(

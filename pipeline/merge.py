@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
@@ -47,6 +49,27 @@ def merge_events(
     """
     if candidates.empty:
         return empty(EVENTS), empty(EVIDENCE)
+    merged = _merge(candidates, originals or {})
+    return conform(merged.events, EVENTS), evidence_table(candidates, merged.order, merged.ids)
+
+
+@dataclass
+class Merged:
+    """A merge's result by candidate position: what `merge_events` makes its tables from."""
+
+    events: pd.DataFrame  # the events rows in table order, with `_first`: position of the cluster's first candidate
+    order: np.ndarray  # evidence rows: the position of each's candidate, in table order
+    ids: list[str]  # ... its event id
+    firsts: np.ndarray  # ... and its cluster's first candidate
+
+
+def evidence_table(candidates: pd.DataFrame, order, ids: list[str]) -> pd.DataFrame:
+    """The evidence table: candidates at positions `order`, each with its event id."""
+    rows = candidates.iloc[np.asarray(order, dtype=np.int64)].reset_index(drop=True)
+    return conform(rows.assign(event_id=pd.Series(ids, dtype="string")), EVIDENCE)
+
+
+def _merge(candidates: pd.DataFrame, originals: dict[str, str]) -> Merged:
     rows = records(candidates)
     feats = _Features(rows)
     links = _Links(len(rows))
@@ -56,7 +79,7 @@ def merge_events(
                 if links.find(i) != links.find(j) and _same_act(i, j, rows, feats):
                     links.join(i, j)
     _join_restatements(rows, feats, links)
-    return _tables(rows, links, originals or {})
+    return _tables(rows, links, originals)
 
 
 class _Links:
@@ -77,22 +100,34 @@ class _Links:
 
 
 class _Features:
-    """What the comparisons need per candidate, computed once (content words only when asked)."""
+    """What the comparisons need per candidate, computed once (content words only when asked).
+
+    Reprints repeat the same sentences and names: each distinct value is worked out once.
+    """
 
     def __init__(self, rows: list[dict]) -> None:
         self.rows = rows
-        self.entities = [_entities(r) for r in rows]
-        self.places = [set(_names(r["locations"])) for r in rows]
-        # People and places pin an act down; states alone do not (Russia and Syria are in half the news).
-        self.specific = [self.places[i] | {_person(p) for p in _names(r["people"])} for i, r in enumerate(rows)]
-        # The acting party: the first actor or person the sentence names.
-        self.lead = [_lead(r) for r in rows]
-        self._words: dict[int, str] = {}
+        seen: dict[tuple, tuple] = {}
+        for r in rows:
+            names = (r["actors"], r["people"], r["locations"])
+            if names not in seen:
+                places = set(_names(r["locations"]))
+                # People and places pin an act down; states alone do not (Russia and Syria are in half the news).
+                specific = places | {_person(p) for p in _names(r["people"])}
+                # The acting party: the first actor or person the sentence names.
+                seen[names] = (_entities(r), places, specific, _lead(r))
+        per_row = [seen[(r["actors"], r["people"], r["locations"])] for r in rows]
+        self.entities = [f[0] for f in per_row]
+        self.places = [f[1] for f in per_row]
+        self.specific = [f[2] for f in per_row]
+        self.lead = [f[3] for f in per_row]
+        self._words: dict[str, str] = {}  # evidence -> its content words
 
     def content(self, i: int) -> str:
-        if i not in self._words:
-            self._words[i] = _content(self.rows[i]["evidence"])
-        return self._words[i]
+        text = self.rows[i]["evidence"]
+        if text not in self._words:
+            self._words[text] = _content(text)
+        return self._words[text]
 
     def similarity(self, i: int, j: int) -> float:
         return fuzz.token_sort_ratio(self.content(i), self.content(j))
@@ -145,21 +180,26 @@ def _join_restatements(rows: list[dict], f: _Features, links: _Links) -> None:
                     links.join(i, j)
 
 
-def _tables(rows: list[dict], links: _Links, originals: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The events table (one row per cluster, its best report first) and the evidence table (every report)."""
-    clusters: dict[int, list[dict]] = defaultdict(list)
-    for i, r in enumerate(rows):
-        clusters[links.find(i)].append(r)
+def _tables(rows: list[dict], links: _Links, originals: dict[str, str]) -> Merged:
+    """The events (one row per cluster, its best report first) and every report's place in the evidence table."""
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(rows)):
+        clusters[links.find(i)].append(i)
     events: list[dict] = []
-    evidence: list[dict] = []
-    for group in clusters.values():
-        group.sort(key=_rank)
+    order: list[int] = []
+    ids: list[str] = []
+    firsts: list[int] = []
+    for members in clusters.values():
+        first = members[0]
+        members.sort(key=lambda i: _rank(rows[i]))
+        group = [rows[i] for i in members]
         event_id = _event_id(group[0])
-        events.append(_event_row(group, event_id, originals))
-        evidence.extend({**r, "event_id": event_id} for r in group)
+        events.append({**_event_row(group, event_id, originals), "_first": first})
+        order += members
+        ids += [event_id] * len(members)
+        firsts += [first] * len(members)
     events_df = pd.DataFrame(events).sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
-    evidence_df = pd.DataFrame(evidence)
-    return conform(events_df, EVENTS), conform(evidence_df, EVIDENCE)
+    return Merged(events_df, np.asarray(order, dtype=np.int64), ids, np.asarray(firsts, dtype=np.int64))
 
 
 def _lead(r: dict) -> str | None:
@@ -245,3 +285,105 @@ def _event_row(group: list[dict], event_id: str, originals: dict[str, str]) -> d
         articles=";".join(articles),
     )
     return row
+
+
+#: Candidates of different (date, end date) are never compared or joined (blocks and restatements
+#: both hold one date), so the merge of one such unit depends on its candidates alone.
+UNIT = ["date", "date_end"]
+
+
+@dataclass
+class MergeState:
+    """What a merge found, by unit of candidates, for the next build to reuse (`merge_reusing`).
+
+    A unit is named by a hash of its candidates in order and of their articles' originals, so a
+    unit whose candidates did not change has the same name. `events`: events columns, `_unit`
+    and `_first` (rank in its unit of the cluster's first candidate); `evidence`: one row per
+    candidate in evidence order, `_unit`, `_k` (rank in its unit), `event_id`, `_first`.
+    """
+
+    events: pd.DataFrame
+    evidence: pd.DataFrame
+
+
+def merge_reusing(
+    candidates: pd.DataFrame, originals: dict[str, str] | None, previous: MergeState | None
+) -> tuple[pd.DataFrame, pd.DataFrame, MergeState, int]:
+    """`merge_events`, merging only the units whose candidates changed since `previous`.
+
+    Returns the same (events, evidence) as `merge_events`, this merge's state and the number of
+    candidates merged again (the others' clusters come from `previous`).
+    """
+    originals = originals or {}
+    units, ranks = _units(candidates, originals)
+    known = set() if previous is None else set(previous.evidence["_unit"])
+    fresh = ~pd.Series(units, dtype=object).isin(known).to_numpy()
+    where = pd.MultiIndex.from_arrays([units, ranks])
+    parts_ev, parts_evidence = [], []
+    if previous is not None and len(candidates):
+        kept_ev = previous.evidence[previous.evidence["_unit"].isin(set(units))]
+        kept_ev = kept_ev.assign(_unit=kept_ev["_unit"].to_numpy(dtype=object))
+        pos = where.get_indexer(pd.MultiIndex.from_arrays([kept_ev["_unit"], kept_ev["_k"]]))
+        first = where.get_indexer(pd.MultiIndex.from_arrays([kept_ev["_unit"], kept_ev["_first"]]))
+        parts_evidence.append((pos, kept_ev["event_id"].tolist(), first))
+        kept = previous.events[previous.events["_unit"].isin(set(units))]
+        kept = kept.assign(_unit=kept["_unit"].to_numpy(dtype=object))
+        first = where.get_indexer(pd.MultiIndex.from_arrays([kept["_unit"], kept["_first"]]))
+        parts_ev.append(conform(kept, EVENTS).assign(_first=first))
+    positions = np.flatnonzero(fresh)
+    if len(positions):
+        merged = _merge(candidates.iloc[positions].reset_index(drop=True), originals)
+        parts_evidence.append((positions[merged.order], merged.ids, positions[merged.firsts]))
+        parts_ev.append(conform(merged.events, EVENTS).assign(_first=positions[merged.events["_first"].to_numpy()]))
+    if not parts_ev:
+        state = MergeState(_state_events(empty(EVENTS), [], []), _state_evidence([], [], [], []))
+        return empty(EVENTS), empty(EVIDENCE), state, 0
+    order = np.concatenate([p[0] for p in parts_evidence])
+    ids = [i for p in parts_evidence for i in p[1]]
+    firsts = np.concatenate([p[2] for p in parts_evidence])
+    # Clusters in the order of their first candidate, as one merge over every candidate gives.
+    sort = np.argsort(firsts, kind="stable")
+    order, firsts, ids = order[sort], firsts[sort], [ids[i] for i in sort]
+    events = pd.concat(parts_ev, ignore_index=True).sort_values(["date", "event_id", "_first"], kind="stable")
+    state = MergeState(
+        _state_events(events, units[events["_first"].to_numpy()], ranks[events["_first"].to_numpy()]),
+        _state_evidence(units[order], ranks[order], ids, ranks[firsts]),
+    )
+    return (
+        conform(events.reset_index(drop=True), EVENTS),
+        evidence_table(candidates, order, ids),
+        state,
+        len(positions),
+    )
+
+
+def _units(candidates: pd.DataFrame, originals: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate's unit name (see `MergeState`) and its rank in the unit."""
+    if not len(candidates):
+        return np.array([], dtype=object), np.array([], dtype=np.int64)
+    key = candidates[UNIT].astype("string").fillna("\0")
+    codes = pd.factorize(key["date"] + "|" + key["date_end"])[0]
+    source = pd.Series([originals.get(a, a) for a in candidates["article"].tolist()], dtype="string")
+    hashes = pd.util.hash_pandas_object(candidates.assign(_original=source.to_numpy()), index=False).to_numpy()
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    names = np.empty(codes.max() + 1, dtype=object)
+    for members in np.split(order, bounds):
+        names[codes[members[0]]] = hashlib.sha1(hashes[members].tobytes()).hexdigest()
+    ranks = pd.Series(codes).groupby(codes).cumcount().to_numpy()
+    return names[codes], ranks
+
+
+def _state_events(events: pd.DataFrame, units, ranks) -> pd.DataFrame:
+    return conform(events, EVENTS).assign(_unit=pd.Series(units, dtype="string").to_numpy(), _first=ranks)
+
+
+def _state_evidence(units, ranks, ids, firsts) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "_unit": pd.Series(units, dtype="string"),
+            "_k": pd.Series(ranks, dtype="int64"),
+            "event_id": pd.Series(ids, dtype="string"),
+            "_first": pd.Series(firsts, dtype="int64"),
+        }
+    )

@@ -18,7 +18,9 @@ builds; `refresh()` moves to the newest. The filters mean exactly what
 
 from __future__ import annotations
 
+import itertools
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -39,6 +41,11 @@ _BIN_START = {
     "week": "DATE '1970-01-01' + CAST(bin * 7 - 3 AS INTEGER)",
     "month": "CAST(DATE '1970-01-01' + to_months(CAST(bin AS INTEGER)) AS DATE)",
 }
+#: Filters whose matching events are kept as temporary tables (most recent): a filter change asks one
+#: filter several questions (count and span, counts per bin, the most reported, the first rows).
+KEEP_FILTERED = 4
+#: Conditions every query has (unless asked otherwise): no smaller than the table, not worth a copy.
+_ALWAYS = {"photo captions", "background"}
 #: Row orders: the table's own (a build writes events by date, then id), or most corroborated first.
 ORDERS = {"date": "_start, _end, _row", "sources": "sources DESC NULLS LAST, _start, _end, _row"}
 
@@ -58,15 +65,11 @@ class Query:
     text: str = ""
     captions: bool = False
     background: bool = False
+    top: int = 0  # keep only the N most salient of the matching events (0: all)
 
     @classmethod
     def of(cls, filters) -> Query:
-        """A query from any object with these fields (such as `ui.filters.Filters`).
-
-        The dashboard's "key events only" (`top`) ranks by salience, which the store does not hold yet.
-        """
-        if getattr(filters, "top", 0):
-            raise ValueError("the event store does not rank key events (top) yet; query without it")
+        """A query from any object with these fields (such as `ui.filters.Filters`)."""
         return cls(**{f.name: getattr(filters, f.name) for f in fields(cls) if hasattr(filters, f.name)})
 
 
@@ -128,6 +131,8 @@ class EventStore:
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         self.version: Path | None = None
+        self._filtered: OrderedDict[tuple, str] = OrderedDict()  # (where, params) -> temporary table
+        self._serial = itertools.count()
         self.refresh()
 
     def refresh(self) -> bool:
@@ -146,6 +151,7 @@ class EventStore:
             self._con.execute(
                 f"CREATE OR REPLACE TABLE events_mem AS SELECT * FROM read_parquet('{events}', hive_partitioning = true)"
             )
+        self._drop_filtered()
         for name, sql in (
             (
                 "events",
@@ -162,6 +168,39 @@ class EventStore:
 
     def close(self) -> None:
         self._con.close()
+
+    def forget_filters(self) -> None:
+        """Drop the filtered copies (`_matching`): the next question about any filter filters the events again."""
+        with self._lock:
+            self._drop_filtered()
+
+    def _drop_filtered(self) -> None:
+        while self._filtered:
+            self._con.execute(f"DROP TABLE IF EXISTS {self._filtered.popitem()[1]}")
+
+    def _matching(self, q: Query) -> tuple[str, str, list]:
+        """(table, condition, parameters) of the events `q` matches, the table filtered once per filter.
+
+        The first question about a filter copies its matching events to a temporary table (one
+        scan of the events, testing every event's actor list); the next ones read that copy.
+        Call it holding the lock, and use the table before releasing it.
+        """
+        conds = conditions(q)
+        where, params = _where(conds)
+        if set(conds) <= _ALWAYS and q.top <= 0:
+            return "events", where, params
+        # Key events only: the `top` most salient of the matching events (rank 1 is the most salient).
+        top = f" ORDER BY _rank LIMIT {int(q.top)}" if q.top > 0 else ""
+        key = (where, repr(params), top)
+        name = self._filtered.get(key)
+        if name is None:
+            name = f"_matching_{next(self._serial)}"
+            self._con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM events WHERE {where}{top}", params)
+            self._filtered[key] = name
+            while len(self._filtered) > KEEP_FILTERED:
+                self._con.execute(f"DROP TABLE IF EXISTS {self._filtered.popitem(last=False)[1]}")
+        self._filtered.move_to_end(key)
+        return name, "TRUE", []
 
     def __enter__(self) -> EventStore:
         return self
@@ -191,31 +230,32 @@ class EventStore:
         return int(self._row("SELECT count(*) FROM events WHERE _start IS NOT NULL")[0])
 
     def count(self, q: Query) -> int:
-        where, params = _where(conditions(q))
-        return int(self._row(f"SELECT count(*) FROM events WHERE {where}", params)[0])
+        with self._lock:
+            table, where, params = self._matching(q)
+            return int(self._row(f"SELECT count(*) FROM {table} WHERE {where}", params)[0])
 
     def summary(self, q: Query) -> tuple[int, pd.Timestamp | None, pd.Timestamp | None]:
         """`count` and `span` in one pass over the events (a page needs both on every filter change)."""
-        where, params = _where(conditions(q))
-        n, lo, hi = self._row(f"SELECT count(*), min(_start), max(_end) FROM events WHERE {where}", params)
+        with self._lock:
+            table, where, params = self._matching(q)
+            n, lo, hi = self._row(f"SELECT count(*), min(_start), max(_end) FROM {table} WHERE {where}", params)
         return int(n), (pd.Timestamp(lo) if lo else None), (pd.Timestamp(hi) if hi else None)
 
     def span(self, q: Query) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """First start and last end date of the matching events (to choose day, week or month bins)."""
-        where, params = _where(conditions(q))
-        lo, hi = self._row(f"SELECT min(_start), max(_end) FROM events WHERE {where}", params)
-        return (pd.Timestamp(lo) if lo else None, pd.Timestamp(hi) if hi else None)
+        return self.summary(q)[1:]
 
     def events(
         self, q: Query, limit: int | None = 1500, order: str = "date", columns: list[str] | None = None
     ) -> pd.DataFrame:
         """The matching events (event columns, `_start`, `_end`), at most `limit`, by date or most sources first."""
-        where, params = _where(conditions(q))
         cols = ", ".join(columns or [*EVENTS, "_start", "_end"])
-        sql = f"SELECT {cols} FROM events WHERE {where} ORDER BY {ORDERS[order]}"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        out = self._df(sql, params)
+        with self._lock:
+            table, where, params = self._matching(q)
+            sql = f"SELECT {cols} FROM {table} WHERE {where} ORDER BY {ORDERS[order]}"
+            if limit is not None:
+                sql += f" LIMIT {int(limit)}"
+            out = self._df(sql, params)
         return _typed(out)
 
     def counts(self, q: Query, unit: str = "day", by: str | None = None) -> pd.DataFrame:
@@ -225,18 +265,19 @@ class EventStore:
         """
         if unit not in _BIN:
             raise ValueError(f"unit must be one of {', '.join(_BIN)}, not {unit!r}")
-        where, params = _where(conditions(q))
         day = "date_diff('day', DATE '1970-01-01', {c})"
         b0 = _BIN[unit].format(d=day.format(c="_start"), t="_start")
         b1 = _BIN[unit].format(d=day.format(c="_end"), t="_end")
         key = "coalesce(_actors[1], 'no actor')" if by == "actor" else "''"
-        sql = f"""
-            WITH f AS (SELECT {key} AS key, {b0} AS b0, greatest({b1}, {b0}) AS b1 FROM events WHERE {where})
-            SELECT {_BIN_START[unit]} AS bin_start, key, sum(1.0 / (b1 - b0 + 1)) AS weight
-            FROM f, range(f.b0, f.b1 + 1) AS r(bin)
-            GROUP BY bin, key ORDER BY bin, key
-        """
-        out = self._df(sql, params)
+        with self._lock:
+            table, where, params = self._matching(q)
+            sql = f"""
+                WITH f AS (SELECT {key} AS key, {b0} AS b0, greatest({b1}, {b0}) AS b1 FROM {table} WHERE {where})
+                SELECT {_BIN_START[unit]} AS bin_start, key, sum(1.0 / (b1 - b0 + 1)) AS weight
+                FROM f, range(f.b0, f.b1 + 1) AS r(bin)
+                GROUP BY bin, key ORDER BY bin, key
+            """
+            out = self._df(sql, params)
         out["bin_start"] = pd.to_datetime(out["bin_start"])
         return out if by else out.drop(columns="key")
 

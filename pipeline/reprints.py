@@ -24,6 +24,7 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pipeline.casing import lower
@@ -59,9 +60,11 @@ class ReprintIndex:
     """Articles seen so far, by sampled shingle; `originals` maps every reprint to the article it copies."""
 
     originals: dict[str, str] = field(default_factory=dict)
+    notices: dict[str, str] = field(default_factory=dict)  # article -> the notice `add_articles` gave it
     _postings: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     _names: list[str] = field(default_factory=list)
     _sizes: list[tuple[int, int]] = field(default_factory=list)  # (sampled shingles, words)
+    failed: bool = False  # some article's check raised (it is not in the index): the index cannot be resumed
 
     def add(
         self, article: str, text: str, sampled: tuple[frozenset[int], int] | None = None
@@ -82,6 +85,10 @@ class ReprintIndex:
         for h in shingles:
             self._postings[h].append(k)
         return None
+
+    def __len__(self) -> int:
+        """Articles indexed so far."""
+        return len(self._names)
 
     def _best_match(self, shingles: frozenset[int], n_words: int) -> tuple[str, float] | None:
         # A shingle already in COMMON_DF articles is page furniture ("Share your images and videos"), not a story.
@@ -115,6 +122,7 @@ class ReprintIndex:
                 found = self.add(article, text, sampled.get(article))
             except Exception as err:  # never lose an article to the reprint check
                 notices.append(f"{article}: reprint check failed ({type(err).__name__}: {err}); counted on its own")
+                self.failed = True
                 continue
             if found:
                 original, share = found
@@ -122,7 +130,61 @@ class ReprintIndex:
                     f"{article}: a reprint of {original} ({share:.0%} of its text in common); "
                     "kept, but counted with it as one source"
                 )
+                self.notices[article] = notices[-1]
         return notices
+
+
+def index_tables(
+    index: ReprintIndex, stored: pd.DataFrame | None = None, resumed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The index as two tables, to resume it in another process (`resume_index`).
+
+    `articles`: article, sampled shingles, words, original (None: itself) and notice, in the order
+    added; `postings`: (hash, position of the article) pairs. `stored`: the postings of the first
+    `resumed` articles, when it was resumed (`resume_index` keeps only the postings it needs).
+    """
+    names = index._names
+    articles = pd.DataFrame(
+        {
+            "article": pd.Series(names, dtype="string"),
+            "shingles": pd.Series([s for s, _ in index._sizes], dtype="int64"),
+            "words": pd.Series([w for _, w in index._sizes], dtype="int64"),
+            "original": pd.Series([index.originals.get(n) for n in names], dtype="string"),
+            "notice": pd.Series([index.notices.get(n) for n in names], dtype="string"),
+        }
+    )
+    new = [(h, k) for h, ks in index._postings.items() for k in ks if k >= resumed]
+    postings = pd.DataFrame(
+        {
+            "hash": pd.Series([h for h, _ in new], dtype="int64"),
+            "article": pd.Series([k for _, k in new], dtype="int64"),
+        }
+    )
+    if stored is not None:
+        postings = pd.concat([stored, postings], ignore_index=True)
+    return articles, postings
+
+
+def resume_index(
+    index: ReprintIndex, articles: pd.DataFrame, postings: pd.DataFrame, count: int, wanted: set[int]
+) -> pd.DataFrame:
+    """Make the empty `index` what it was after adding the first `count` articles of `index_tables`.
+
+    Only the postings of the `wanted` hashes (those of the articles still to add) are loaded: an
+    article is only ever compared on its own shingles. Returns the postings table cut to the first
+    `count` articles (for `index_tables`).
+    """
+    postings = postings[postings["article"].to_numpy() < count]
+    index._names = articles["article"].iloc[:count].tolist()
+    index._sizes = list(zip(articles["shingles"].iloc[:count].tolist(), articles["words"].iloc[:count].tolist()))
+    for column, kept in (("original", index.originals), ("notice", index.notices)):
+        values = articles[column].iloc[:count]
+        kept.update(zip(articles["article"].iloc[:count][values.notna()].tolist(), values.dropna().tolist()))
+    hashes = postings["hash"].to_numpy()
+    needed = postings[np.isin(hashes, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))]
+    for h, k in zip(needed["hash"].tolist(), needed["article"].tolist()):  # in the order they were added
+        index._postings[h].append(k)
+    return postings.reset_index(drop=True)
 
 
 def find_reprints(articles: pd.DataFrame) -> tuple[dict[str, str], list[str]]:

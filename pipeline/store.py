@@ -118,7 +118,8 @@ def write_store(
 
 #: Helper columns computed once per version, so a query filters without parsing strings.
 #: They mirror `ui.filters.prepare`: involved = actors + people, search = title and every
-#: source's sentence (lowercase), an unparsable start date is not shown.
+#: source's sentence (lowercase), an unparsable start date is not shown, rank 1 is the most
+#: salient event (ties: more sources, then earlier, then table order) for "key events only".
 _SPLIT = "list_filter(list_transform(string_split(coalesce({0}, ''), ';'), lambda x: trim(x)), lambda x: x <> '')"
 _EVENTS_SQL = f"""
 COPY (
@@ -131,6 +132,10 @@ COPY (
         lower(concat_ws(' ', coalesce(e.title, ''), s.texts)) AS _search,
         coalesce(e.caption, false) AS _caption,
         coalesce(e.precision IN ('year', 'decade', 'century'), false) AS _background,
+        row_number() OVER (
+            ORDER BY coalesce(TRY_CAST(e.salience AS DOUBLE), 0.0) DESC, greatest(coalesce(e.sources, 1), 1) DESC,
+                try_cast(e.date AS DATE), coalesce(try_cast(e.date_end AS DATE), try_cast(e.date AS DATE)), e._row
+        ) AS _rank,
         coalesce(substr(e.date, 1, 4), 'none') AS year
     FROM events_df e
     LEFT JOIN (

@@ -84,12 +84,22 @@ def _write_frame(df: pd.DataFrame, tmp: str, suffix: str) -> None:
         lone_cr = any(df[c].astype(str).str.contains("\r", regex=False).any() for c in text_columns)
         df.to_csv(tmp, index=False, encoding="utf-8", quoting=csv.QUOTE_NONNUMERIC if lone_cr else csv.QUOTE_MINIMAL)
     else:
-        df.to_parquet(tmp, index=False)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        # One chunk per column: a table put together from many pieces (an incremental build's cached
+        # rows, a clean build's chunks) is then written in the same pages, so the bytes are the same.
+        pq.write_table(pa.Table.from_pandas(df, preserve_index=False).combine_chunks(), tmp)
 
 
 def write_text(text: str, path: Path) -> Path:
     """Write a text file (the problems list) atomically."""
     return _atomic(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def write_bytes(data: bytes, path: Path) -> Path:
+    """Write a binary file atomically."""
+    return _atomic(Path(path), lambda tmp: Path(tmp).write_bytes(data))
 
 
 def _umask() -> int:

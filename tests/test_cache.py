@@ -84,6 +84,22 @@ def test_added_changed_and_removed_articles_give_a_clean_builds_bytes(folder, tm
     _same_bytes(clean, inc)
 
 
+def test_a_new_reprint_of_an_old_article_is_found_by_the_resumed_reprint_index(folder, tmp_path, capsys):
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    assert _cli(folder, inc) == 0
+    (folder / "x09_reprint.txt").write_text(EXTRA["x02_talks.txt"] + "\n\nFiled by our Ankara bureau.\n")
+    with open(folder / "manifest.csv", "a", encoding="utf-8") as f:
+        f.write("x09_reprint.txt,,,,2024-12-11,\n")
+    assert _cli(folder, inc) == 0
+    assert "x09_reprint.txt: a reprint of x02_talks.txt" in (inc / "events_problems.txt").read_text()
+    assert _cli(folder, clean, "--no-cache") == 0
+    _same_bytes(clean, inc)
+    (folder / "x01_port.txt").unlink()  # the index is resumed after the articles before it only
+    assert _cli(folder, inc) == 0
+    assert _cli(folder, clean, "--no-cache") == 0
+    _same_bytes(clean, inc)
+
+
 def test_small_chunks_and_two_workers_keep_the_order_of_a_clean_build(folder, tmp_path):
     cache = ArticleCache(tmp_path / "cache", settings_key())
     build(folder, chunk_size=3, cache=cache)
@@ -117,6 +133,21 @@ def test_a_corrupt_pack_is_reported_and_rebuilt_never_used(folder, tmp_path, cap
         assert (inc / name).read_bytes() == (clean / name).read_bytes()
     assert _cli(folder, inc) == 0
     assert "9 articles reused, 0 extracted" in capsys.readouterr().out
+
+
+def test_damaged_compiled_date_rules_are_reported_and_compiled_again(folder, tmp_path, capsys):
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    assert _cli(folder, inc) == 0
+    rules = cache_dir(inc / "events.csv") / cache_module.RULES_FILE
+    data = rules.read_bytes()
+    rules.write_bytes(data[: len(data) // 2])
+    capsys.readouterr()
+    assert _cli(folder, inc) == 0
+    assert "the date rules are compiled again" in capsys.readouterr().err
+    assert rules.read_bytes() == data
+    assert _cli(folder, clean, "--no-cache") == 0
+    for name in TABLES[:3]:  # the problems file names the damage too
+        assert (inc / name).read_bytes() == (clean / name).read_bytes()
 
 
 def test_a_build_killed_before_its_index_leaves_the_cache_consistent(folder, tmp_path, monkeypatch, capsys):

@@ -80,6 +80,17 @@ def test_an_actor_changes_the_count_as_the_pandas_filters_do(monkeypatch, small_
     assert at.dataframe[0].value["Actors"].str.contains("HTS").all()
 
 
+def test_key_events_only_on_a_store_are_the_pandas_filters_ones(monkeypatch, small_store, seed_events):
+    from ui import filters
+
+    at = _app(monkeypatch, small_store)
+    at.number_input(key="top").set_value(3).run()
+    assert not at.exception
+    assert _count(at)[0] == 3
+    expected = filters.apply(seed_events, filters.Filters(top=3))
+    assert sorted(at.dataframe[0].value["Event"]) == sorted(expected["title"])
+
+
 def test_an_event_link_opens_its_sources_from_the_store(monkeypatch, small_store, seed_tables):
     event = seed_tables.events[seed_tables.events["sources"] >= 3].iloc[0]
     at = _app(monkeypatch, small_store, event=event["event_id"])

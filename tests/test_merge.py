@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pipeline.merge import merge_events
+from pipeline.merge import merge_events, merge_reusing
 from pipeline.schema import CANDIDATES, EVENTS, EVIDENCE
 
 
@@ -282,3 +282,75 @@ def test_a_shared_date_alone_joins_nothing():
         ]
     )
     assert len(merge_events(cands)[0]) == 2
+
+
+def _restated(article, date="2024-12-08"):
+    return [
+        _cand(
+            article,
+            "The Bordurian leader called the Syldavian king a liar on Sunday.",
+            "ACCUSE",
+            "verbal conflict",
+            "Borduria;Syldavia",
+            date=date,
+        ),
+        _cand(
+            article,
+            "On Sunday the Bordurian leader called the Syldavian king a liar.",
+            "STATEMENT",
+            "neutral",
+            "Borduria;Syldavia",
+            date=date,
+            start=300,
+        ),
+    ]
+
+
+def test_merging_again_only_the_changed_dates_gives_a_full_merges_tables():
+    talks = _cand(
+        "002.txt",
+        "On Sunday, Russia held talks in Qatar with Iran.",
+        "CONSULT",
+        "verbal cooperation",
+        "Russia;Qatar;Iran",
+    )
+    monday = _cand(
+        "004.txt",
+        "Israeli jets struck Beirut on Monday.",
+        "ASSAULT",
+        "material conflict",
+        "Israel",
+        "Beirut",
+        date="2024-12-09",
+    )
+    before = pd.DataFrame([*FALL, talks, monday, *_restated("005.txt", "2024-12-07")])
+    _, _, state, merged = merge_reusing(before, {}, None)
+    assert merged == len(before)
+    # A new article on a new date (with a restatement across quad classes), one report removed, one added
+    # to an old date: only the candidates of the dates that changed are merged again.
+    tuesday = _restated("003b.txt", "2024-12-10")
+    after = pd.DataFrame(
+        [
+            FALL[0],
+            FALL[1],
+            *tuesday,
+            talks,
+            monday,
+            *_restated("005.txt", "2024-12-07"),
+            _cand(
+                "006.txt",
+                "Israel struck Beirut on Monday.",
+                "ASSAULT",
+                "material conflict",
+                "Israel",
+                "Beirut",
+                date="2024-12-09",
+            ),
+        ]
+    )
+    events, evidence, _, merged = merge_reusing(after, {"006.txt": "004.txt"}, state)
+    full_events, full_evidence = merge_events(after, {"006.txt": "004.txt"})
+    pd.testing.assert_frame_equal(events, full_events)
+    pd.testing.assert_frame_equal(evidence, full_evidence)
+    assert merged == len(after) - 2  # the restated act of 2024-12-07 is reused
+    assert len(events[events["date"] == "2024-12-10"]) == 1

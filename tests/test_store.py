@@ -55,9 +55,12 @@ def test_store_filters_select_the_same_events_as_the_dashboard(db, prepared, f):
     assert got["event_id"].tolist() == expected["event_id"].tolist()  # same rows, same (date) order
 
 
-def test_key_events_only_is_refused_not_ignored():
-    with pytest.raises(ValueError, match="does not rank key events"):
-        Query.of(Filters(top=10))
+@pytest.mark.parametrize("f", [Filters(top=10), Filters(top=25, actors=("Russia",)), Filters(top=1, text="talks")])
+def test_key_events_only_are_the_dashboards(db, prepared, f):
+    expected = apply(prepared, f)
+    got = db.events(Query.of(f), limit=None)
+    assert len(expected) == f.top and db.count(Query.of(f)) == f.top
+    assert got["event_id"].tolist() == expected["event_id"].tolist()
 
 
 def test_span_of_the_matching_events(db, prepared):
@@ -124,6 +127,30 @@ def test_a_new_version_switches_atomically_and_old_readers_keep_theirs(tables, t
     write_store(tmp_path, events.iloc[:10], evidence, articles)
     versions = sorted(p.name for p in tmp_path.glob("v-*"))
     assert len(versions) == 2 and current_version(tmp_path).name in versions  # current + one kept
+
+
+def test_a_filter_is_applied_once_and_its_copy_follows_the_version(tables, tmp_path):
+    import pipeline.query as query_module
+
+    events, evidence, articles = tables
+    write_store(tmp_path, events, evidence, articles)
+    with EventStore(tmp_path) as db:
+        q = Query(actors=("Russia",))
+        n = db.count(q)
+
+        def temporary() -> int:
+            return db._row("SELECT count(*) FROM duckdb_tables() WHERE temporary")[0]
+
+        db.summary(q), db.counts(q, unit="week", by="actor"), db.events(q, limit=10, order="sources")
+        assert temporary() == 1  # one filtered copy answers every question about one filter
+        db.count(Query())
+        assert temporary() == 1  # no filter beyond the defaults: the events table itself
+        for actor in ("Iran", "Turkey", "Qatar", "Israel", "Syria"):
+            db.count(Query(actors=(actor,)))
+        assert temporary() == query_module.KEEP_FILTERED
+        write_store(tmp_path, events[events["actors"].fillna("").str.contains("Russia")].iloc[:5], evidence, articles)
+        db.refresh()
+        assert temporary() == 0 and db.count(q) <= 5 < n  # a new version: no copy of the old one is read
 
 
 def test_a_write_that_fails_midway_leaves_the_previous_version_current(tables, tmp_path):

@@ -80,3 +80,27 @@ def test_a_rule_folder_without_tense_cues_is_rejected(tmp_path):
     (folder / "patterns.yaml").write_text("x: ['a']\n")
     with pytest.raises(RuleError, match="future_cue and past_cue missing"):
         load_rules(folder)
+
+
+def test_compiled_date_rules_are_kept_between_processes_and_damage_is_refused(monkeypatch):
+    import pipeline.timex.compile as compile_module
+    from pipeline.timex.compile import Dispatch
+
+    rs = load_rules()
+    rs.by_char.compile_all()
+    data = rs.by_char.export()
+    again = Dispatch([r.pattern for r in rs.rules], rs.by_char._alternation)
+    again.preload(data)
+    again.compile_all()
+    assert again.parsed == 0  # every alternation rebuilt from the kept code, none parsed
+    for char in "0123456789JjMmLlTt":
+        kept, fresh = again.get(char), rs.by_char.get(char)
+        assert kept is not None and fresh is not None
+        assert (kept.pattern, kept.flags, kept.groupindex) == (fresh.pattern, fresh.flags, fresh.groupindex)
+    assert [c.value for c in scan("He left on 12 March 2024.", rs)] == ["2024-03-12"]
+    with pytest.raises(ValueError):
+        Dispatch([], []).preload(data[:-10])  # a partial write
+    monkeypatch.setattr(compile_module, "_ENGINE", "another Python")
+    other = Dispatch([r.pattern for r in rs.rules], rs.by_char._alternation)
+    other.preload(data)  # made by another regex engine: ignored, compiled from the patterns
+    assert other.get("1") is not None and other.parsed == 1

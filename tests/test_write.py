@@ -201,3 +201,14 @@ def test_a_full_disk_while_writing_keeps_the_old_set_and_leaves_nothing_behind(t
     assert got.events["event_id"].tolist() == old[0]["event_id"].tolist() and got.problems == old[3]
     assert read_table(out)["event_id"].tolist() == old[0]["event_id"].tolist()
     assert not list(tmp_path.glob(".*.tmp")) and not list((tmp_path / ".events.sets").glob("*.tmp"))
+
+
+def test_a_parquet_table_has_the_same_bytes_whatever_pieces_it_was_put_together_from(tmp_path):
+    texts = pd.Series(
+        [f"Article {i}: " + "Officials said talks would go on. " * 60 for i in range(2000)], dtype="string"
+    )
+    whole = pd.DataFrame({"article": texts, "n": range(2000)})
+    pieces = pd.concat([whole.iloc[i : i + 100] for i in range(0, 2000, 100)], ignore_index=True)
+    write_table(whole, tmp_path / "whole.parquet")
+    write_table(pieces, tmp_path / "pieces.parquet")
+    assert (tmp_path / "whole.parquet").read_bytes() == (tmp_path / "pieces.parquet").read_bytes()

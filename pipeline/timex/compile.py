@@ -4,14 +4,23 @@ Python's regex engine tries alternatives one by one, so the rule set is shaped
 before compiling: word lists become prefix trees, and each position in the
 text tries only the rules that can start with its character. Finding those
 characters reads the parsed pattern through the standard library's private
-`re._parser`, in this module only.
+`re._parser`, in this module only; so does keeping compiled alternations
+between processes (`Dispatch.export`), which hands the engine's own code for a
+pattern back to `_sre.compile`, as `re.compile` does after parsing it.
 """
 
 from __future__ import annotations
 
+import _sre
+import hashlib
+import marshal
 import re
+import sys
+from re import _compiler, _parser  # type: ignore[attr-defined]
 from re import _constants as C  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
+
+#: Compiled code is only valid for the regex engine that made it.
+_ENGINE = f"{sys.implementation.cache_tag}|{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}"
 
 
 def _char(c: str) -> str:
@@ -51,26 +60,95 @@ def table_regex(keys) -> str:
 
 
 def alternation_regex(alternatives: list[str]) -> re.Pattern:
-    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+    return re.compile(_alternation(alternatives), re.IGNORECASE)
 
 
-def dispatch(patterns: list[str], alternation: list[str]) -> dict[str, re.Pattern]:
-    """Per first character, the alternation of only the rules that can start with it.
+def _alternation(alternatives: list[str]) -> str:
+    return r"(?<![\w])(?:" + "|".join(alternatives) + ")"
+
+
+def _compile(pattern: str, flags: int) -> tuple[re.Pattern, tuple]:
+    """`re.compile` in its two steps, keeping what `_sre.compile` was given (to rebuild it without parsing)."""
+    parsed = _parser.parse(pattern, flags)
+    code = _compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup = [None] * parsed.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    # Plain ints (the code holds named opcode constants), so `marshal` can keep them.
+    args = (
+        int(flags | parsed.state.flags),
+        [int(c) for c in code],
+        parsed.state.groups - 1,
+        groupindex,
+        tuple(indexgroup),
+    )
+    return _sre.compile(pattern, *args), args
+
+
+class Dispatch:
+    """Per first character, the alternation of only the rules that can start with it, compiled on first use.
 
     A match attempt costs time per rule tried; most rules cannot start with a
     given letter, so each attempt tries a short alternation ("" = any other char).
+    Compiling all of them takes a second or two; a build of a few new articles
+    (an incremental build) meets only some of the characters, so each
+    alternation is compiled the first time a text needs it.
     """
-    firsts = [_first_chars(_parser.parse(p, re.IGNORECASE), True)[0] for p in patterns]
-    chars = set().union(*(f for f in firsts if f is not None))
-    compiled: dict[tuple, re.Pattern] = {}
-    out = {}
-    for c in list(chars) + [""]:
-        idx = tuple(i for i, f in enumerate(firsts) if f is None or c in f)
-        if idx:
-            if idx not in compiled:
-                compiled[idx] = alternation_regex([alternation[i] for i in idx])
-            out[c] = compiled[idx]
-    return out
+
+    def __init__(self, patterns: list[str], alternation: list[str]) -> None:
+        firsts = [_first_chars(_parser.parse(p, re.IGNORECASE), True)[0] for p in patterns]
+        chars = set().union(*(f for f in firsts if f is not None))
+        self._alternation = alternation
+        self._rules: dict[str, tuple[int, ...]] = {}  # char -> indexes of the rules that can start with it
+        for c in [*chars, ""]:
+            idx = tuple(i for i, f in enumerate(firsts) if f is None or c in f)
+            if idx:
+                self._rules[c] = idx
+        self._compiled: dict[tuple[int, ...], re.Pattern] = {}  # shared by the chars with the same rules
+        self._code: dict[str, tuple] = {}  # SHA-1 of a pattern -> its compiled code (see export)
+        self._keys: dict[tuple[int, ...], str] = {}  # rules -> SHA-1 of their alternation, once compiled
+        self.parsed = 0  # alternations compiled from their pattern (not from preloaded code)
+
+    def get(self, char: str) -> re.Pattern | None:
+        """The alternation to try at a position starting with `char` (None: no rule starts so)."""
+        idx = self._rules.get(char, self._rules.get(""))
+        if idx is None:
+            return None
+        rx = self._compiled.get(idx)
+        if rx is None:
+            pattern = _alternation([self._alternation[i] for i in idx])
+            key = hashlib.sha1(pattern.encode()).hexdigest()
+            if key in self._code:
+                rx = _sre.compile(pattern, *self._code[key])
+            else:
+                rx, self._code[key] = _compile(pattern, re.IGNORECASE)
+                self.parsed += 1
+            self._compiled[idx], self._keys[idx] = rx, key
+        return rx
+
+    def export(self) -> bytes:
+        """The alternations compiled so far, for `preload` in another process (same Python only)."""
+        payload = marshal.dumps((_ENGINE, {key: self._code[key] for key in self._keys.values()}))
+        return hashlib.sha256(payload).digest() + payload
+
+    def preload(self, data: bytes) -> None:
+        """Take compiled alternations from `export` (from another Python: nothing); ValueError if damaged."""
+        digest, payload = data[:32], data[32:]
+        if hashlib.sha256(payload).digest() != digest:
+            raise ValueError("checksum mismatch")
+        engine, code = marshal.loads(payload)
+        if engine == _ENGINE:
+            # Used when first needed, instead of parsing the pattern; unknown keys (other rules) never are.
+            self._code.update(code)
+
+    def compile_all(self) -> None:
+        """Compile every alternation now (before forking workers, which then inherit them)."""
+        for c in self._rules:
+            self.get(c)
+
+    def __len__(self) -> int:
+        return len(self._rules)
 
 
 def _first_chars(items, icase: bool) -> tuple[set | None, bool]:

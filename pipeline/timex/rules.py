@@ -34,7 +34,7 @@ from pathlib import Path
 import ahocorasick
 
 from pipeline.loading import RESOURCES, ResourceError, cached, read_yaml
-from pipeline.timex.compile import alternation_regex, dispatch, table_regex, trie
+from pipeline.timex.compile import Dispatch, table_regex, trie
 from pipeline.timex.filters import BUILTIN_FILTERS
 
 #: The rule folder of a language; `load_rules(path)` takes another one.
@@ -68,16 +68,15 @@ class Ruleset:
     lang: str
     norms: dict[str, dict[str, str]]
     rules: list[Rule]
-    regex: re.Pattern = field(repr=False)
+    by_char: Dispatch = field(repr=False)  # first char -> the alternation of the rules that can start so
     lists: dict[str, str] = field(default_factory=dict)  # pattern name -> expanded regex
     by_id: dict[str, Rule] = field(default_factory=dict)
     triggers: ahocorasick.Automaton | None = None  # lowercase trigger words
     prefixes: frozenset = frozenset()
-    by_char: dict = field(default_factory=dict, repr=False)  # first char -> alternation of rules that can start so
     _cues: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
 
     def regex_at(self, char: str) -> re.Pattern | None:
-        return self.by_char.get(char, self.by_char.get(""))
+        return self.by_char.get(char)
 
     def normalize(self, table: str, word: str) -> str | None:
         return self.norms[table].get(_norm_key(word))
@@ -203,8 +202,7 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Ruleset:
         rx = re.sub(r"\(\?P<([A-Za-z_]\w*)>", rf"(?P<r{i}_\1>", rx)
         alternation.append(rf"(?P<r{i}>{rx})(?!\w)")
         rules.append(rule)
-    regex = alternation_regex(alternation)
-    by_char = dispatch([r.pattern for r in rules], alternation)
+    by_char = Dispatch([r.pattern for r in rules], alternation)
     lower = {name: {_norm_key(k): v for k, v in t.items()} for name, t in norms.items()}
     expanded = {name: _expand(f"%{name}", lists, norms, f"patterns.yaml: {name}") for name in lists}
     words = _load_yaml(folder / "words.yaml") or {}
@@ -214,7 +212,7 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Ruleset:
         automaton.add_word(w, len(w))
     automaton.make_automaton()
     return Ruleset(
-        folder.name, lower, rules, regex, expanded, {r.id: r for r in rules}, automaton, frozenset(prefixes), by_char
+        folder.name, lower, rules, by_char, expanded, {r.id: r for r in rules}, automaton, frozenset(prefixes)
     )
 
 
