@@ -4,9 +4,11 @@ Layout and state only: the tables and the filters' results come from `ui.source`
 (a table in memory or an event store), the dressed chart from `ui.figures`.
 """
 
+from dataclasses import replace
+
 import streamlit as st
 
-from ui import charts, days, detail, figures, filters, page, source, state
+from ui import charts, days, detail, figures, filters, page, source, state, viewport
 
 # Briefing mode is for screenshots: the sidebar starts folded away.
 st.set_page_config(
@@ -62,6 +64,7 @@ st.query_params.from_dict(state.params_from_widgets(values))
 sel = source.select(src, state.filters_from_widgets(values))
 chosen, shown = sel.chosen, sel.shown
 
+st.html(page.PAGE_CSS)
 if brief:
     st.html(page.BRIEF_CSS)  # no controls in the frame: the chart is the slide
 else:
@@ -73,6 +76,8 @@ else:
 for note in notices:
     st.warning(note)
 
+size = viewport.Viewport.of(st.session_state, brief, st.context.cookies)  # as the browser last reported it
+token = viewport.token(chosen, values["view"], brief)  # a zoom holds for these filters only
 title = st.session_state["brief_title"] or filters.title(chosen, shown)
 subtitle, footnote = page.subtitle(chosen, shown), page.footnote(sel.drawn, src.tables)
 fig = None
@@ -80,18 +85,10 @@ if not len(shown):
     st.info(source.empty_message(src, sel))
 else:
     goto = days.from_date(st.session_state["goto"]) if st.session_state["goto"] else None
-    look = figures.Look(
-        view=values["view"],
-        subtracks=values["subtracks"],
-        width=1180 if brief else 700,
-        font=14 if brief else 12,
-        goto=goto,
-        selected=values["event"] or None,
-        title=title,
-        subtitle=subtitle,
-        footnote=footnote,
-        brief=brief,
-    )
+    zoom = viewport.zoomed(st.session_state, token)
+    window = (days.from_iso(zoom[0]), days.from_iso(zoom[1])) if zoom else None
+    look = figures.Look.of(values, size, bool(values["event"]), goto=goto, window=window)
+    look = replace(look, title=title, subtitle=subtitle, footnote=footnote)
     if sel.counts is not None and values["view"] != "Timeline":
         st.caption(f"Actor tracks draw up to {charts.AGGREGATE_ABOVE:,} events: these are counts over time.")
     fig = figures.make(src, sel, look)
@@ -117,3 +114,4 @@ else:
         st.caption("Click a point or select a row to see every source with its evidence highlighted.")
     with st.expander(f"Build: {src.tables.summary or f'{len(src.tables.problems)} problems'}"):
         st.text("\n".join(src.tables.problems) or "No problems.")
+viewport.watch(size, token, brief)  # the browser reports the chart's width, the window and a zoom

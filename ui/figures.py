@@ -16,9 +16,12 @@ import streamlit as st
 
 from ui import charts, filters
 from ui.source import Selection, Source
+from ui.viewport import Viewport
 
-#: Plot height in briefing mode (a 16:9 slide at 1280x720 with the title above).
-BRIEF_HEIGHT = 680
+#: What briefing mode leaves of the window's height around the figure (page padding), px.
+BRIEF_FRAME_PX = 24
+#: Px of chart width per label: a narrow chart labels fewer events (between 4 and 12).
+PX_PER_LABEL = 95
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Look:
 
     view: str = "Timeline"
     subtracks: bool = False
-    width: int = 700
+    width: int = 1140  # the figure's width in the browser, px
     font: int = 12
     goto: float | None = None
     selected: str | None = None
@@ -35,6 +38,22 @@ class Look:
     subtitle: str = ""
     footnote: str = ""
     brief: bool = False
+    height: int | None = None  # fixed in briefing mode: the window's height
+    window: tuple[float, float] | None = None  # a range the reader zoomed to (day numbers)
+
+    @classmethod
+    def of(cls, values: dict, size: Viewport, detail_open: bool, **kw) -> Look:
+        """The look for the page's widget values in a window of `size` (a detail panel takes a quarter)."""
+        brief = bool(values["brief"])
+        width = size.width if brief or not detail_open else int((size.width - 16) * 0.75)
+        height = max(size.vh - BRIEF_FRAME_PX, 420) if brief else None
+        view, subtracks, font = values["view"], bool(values["subtracks"]), 15 if brief else 13
+        return cls(view, subtracks, width, font, brief=brief, height=height, selected=values["event"] or None, **kw)
+
+    @property
+    def label_k(self) -> int:
+        """How many key events to label: fewer on a narrow chart, where they would not fit."""
+        return int(min(12, max(4, self.width // PX_PER_LABEL)))
 
 
 def make(src: Source, sel: Selection, look: Look) -> go.Figure:
@@ -47,8 +66,9 @@ def make(src: Source, sel: Selection, look: Look) -> go.Figure:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _figure(fingerprint: str, chosen: filters.Filters, look: Look, _view, _colors) -> go.Figure:
-    kw = {"label_k": 12 if not chosen.top else min(chosen.top, 24), "width_px": look.width, "font_size": look.font}
-    kw |= {"goto": look.goto, "selected": look.selected, "height": BRIEF_HEIGHT if look.brief else None}
+    kw = {"label_k": look.label_k if not chosen.top else min(chosen.top, 24), "width_px": look.width}
+    kw |= {"font_size": look.font, "goto": look.goto, "selected": look.selected, "height": look.height}
+    kw |= {"window": look.window}
     if look.view == "Timeline":
         fig = charts.timeline(_view, _colors, **kw)
     else:
@@ -59,6 +79,5 @@ def _figure(fingerprint: str, chosen: filters.Filters, look: Look, _view, _color
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _counted(fingerprint: str, chosen: filters.Filters, look: Look, _counts, _ranked, _span, _colors) -> go.Figure:
-    height = BRIEF_HEIGHT if look.brief else None
-    fig = charts.counted(_counts, _ranked, _span, _colors, look.width, look.font, look.goto, height=height)
+    fig = charts.counted(_counts, _ranked, _span, _colors, look.width, look.font, look.goto, height=look.height)
     return charts.dress(fig, look.title, look.subtitle, look.footnote, brief=look.brief)

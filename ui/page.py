@@ -22,6 +22,12 @@ header, footer {display: none !important;}
 [data-testid="stMainBlockContainer"], .block-container {padding: 0.6rem 1.2rem 0 1.2rem !important; max-width: 100% !important;}
 </style>"""
 
+#: Every view: side padding that leaves a narrow window its width (Streamlit's wide layout pads 5rem a side).
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] {padding-left: 2rem !important; padding-right: 2rem !important; padding-top: 3.8rem !important;}
+[data-testid="stMainBlockContainer"] h1 {font-size: 2.1rem; padding: 0.4rem 0 0 0;}
+</style>"""
+
 #: Rows sent to the table (the filtered events by date; the CSV export has all of them).
 TABLE_ROWS = 1000
 #: The table's columns, in words, with widths.
