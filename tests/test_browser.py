@@ -4,6 +4,7 @@ Marked `browser`; skipped with its reason where Chromium is not installed.
 The screenshot is kept in tests/artifacts/ for a person to look at.
 """
 
+import json
 import re
 import shutil
 import socket
@@ -189,5 +190,79 @@ def test_the_png_export_and_the_camera_carry_title_and_footnote(browser, app_url
             button.click()
         data = Path(download.value.path()).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 3200
+    finally:
+        tab.close()
+
+
+def _label_rects(tab) -> list[dict]:
+    return tab.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot .annotation')]
+        .filter(a => (a.getAttribute('data-index') !== null))
+        .map(a => { const r = a.querySelector('.annotation-text-g').getBoundingClientRect();
+                    return {x: r.x, y: r.y, w: r.width, h: r.height, text: a.textContent}; })
+        .filter(r => r.w > 0 && !r.text.startsWith('Sources:') && !r.text.includes('event'))""")
+
+
+def _overlaps(rects) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(rects):
+        for b in rects[i + 1 :]:
+            across = a["x"] < b["x"] + b["w"] - 2 and b["x"] < a["x"] + a["w"] - 2
+            if across and a["y"] < b["y"] + b["h"] - 2 and b["y"] < a["y"] + a["h"] - 2:
+                out.append((a["text"][:30], b["text"][:30]))
+    return out
+
+
+@pytest.mark.parametrize("width", [1000, 1280])
+def test_a_narrow_window_folds_the_sidebar_and_labels_never_overlap(browser, app_url, width):
+    tab = _open(browser, app_url, width, 720)
+    try:
+        tab.wait_for_timeout(1500)  # the browser reports the width; the chart is laid out again for it
+        sidebar = tab.locator("[data-testid='stSidebar']").bounding_box()
+        chart = tab.locator(".js-plotly-plot").first.bounding_box()
+        if width < 1100:
+            assert sidebar is None or sidebar["width"] == 0 or sidebar["x"] + sidebar["width"] <= 0
+            assert chart["width"] > 0.85 * width
+        assert chart["x"] + chart["width"] <= width
+        rects = _label_rects(tab)
+        assert len(rects) >= 4 and not _overlaps(rects)
+        buttons = tab.locator("[data-testid='stDownloadButton'] button")
+        for i in range(buttons.count()):
+            box = buttons.nth(i).bounding_box()
+            assert box is None or box["x"] + box["width"] <= width, "a download button is cut"
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"timeline_{width}x720.png"))
+    finally:
+        tab.close()
+
+
+def _day(text: str) -> float:
+    from ui import days
+
+    return days.from_iso(text)
+
+
+def test_zooming_relabels_the_events_in_the_new_range(browser, app_url):
+    tab = _open(browser, app_url, 1600, 900)
+    try:
+        before = tab.evaluate("() => document.querySelector('.js-plotly-plot').layout.xaxis.range")
+        plot = tab.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+        # Drag (pan) the axis by a third of its width, as a reader would.
+        tab.mouse.move(plot["x"] + plot["width"] * 0.2, plot["y"] + 40)
+        tab.mouse.down()
+        tab.mouse.move(plot["x"] + plot["width"] * 0.55, plot["y"] + 40, steps=6)
+        tab.mouse.up()
+        names = """() => document.querySelector('.js-plotly-plot').layout.annotations
+            .filter(a => (a.name || '').startsWith('label:')).map(a => a.x)"""
+        labelled_before = tab.evaluate(names)
+        tab.wait_for_function(
+            f"() => JSON.stringify(({names})()) !== {json.dumps(json.dumps(labelled_before))}", timeout=30_000
+        )
+        tab.wait_for_timeout(1000)
+        shown = tab.evaluate("() => document.querySelector('.js-plotly-plot').layout.xaxis.range")
+        lo, hi = (_day(x) for x in shown)
+        assert lo < _day(before[0])  # the panned range stays
+        xs = tab.evaluate(names)
+        assert all(lo - 1 <= _day(x) <= hi + 1 for x in xs), (shown, xs)  # labels only where the reader looks
+        assert not _overlaps(_label_rects(tab))
     finally:
         tab.close()

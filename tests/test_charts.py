@@ -256,3 +256,64 @@ def test_highlights_over_aggregated_counts_spread_over_the_whole_span():
     span = view["_end"].max() - view["_start"].min()
     marks = pd.to_datetime(pd.Series(marks))
     assert (marks.max() - marks.min()).days > span / 2
+
+
+def _label_boxes(fig, plot_px: float, font_size: int) -> list[tuple[float, float, float, float]]:
+    """Each label's box in px (x0, x1, y0, y1 in lanes) at the figure's drawn range, as the packer estimates text."""
+    lo, hi = (pd.Timestamp(x).value / 86_400e9 for x in fig.layout.xaxis.range)
+    px_per_day = plot_px / (hi - lo)
+    boxes = []
+    for a in _labels(fig):
+        lines = a.text.split("<br>")
+        x = (pd.Timestamp(a.x).value / 86_400e9 - lo) * px_per_day + a.xshift
+        w = charts._text_px([line.replace("&amp;", "&") for line in lines], font_size) - font_size
+        x0, x1 = (x, x + w) if a.xanchor == "left" else (x - w, x)
+        half = (len(lines) - 1) / 2
+        boxes.append((x0, x1, a.y - half - 0.45, a.y + half + 0.45))
+    return boxes
+
+
+@pytest.mark.parametrize("width", [520, 760, 1240])
+def test_labels_do_not_overlap_at_the_width_they_are_drawn(width):
+    # Twelve days of events with long titles: the labels push the range out, and must be packed at that scale.
+    rows = [(f"2024-12-{d:02d}", f"2024-12-{d:02d}", "day") for d in range(6, 18)] * 2
+    titles = [f"Ministers of country {i} met their counterparts and agreed on a ceasefire plan" for i in range(24)]
+    fig = charts.timeline(_frame(rows, titles=titles), label_k=12, width_px=width)
+    boxes = _label_boxes(fig, charts.plot_width(width), 12)
+    assert boxes
+    for i, (a0, a1, b0, b1) in enumerate(boxes):
+        for c0, c1, d0, d1 in boxes[i + 1 :]:
+            assert not (a0 < c1 - 1 and c0 < a1 - 1 and b0 < d1 and d0 < b1), (a0, a1, c0, c1)
+
+
+def test_a_zoomed_range_is_kept_and_labels_events_inside_it():
+    rows = [(f"2024-12-{d:02d}", f"2024-12-{d:02d}", "day") for d in range(1, 31)]
+    view = _frame(rows, titles=[f"Talks round {i} ended" for i in range(30)])
+    lo, hi = 20064.0, 20067.0  # 7-10 Dec 2024
+    fig = charts.timeline(view, label_k=12, width_px=900, window=(lo, hi))
+    assert [pd.Timestamp(x) for x in fig.layout.xaxis.range] == [pd.Timestamp("2024-12-07"), pd.Timestamp("2024-12-10")]
+    labelled = {pd.Timestamp(a.x).normalize() for a in _labels(fig)}
+    assert labelled and all(pd.Timestamp("2024-12-07") <= d < pd.Timestamp("2024-12-10") for d in labelled)
+    # Counterexample: without the zoom the busy window opens, labelled across the month.
+    wide = {pd.Timestamp(a.x).normalize() for a in _labels(charts.timeline(view, label_k=12, width_px=900))}
+    assert max(wide) - min(wide) > pd.Timedelta(days=10)
+    tracks = charts.actor_tracks(view, width_px=900, window=(lo, hi))
+    assert pd.Timestamp(tracks.layout.xaxis.range[1]) == pd.Timestamp("2024-12-10")
+
+
+def test_track_names_and_labels_are_large_and_dark_enough_to_read(seed_events):
+    view = filters.apply(seed_events, Filters())
+    fig = charts.actor_tracks(view, font_size=15)
+    assert fig.layout.yaxis.tickfont.size >= 16
+    labels = _labels(fig)
+    assert labels and all(a.font.size >= 15 and a.font.color == charts.INK for a in labels)
+    # A light actor color is darkened for its name until it reads on white (WCAG 4.5:1).
+    assert charts._readable("#e69f00") != "#e69f00" and charts._readable("#1f1f1f") == "#1f1f1f"
+
+
+def test_briefing_drops_the_range_slider_and_enlarges_the_ticks(seed_events):
+    fig = charts.timeline(filters.apply(seed_events, Filters()))
+    assert fig.layout.xaxis.rangeslider.visible  # the seed has events outside the busy window
+    brief = charts.dress(fig, "t", "s", "Sources: x", brief=True)
+    assert not brief.layout.xaxis.rangeslider.visible and brief.layout.xaxis.tickfont.size >= 15
+    assert any(a.name == "outside" for a in brief.layout.annotations)  # what lies outside is still said

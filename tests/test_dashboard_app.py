@@ -218,3 +218,15 @@ def test_an_output_set_is_read_as_one_version_and_a_broken_one_is_a_message(tmp_
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     assert not at.exception
     assert "rebuild" in " ".join(t.value for t in at.text)
+
+
+def test_the_page_lays_the_chart_out_for_the_width_the_browser_reports(monkeypatch):
+    at = _app(monkeypatch)
+    wide = _figure(at)
+    # The reporter runs in the browser; AppTest sets its state as the browser would.
+    at.session_state["viewport"] = {"size": {"width": 520, "vw": 584, "vh": 700, "brief": False}}
+    at.run()
+    assert not at.exception
+    narrow = _figure(at)
+    labels = [a for a in narrow["layout"]["annotations"] if a.get("name", "").startswith("label:")]
+    assert 0 < len(labels) < len([a for a in wide["layout"]["annotations"] if a.get("name", "").startswith("label:")])

@@ -39,6 +39,10 @@ MIN_DAYS_SHOWN = 10
 #: Figure height around the plot area: title, subtitle, legend, axis, range slider, footnote (px).
 OVERHEAD_PX = 260
 MAX_HEIGHT = 820
+#: Left plus right margin of a dressed figure (px): what `width_px` loses besides tick labels.
+SIDE_MARGIN_PX = 48
+#: The narrowest range a reader can zoom to and still get labels placed for it, in days.
+MIN_DAYS_ZOOMED = 0.5
 #: Share of the events the opening window must hold; outliers beyond it are said, not drawn squashed.
 FOCUS_SHARE = 0.85
 
@@ -197,27 +201,49 @@ def _ticks(lo: float, hi: float) -> dict:
     return {}
 
 
-def _layout_labels(view, width_px, font_size, label_k, lo, hi):
-    """Per event: label lines (empty when unlabelled), label and mark extents in days, lanes needed, order."""
-    days_per_px = max(hi - lo, 1) / width_px
+def _layout_labels(view, days_per_px, font_size, label_k, lo, hi, fit_inside: bool = False):
+    """Per event: label lines (empty when unlabelled), label and mark extents in days, lanes needed, order.
+
+    `days_per_px` is the drawn scale; `fit_inside` (a range the reader zoomed to) labels only the events
+    whose label fits between `lo` and `hi` on one side of its mark, the next ones in rank taking their place.
+    """
     start, end = view["_start"].to_numpy(float), view["_end"].to_numpy(float) + 1
     span = view["_span"].to_numpy(bool)
     # A point sits at noon and is 10 px wide; a span covers its days.
     mark0 = np.where(span, start, start + 0.5) - 7 * days_per_px
     mark1 = np.where(span, end, start + 0.5) + 7 * days_per_px
+    # In a zoomed range a point must have its mark (noon) inside; the opening window takes its neighbours too.
     inside = (end >= lo) & (start <= hi)
-    ranked = list(label_order(view[inside]))[:label_k]
+    if fit_inside:
+        inside &= np.where(span, (end > lo) & (start < hi), (start + 0.5 >= lo) & (start + 0.5 <= hi))
+    position = {idx: k for k, idx in enumerate(view.index)}
+    titles = view["title"].fillna("").to_numpy(object)
+    lines: list[list[str]] = [[] for _ in range(len(view))]
+    text_days = np.zeros(len(view))
+    ranked = []
+    for idx in label_order(view[inside]):
+        if len(ranked) == label_k:
+            break
+        k = position[idx]
+        wrapped = wrap(titles[k])
+        width = _text_px(wrapped, font_size) * days_per_px
+        if fit_inside and mark1[k] + width > hi + 4 * days_per_px and mark0[k] - width < lo - 4 * days_per_px:
+            continue
+        lines[k], text_days[k] = wrapped, width
+        ranked.append(idx)
     is_label = view.index.isin(ranked)
-    lines = [wrap(t) if lab else [] for t, lab in zip(view["title"].fillna(""), is_label)]
-    text_days = np.array([_text_px(x, font_size) * days_per_px if x else 0.0 for x in lines])
     right = mark1 + text_days <= hi + 4 * days_per_px
     ext0 = np.where(is_label & ~right, mark0 - text_days, mark0)
     ext1 = np.where(is_label & right, mark1 + text_days, mark1)
     height = np.array([max(1, len(x)) for x in lines])
     # Labelled events are placed first, most salient first; then the rest by date.
-    position = {idx: k for k, idx in enumerate(view.index)}
     order = np.array([position[i] for i in ranked] + [k for k in np.argsort(ext0, kind="stable") if not is_label[k]])
     return lines, right, ext0, ext1, height, is_label, days_per_px, mark0, mark1, order
+
+
+def plot_width(width_px: float, margin_px: float = 0) -> float:
+    """The plot area's width in a figure `width_px` wide (the side margins, and `margin_px` for tick labels)."""
+    return max(width_px - SIDE_MARGIN_PX - margin_px, 160)
 
 
 def timeline(
@@ -231,11 +257,15 @@ def timeline(
     goto: float | None = None,
     selected: str | None = None,
     height: int | None = None,
+    window: tuple[float, float] | None = None,
 ) -> go.Figure:
     """All filtered events over time: day events as points, coarser or ranged dates as spans.
 
-    Above `aggregate_above` events the chart shows counts per day/week/month
-    (stacked by each event's first-named actor) under a strip of key events.
+    `width_px` is the figure's width in the browser (labels are packed at the
+    scale they are drawn at); `window` a range the reader zoomed to, in day
+    numbers, which the labels are placed for. Above `aggregate_above` events
+    the chart shows counts per day/week/month (stacked by each event's
+    first-named actor) under a strip of key events.
     """
     fig = go.Figure(_validate=False)  # built from checked columns: skip plotly's per-property validation
     if view.empty:
@@ -245,19 +275,29 @@ def timeline(
     key = first.map(lambda a: a if a in palette else (OTHER if a != "no actor" else "no actor"))
     palette = palette | {OTHER: OTHER_COLOR, "no actor": "#b0b0b0"}
     start, end = view["_start"].to_numpy(float), view["_end"].to_numpy(float) + 1
-    lo, hi = focus_window(start, end)
-    if goto is not None and not lo <= goto <= hi:
-        lo, hi = goto - MIN_DAYS_SHOWN / 2, goto + MIN_DAYS_SHOWN / 2
+    lo, hi = _opening(start, end, goto, window)
     if len(view) > aggregate_above:
         return _aggregated(fig, view, key, palette, width_px, font_size, goto)
     # Lanes are one line of label text tall: as many as the figure's plot area holds.
     line_px = font_size * 1.45
     max_rows = min(max_rows, int(((height or MAX_HEIGHT) - OVERHEAD_PX) / line_px))
-    laid = _layout_labels(view, width_px, font_size, label_k, lo, hi)
-    lines, right, ext0, ext1, lanes_needed, is_label, dpp, mark0, mark1, order = laid
-    lanes, shared, fell = pack(ext0, ext1, lanes_needed, max_rows, mark0, mark1, order)
-    # A label that found no room is dropped rather than drawn over another.
-    is_label &= ~shared & ~fell
+    plot_px = plot_width(width_px)
+    shown = (lo, hi)
+    # The shown range grows to hold the labels beside the window's edges; pack again at the grown range's
+    # scale (a label's width in days is the one it is drawn at), until the range stops growing.
+    for _ in range(4):
+        laid = _layout_labels(
+            view, max(shown[1] - shown[0], MIN_DAYS_ZOOMED) / plot_px, font_size, label_k, lo, hi, bool(window)
+        )
+        lines, right, ext0, ext1, lanes_needed, is_label, dpp, mark0, mark1, order = laid
+        lanes, shared, fell = pack(ext0, ext1, lanes_needed, max_rows, mark0, mark1, order)
+        # A label that found no room is dropped rather than drawn over another.
+        is_label &= ~shared & ~fell
+        needed = _shown_range(lo, hi, dpp, ext0, ext1, is_label, window)
+        grew = needed[1] - needed[0] > 1.02 * (shown[1] - shown[0])
+        shown = needed
+        if not grew:
+            break
     view = view.assign(_row=lanes, _hover=hover_texts(view), _key=key.to_numpy())
     for name in [k for k in palette if k in set(view["_key"])]:
         group = view[view["_key"] == name]
@@ -265,6 +305,29 @@ def timeline(
     _add_labels(fig, view, lines, right, is_label, font_size)
     _mark(fig, view, selected, goto)
     n_lanes = int((lanes + np.where(is_label, lanes_needed, 1)).max())
+    if height:  # a fixed frame (briefing): the lanes fill it from the top
+        n_lanes = max(n_lanes, int((height - OVERHEAD_PX) / line_px))
+    fig.update_yaxes(visible=False, range=[n_lanes - 0.3, -0.7], fixedrange=True)
+    _time_axis(fig, start, end, shown[0], shown[1], lo, hi)
+    return _style(fig, height=height or int(min(max(OVERHEAD_PX + line_px * n_lanes, 360), MAX_HEIGHT)))
+
+
+def _opening(start, end, goto, window) -> tuple[float, float]:
+    """The days the chart must show: a zoomed range, else the busy window (or ten days around 'go to date')."""
+    if window is not None:
+        lo, hi = window
+        mid = (lo + hi) / 2
+        return min(lo, mid - MIN_DAYS_ZOOMED / 2), max(hi, mid + MIN_DAYS_ZOOMED / 2)
+    lo, hi = focus_window(start, end)
+    if goto is not None and not lo <= goto <= hi:
+        lo, hi = goto - MIN_DAYS_SHOWN / 2, goto + MIN_DAYS_SHOWN / 2
+    return lo, hi
+
+
+def _shown_range(lo, hi, dpp, ext0, ext1, is_label, window) -> tuple[float, float]:
+    """The range to draw: the zoomed one as it is, else lo..hi widened to hold every label (and ten days)."""
+    if window is not None:
+        return lo, hi
     pad = 6 * dpp
     lo_shown, hi_shown = lo - pad, hi + pad
     if is_label.any():
@@ -273,11 +336,7 @@ def timeline(
     if hi_shown - lo_shown < MIN_DAYS_SHOWN:
         mid = (lo_shown + hi_shown) / 2
         lo_shown, hi_shown = mid - MIN_DAYS_SHOWN / 2, mid + MIN_DAYS_SHOWN / 2
-    if height:  # a fixed frame (briefing): the lanes fill it from the top
-        n_lanes = max(n_lanes, int((height - OVERHEAD_PX) / line_px))
-    fig.update_yaxes(visible=False, range=[n_lanes - 0.3, -0.7], fixedrange=True)
-    _time_axis(fig, start, end, lo_shown, hi_shown, lo, hi)
-    return _style(fig, height=height or int(min(max(OVERHEAD_PX + line_px * n_lanes, 360), MAX_HEIGHT)))
+    return lo_shown, hi_shown
 
 
 def _time_axis(fig, start, end, lo_shown, hi_shown, lo, hi) -> None:
@@ -485,7 +544,7 @@ def _key_strip(fig, view, key, palette, unit, lo, hi, width_px, font_size, goto)
     ranked = view.loc[label_order(view)]
     slice_ = pd.cut(ranked["_start"], 12, labels=False) if len(ranked) > 1 else pd.Series(0, index=ranked.index)
     top = ranked.groupby(slice_, sort=False).head(TOP_IN_AGGREGATE // 12 + 1)
-    laid = _layout_labels(top, width_px, font_size, 16, lo, hi)
+    laid = _layout_labels(top, max(hi - lo, 1) / plot_width(width_px), font_size, 16, lo, hi)
     lines, right, ext0, ext1, height, is_label, _, mark0, mark1, order = laid
     lanes, shared, fell = pack(ext0, ext1, height, 9, mark0, mark1, order)
     is_label &= ~fell
@@ -560,11 +619,13 @@ def actor_tracks(
     goto: float | None = None,
     selected: str | None = None,
     height: int | None = None,
+    window: tuple[float, float] | None = None,
 ) -> go.Figure:
     """One horizontal track per actor; each event marked on all its actors' tracks, joined by a line.
 
-    The key events are labelled on their first track. Above `aggregate_above`
-    events, each track shows bubbles of counts per bin instead.
+    The key events are labelled on a track of theirs where the label collides
+    with nothing; `width_px` and `window` as in `timeline`. Above
+    `aggregate_above` events, each track shows bubbles of counts per bin instead.
     """
     fig = go.Figure(_validate=False)  # built from checked columns: skip plotly's per-property validation
     names = tracks_of(view, order, people, max_tracks) if len(view) else []
@@ -578,9 +639,9 @@ def actor_tracks(
     palette = legend_colors(actors_only, colors or {})
     track_color = {n: palette.get(split_person(n)[1] or n, OTHER_COLOR) for n in names}
     start, end = view["_start"].to_numpy(float), view["_end"].to_numpy(float) + 1
-    lo, hi = focus_window(start, end)
-    if goto is not None and not lo <= goto <= hi:
-        lo, hi = goto - MIN_DAYS_SHOWN / 2, goto + MIN_DAYS_SHOWN / 2
+    lo, hi = _opening(start, end, goto, window)
+    shown_names = [n if split_person(n)[1] is None else "↳ " + split_person(n)[0] for n in names]
+    tick_size = font_size + 2
     if len(view) > aggregate_above:
         density.add_track_bubbles(fig, marks, track_color, density.bin_unit(view))
         lo_shown, hi_shown = float(start.min()), float(end.max())
@@ -591,18 +652,25 @@ def actor_tracks(
         for name, group in marks.groupby("_track", sort=False):
             # Thin, faint spans: on a track they sit under the day events, not over them.
             _add_marks(fig, group, group["_y"], track_color[name], name, legend=False, span_style=(4, 0.3))
-        lo_shown, hi_shown = _track_labels(fig, marks, view, label_k, width_px, font_size, lo, hi)
+        plot_px = plot_width(width_px, _text_px(shown_names, tick_size) + 8)
+        shown = (lo, hi)
+        for _ in range(4):  # as in `timeline`: pack again at the scale the grown range is drawn at
+            dpp = max(shown[1] - shown[0], MIN_DAYS_ZOOMED) / plot_px
+            plan = _plan_track_labels(marks, view, label_k, dpp, font_size, lo, hi, window is not None)
+            needed = _track_range(plan, lo, hi, dpp, window)
+            grew = needed[1] - needed[0] > 1.02 * (shown[1] - shown[0])
+            shown = needed
+            if not grew:
+                break
+        _draw_track_labels(fig, view, plan, font_size)
         row = marks[~marks.index.duplicated()].set_index("event_id")["_y"]
         _mark(fig, view.assign(_row=view["event_id"].map(row)), selected, goto)
-        _time_axis(fig, start, end, lo_shown, hi_shown, lo, hi)
-    ticks = [
-        f"<span style='color:{_readable(track_color[n])}'>"
-        f"{escape(n if split_person(n)[1] is None else '↳ ' + split_person(n)[0])}</span>"
-        for n in names
-    ]
+        _time_axis(fig, start, end, shown[0], shown[1], lo, hi)
+    ticks = [f"<span style='color:{_readable(track_color[n])}'>{escape(t)}</span>" for n, t in zip(names, shown_names)]
     fig.update_yaxes(
         tickvals=list(range(len(names))),
         ticktext=ticks,
+        tickfont={"size": tick_size},
         range=[len(names) - 0.5, -0.5],
         showgrid=True,
         gridcolor="#EDEDED",
@@ -610,29 +678,37 @@ def actor_tracks(
         automargin=True,
         fixedrange=True,
     )
-    fig = _style(fig, height=height or min(OVERHEAD_PX + 46 * len(names), 1400))
+    track_px = max(46, 3.4 * font_size)  # two lines of a label fit between tracks
+    fig = _style(fig, height=height or int(min(OVERHEAD_PX + track_px * len(names), 1400)))
     fig.update_layout(showlegend=False)
     return fig
 
 
 def _readable(color: str) -> str:
-    """A track name in its color, darkened when the color is too light to read on white."""
-    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    if 0.299 * r + 0.587 * g + 0.114 * b < 150:
-        return color
-    return f"#{int(r * 0.6):02x}{int(g * 0.6):02x}{int(b * 0.6):02x}"
+    """A track name in its color, darkened until it reads on white (WCAG contrast 4.5:1, as body text)."""
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+
+    def luminance(c: list[float]) -> float:
+        lin = [(v / 255) / 12.92 if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    shade = [float(v) for v in rgb]
+    while 1.05 / (luminance(shade) + 0.05) < 4.5:
+        shade = [v * 0.9 for v in shade]
+    return "#" + "".join(f"{int(v):02x}" for v in shade)
 
 
-def _track_labels(fig, marks, view, label_k, width_px, font_size, lo, hi) -> tuple[float, float]:
-    """Key events' titles beside their mark on their first track, kept only where they collide with nothing."""
-    dpp = max(hi - lo, 1) / width_px
-    ranked = [i for i in label_order(view) if lo <= view.at[i, "_start"] <= hi][:label_k]
-    # Faint spans lie under labels; points and their connectors must stay clear.
+def _plan_track_labels(marks, view, label_k, dpp, font_size, lo, hi, fit_inside=False) -> list[tuple]:
+    """Key events' labels (event index, lines, right of the mark, track, extent) where they collide with nothing.
+
+    A label may sit on any of its event's tracks (top first); on that track it
+    must clear every point (faint spans lie under labels) and every label there.
+    """
+    ranked = [i for i in label_order(view) if lo <= view.at[i, "_start"] + 0.5 <= hi][:label_k]
     dots = marks[~marks["_span"].to_numpy(bool)]
     m0, m1 = dots["_start"].to_numpy(float) + 0.5 - 5 * dpp, dots["_start"].to_numpy(float) + 0.5 + 5 * dpp
     ys = dots["_y"].to_numpy()
-    taken: list[tuple[int, float, float]] = []
-    keep, lines_of, right_of, row_of = [], {}, {}, {}
+    plan: list[tuple] = []
     tracks_of_event = marks.groupby(level=0)["_y"].agg(list)
     for i in ranked:
         s, e = float(view.at[i, "_start"]), float(view.at[i, "_end"]) + 1
@@ -642,28 +718,41 @@ def _track_labels(fig, marks, view, label_k, width_px, font_size, lo, hi) -> tup
             s = e = s + 0.5  # a point: the label starts beside it
         right = e + w <= hi + 4 * dpp
         a, b = (e + 6 * dpp, e + w) if right else (s - w, s - 6 * dpp)
-        # The first of the event's tracks where the label collides with nothing.
+        if fit_inside and a < lo - 4 * dpp:  # a zoomed range: a label that would stick out is left off
+            continue
         for y in sorted(int(t) for t in tracks_of_event.get(i, [])):
             hit = (ys == y) & (m1 > a) & (m0 < b)
-            if hit.any() or any(t == y and b2 > a and a2 < b for t, a2, b2 in taken):
+            if hit.any() or any(t == y and b2 > a and a2 < b for _, _, _, t, (a2, b2) in plan):
                 continue
-            taken.append((y, a, b))
-            keep.append(i)
-            lines_of[i], right_of[i], row_of[i] = lines, right, y
+            plan.append((i, lines, right, y, (a, b)))
             break
-    if not keep:
-        return lo - 6 * dpp, hi + 6 * dpp
-    part = view.loc[keep].assign(_row=[row_of[i] for i in keep])
+    return plan
+
+
+def _track_range(plan, lo, hi, dpp, window) -> tuple[float, float]:
+    if window is not None:
+        return lo, hi
+    xs = [x for *_, extent in plan for x in extent]
+    lo_shown, hi_shown = min([lo, *xs]) - 6 * dpp, max([hi, *xs]) + 6 * dpp
+    if hi_shown - lo_shown < MIN_DAYS_SHOWN:
+        mid = (lo_shown + hi_shown) / 2
+        lo_shown, hi_shown = mid - MIN_DAYS_SHOWN / 2, mid + MIN_DAYS_SHOWN / 2
+    return lo_shown, hi_shown
+
+
+def _draw_track_labels(fig, view, plan, font_size) -> None:
+    if not plan:
+        return
+    keep = [i for i, *_ in plan]
+    rows = np.array([y - (len(lines) - 1) / 2 for _, lines, _, y, _ in plan], dtype=float)
     _add_labels(
         fig,
-        part.assign(_row=part["_row"].astype(float) - np.array([(len(lines_of[i]) - 1) / 2 for i in keep])),
-        [lines_of[i] for i in keep],
-        np.array([right_of[i] for i in keep]),
+        view.loc[keep].assign(_row=rows),
+        [lines for _, lines, *_ in plan],
+        np.array([right for _, _, right, *_ in plan]),
         np.ones(len(keep), bool),
-        font_size - 1,
+        font_size,
     )
-    xs = [x for _, a, b in taken for x in (a, b)]
-    return min(lo, min(xs)) - 6 * dpp, max(hi, max(xs)) + 6 * dpp
 
 
 def _add_connectors(fig: go.Figure, marks: pd.DataFrame) -> None:
@@ -697,7 +786,11 @@ def dress(fig: go.Figure, title: str, subtitle: str, footnote: str, brief: bool 
     """Title, plain subtitle and sources footnote on the figure itself, so every export carries them."""
     fig = go.Figure(fig, _validate=False)
     height = fig.layout.height or 500
-    bottom = 64 if fig.layout.xaxis.rangeslider.visible else 40
+    if brief:  # a slide: the notes on the chart say what lies outside; a slider's miniature is noise
+        fig.update_xaxes(rangeslider_visible=False)
+    bottom = 40
+    if fig.layout.xaxis.rangeslider.visible:  # the slider is a share of the plot's height, under the ticks
+        bottom += 6 + int((fig.layout.xaxis.rangeslider.thickness or 0.15) * (height - 220))
     fig.update_layout(
         title={
             "text": escape(title),
@@ -722,12 +815,14 @@ def dress(fig: go.Figure, title: str, subtitle: str, footnote: str, brief: bool 
         xanchor="left",
         yanchor="top",
         showarrow=False,
-        font={"size": 12, "color": "#555"},
+        font={"size": 14 if brief else 12, "color": "#444" if brief else "#555"},
         align="left",
         name="footnote",
     )
-    if brief:
-        fig.update_layout(font={"size": 15})
+    if brief:  # read from the back of a room: larger type, dark ticks
+        fig.update_layout(font={"size": 15}, legend={"font": {"size": 15}})
+        fig.update_xaxes(tickfont={"size": 15, "color": "#333"})
+        fig.for_each_annotation(lambda a: a.update(font={"size": 14}) if a.name == "outside" else None)
     return fig
 
 

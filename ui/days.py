@@ -32,6 +32,16 @@ def parse(values: pd.Series) -> np.ndarray:
     return text.map(table).to_numpy(float)
 
 
+def from_iso(text: str) -> float:
+    """An ISO date-time as Plotly writes an axis range ('2024-12-07 13:45:30.5') -> a fractional day number."""
+    date_part, _, clock = str(text).strip().replace("T", " ").partition(" ")
+    day = _one(date_part)
+    if clock and not np.isnan(day):
+        parts = [float(x) for x in clock.split(":")[:3]]
+        day += sum(v / k for v, k in zip(parts, (24, 1440, 86400)))
+    return day
+
+
 def iso(days, noon: bool = False) -> list[str]:
     """Day numbers -> ISO strings Plotly's date axis reads (4-digit years, BC with a minus)."""
     out = []

@@ -22,6 +22,12 @@ header, footer {display: none !important;}
 [data-testid="stMainBlockContainer"], .block-container {padding: 0.6rem 1.2rem 0 1.2rem !important; max-width: 100% !important;}
 </style>"""
 
+#: Every view: side padding that leaves a narrow window its width (Streamlit's wide layout pads 5rem a side).
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] {padding-left: 2rem !important; padding-right: 2rem !important; padding-top: 3.8rem !important;}
+[data-testid="stMainBlockContainer"] h1 {font-size: 2.1rem; padding: 0.4rem 0 0 0;}
+</style>"""
+
 #: Rows sent to the table (the filtered events by date; the CSV export has all of them).
 TABLE_ROWS = 1000
 #: The table's columns, in words, with widths.
@@ -170,3 +176,44 @@ def show_detail(st_, event_id: str, events: pd.DataFrame, tables) -> None:
         with st_.container(border=True):
             st_.html(detail.source_header(s))
             st_.html(s["html"])
+
+
+def show_downloads(st_, every, fig, title: str, subtitle: str, articles: pd.DataFrame) -> None:
+    """CSV, TimelineJS, HTML and PNG downloads, each made when clicked, not on every rerun."""
+    from ui import exports
+
+    d1, d2, d3, d4 = st_.columns(4)
+    d1.download_button("Events (CSV)", lambda: exports.to_csv(every()), "events.csv", "text/csv")
+    d2.download_button(
+        "TimelineJS (JSON)",
+        lambda: exports.to_timelinejs(every(), title, subtitle, articles),
+        "timeline.json",
+        "application/json",
+    )
+    d3.download_button(
+        "Chart (HTML)", lambda: exports.to_html(fig, title), "chart.html", "text/html", disabled=fig is None
+    )
+    d4.download_button(
+        "Chart (PNG)",
+        lambda: exports.to_png(fig),
+        "chart.png",
+        "image/png",
+        disabled=exports.chromium_path() is None or fig is None,
+        help="Needs Chromium; the chart's camera button saves the same picture",
+    )
+
+
+def show_table(st_, view: pd.DataFrame, n_shown: int) -> None:
+    """The filtered events by date (the first `TABLE_ROWS`); a selected row opens its event."""
+    if n_shown > TABLE_ROWS:  # the browser would spend seconds on rows nobody scrolls to
+        st_.caption(f"The table lists the first {TABLE_ROWS:,} of {n_shown:,} events by date; the CSV has all.")
+    picked = st_.dataframe(
+        table(view.head(TABLE_ROWS)),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="table",
+        column_config=COLUMNS,
+    )
+    follow_row(st.session_state, picked, view)
