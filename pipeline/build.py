@@ -62,6 +62,7 @@ class BuildResult:
 def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Stages 2-7 on one chunk of articles: returns (candidate events, articles, counts)."""
     blocks = clean.mark_blocks(articles)  # 2. body / caption / boilerplate
+    shingles = reprints.sample_blocks(articles, blocks)  # for the reprint check: no second cleaning pass
     sents = sentences.split_sentences(articles, blocks)  # 3. sentences with offsets
     tagged = timex.tag_timexes(sents)  # 4. temporal expressions
     captions = events.sentence_keys(sents[sents["caption"].astype(bool)])  # never inferred from a caption:
@@ -75,6 +76,7 @@ def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, p
     names = actors.match_actors(sents, gazetteer, articles)  # 6. actors, people, places
     cands = events.extract_events(sents, tagged, names, articles)  # 7. candidate events
     counts = {
+        "shingles": shingles,
         "sentences": len(sents),
         "timexes": len(tagged),
         "mentions": len(names),
@@ -194,12 +196,15 @@ def _failure(article: str, err: BaseException) -> str:
 def _combine(results: list[tuple[pd.DataFrame, pd.DataFrame, dict]]) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     counts: dict = {"sentences": 0, "timexes": 0, "mentions": 0, "undated": []}
     by_article: dict[str, dict] = {"sentences": {}, "timexes": {}, "mentions": {}}
+    shingles: dict = {}
     for _, _, c in results:
         for k in counts:
             counts[k] += c[k]
         for k, per in c.get("by_article", {}).items():
             by_article[k].update(per)
+        shingles.update(c.get("shingles", {}))
     counts["by_article"] = by_article
+    counts["shingles"] = shingles
     cands = [c for c, _, _ in results]
     arts = [a for _, a, _ in results]
     return (
@@ -232,22 +237,32 @@ def build(
     load_gazetteer(extra)  # fail fast on a broken actor file, before any work
     if cache is not None:
         return _build_cached(Path(articles_dir), cache, progress, workers, extra, keep_text, chunk_size, today, started)
-    problems: list[str] = []
+    # Problems in reading order: per chunk, its files', publication dates' and reprints' lines, then
+    # (when it comes back from processing) its failed and undated articles. The reprint check uses the
+    # shingles processing sampled, so its lines go into a slot kept at their place until then.
+    problems: list[list[str]] = []
     copies = reprints.ReprintIndex()  # near-duplicate articles count as one source
     chunks = ingest.iter_articles(Path(articles_dir), chunk_size=chunk_size)
     all_cands, all_articles, totals = [], [], {"sentences": 0, "timexes": 0, "mentions": 0}
     done = 0
     total = sum(1 for p in Path(articles_dir).iterdir() if p.suffix.lower() in ingest.SUFFIXES)
 
-    def collect(result):
+    def read(chunk: pd.DataFrame, chunk_problems: list[str]) -> list[str]:
+        problems.append(chunk_problems + ingest.future_published(chunk, today))
+        problems.append([])
+        return problems[-1]
+
+    def collect(chunk: pd.DataFrame, reprint_lines: list[str], result) -> None:
         nonlocal done
         cands, arts, counts = result
+        # In reading order: the index holds every earlier chunk. An article that failed has no shingles
+        # and is sampled from its text.
+        reprint_lines.extend(copies.add_articles(chunk, counts.get("shingles")))
         all_cands.append(cands)
         all_articles.append(arts)
         for k in totals:
             totals[k] += counts[k]
-        problems.extend(counts["failed"])
-        problems.extend(counts["undated"])
+        problems.append(counts["failed"] + counts["undated"])
         done += len(arts)
         if progress:
             progress(done, total)
@@ -262,25 +277,28 @@ def build(
         ) as pool:
             pending: deque = deque()
             for chunk, chunk_problems in chunks:
-                problems.extend(chunk_problems + ingest.future_published(chunk, today) + copies.add_articles(chunk))
+                slot = read(chunk, chunk_problems)
                 if len(chunk):
-                    pending.append(pool.submit(_process_one_safely, chunk, extra, keep_text))
+                    pending.append((chunk, slot, pool.submit(_process_one_safely, chunk, extra, keep_text)))
                 while len(pending) >= 2 * workers:
-                    collect(pending.popleft().result())
+                    chunk, slot, future = pending.popleft()
+                    collect(chunk, slot, future.result())
             while pending:
-                collect(pending.popleft().result())
+                chunk, slot, future = pending.popleft()
+                collect(chunk, slot, future.result())
     else:
         for chunk, chunk_problems in chunks:
-            problems.extend(chunk_problems + ingest.future_published(chunk, today) + copies.add_articles(chunk))
+            slot = read(chunk, chunk_problems)
             if len(chunk):
-                collect(_process_one_safely(chunk, extra, keep_text))
+                collect(chunk, slot, _process_one_safely(chunk, extra, keep_text))
 
     if progress:
         progress(done, done)  # skipped files were counted in the total: close the bar at 100%
     cands = pd.concat(all_cands, ignore_index=True) if all_cands else empty(CANDIDATES)
     arts = pd.concat(all_articles, ignore_index=True) if all_articles else empty(ARTICLES)
     ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event
-    return finish_build(ev, evidence, arts, problems, totals, started, candidates=len(cands))
+    lines = [line for part in problems for line in part]
+    return finish_build(ev, evidence, arts, lines, totals, started, candidates=len(cands))
 
 
 def finish_build(

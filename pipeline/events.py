@@ -485,25 +485,27 @@ def _distance(pos: int, spans: list[tuple[int, int]]) -> int:
 
 def find_cues(toks: list[tuple[str, int, int]], lexicon: EventLexicon) -> list[tuple[str, int, int, str]]:
     """Event cues in reading order as (type, char offset, token index, cue), longest match first."""
-    found, i, words = [], 0, [t[0] for t in toks]
-    while i < len(words):
-        if words[i] not in lexicon.first_words:
-            i += 1
+    words = [t[0] for t in toks]
+    first = lexicon.first_words
+    found, after = [], 0  # `after`: the first word not inside a cue found
+    for i in [i for i, w in enumerate(words) if w in first]:  # most words start no cue
+        if i < after:
             continue
         for n in range(min(lexicon.longest, len(words) - i), 0, -1):
             hit = lexicon.cues.get(tuple(words[i : i + n]))
             if hit:
                 found.append((hit[0], toks[i][1], i, hit[1]))
-                i += n
+                after = i + n
                 break
-        else:
-            i += 1
     return found
 
 
 def _has(words: list[str], phrases: Phrases, start: int, stop: int) -> bool:
     """Does any phrase start at a word in [start, stop)?"""
-    return any(phrases.starts_at(words, j) for j in range(max(start, 0), min(stop, len(words))))
+    start, stop = max(start, 0), min(stop, len(words))
+    if phrases.first_words.isdisjoint(words[start:stop]):  # the usual answer, found without a loop
+        return False
+    return any(phrases.starts_at(words, j) for j in range(start, stop))
 
 
 def classify_certainty(toks, cue_index: int, etype: str, lex: CertaintyLexicon) -> str:

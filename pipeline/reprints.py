@@ -46,7 +46,24 @@ def body_text(text: str) -> str:
 
 def sample_shingles(text: str) -> tuple[frozenset[int], int]:
     """The sampled shingle hashes of an article's body text and its number of words."""
-    words = _WORD.findall(lower(body_text(text)))
+    return _sample(body_text(text))
+
+
+def sample_blocks(articles: pd.DataFrame, blocks: pd.DataFrame) -> dict[str, tuple[frozenset[int], int]]:
+    """`sample_shingles` of every article text, from the blocks `pipeline.clean` marked in it (not cleaned again)."""
+    body = blocks[blocks["kind"] == "body"]
+    spans = defaultdict(list)
+    for article, start, end in zip(body["article"].tolist(), body["start"].tolist(), body["end"].tolist()):
+        spans[article].append((start, end))
+    return {
+        article: _sample("\n".join(text[s:e] for s, e in spans.get(article, ())))
+        for article, text in zip(articles["article"].tolist(), articles["text"].tolist())
+        if isinstance(text, str)
+    }
+
+
+def _sample(body: str) -> tuple[frozenset[int], int]:
+    words = _WORD.findall(lower(body))
     kept = set()
     for i in range(max(len(words) - SHINGLE_WORDS + 1, 0)):
         h = zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode())

@@ -89,3 +89,35 @@ def test_reprints_and_a_saved_page_count_as_one_source(tmp_path):
     assert result.events["articles"].str.contains("b_paper.txt").any()  # the reprint's evidence is kept
     joined = "\n".join(result.problems)
     assert "b_paper.txt: a reprint of a_wire.txt" in joined and "c_page.html: a reprint of a_wire.txt" in joined
+
+
+def test_shingles_from_marked_blocks_are_those_of_the_text():
+    from pipeline.clean import mark_blocks
+    from pipeline.reprints import sample_blocks, sample_shingles
+
+    page = "World News\nShare this article\n" + BYLINE + STORY + "A soldier at the border (AP Photo/Wire)\n" + FOOTER
+    texts = _frame({"a.txt": page, "b.txt": OTHER, "c.txt": "", "d.txt": "Ünïcode wörds in İstanbul, ça va très bien."})
+    sampled = sample_blocks(texts, mark_blocks(texts))
+    assert sampled == {name: sample_shingles(text) for name, text in zip(texts["article"], texts["text"])}
+    assert sampled["a.txt"][0] and sampled["c.txt"] == (frozenset(), 0)
+
+
+def test_reprint_notices_keep_their_place_among_the_problems(tmp_path):
+    texts = {"a_wire.txt": STORY, "b_other.txt": OTHER, "c_paper.txt": BYLINE + STORY + FOOTER}
+    texts |= {"d_paper.txt": STORY + FOOTER, "e_empty.txt": "", "f_extra.txt": EXTRA, "g_copy.txt": EXTRA + FOOTER}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def order(result):
+        return [p.split(":")[0] + (" reprint" if "a reprint of" in p else "") for p in result.problems[1:]]
+
+    # Per chunk of two files: its files' problems and reprints, then its undated articles.
+    assert order(build(tmp_path, chunk_size=2)) == (
+        ["a_wire.txt", "b_other.txt", "c_paper.txt reprint", "d_paper.txt reprint", "c_paper.txt", "d_paper.txt"]
+        + ["e_empty.txt", "f_extra.txt", "g_copy.txt reprint", "g_copy.txt"]
+    )
+    # With workers, up to two chunks per worker are read before the first comes back.
+    assert order(build(tmp_path, workers=2, chunk_size=2)) == (
+        ["c_paper.txt reprint", "d_paper.txt reprint", "e_empty.txt", "g_copy.txt reprint"]
+        + ["a_wire.txt", "b_other.txt", "c_paper.txt", "d_paper.txt", "f_extra.txt", "g_copy.txt"]
+    )
