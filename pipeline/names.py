@@ -506,7 +506,7 @@ _WHOLE = re.compile(r".+", re.S)
 
 def _split_at_and(text: str, runs: list[re.Match]) -> list[re.Match]:
     """'Yeltsin and Kuchma' are two names: people's runs split at 'and' (organizations keep it, see above)."""
-    out = []
+    out: list[re.Match | None] = []
     for seq in runs:
         if " and " not in seq.group():
             out.append(seq)
