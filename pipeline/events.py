@@ -152,31 +152,28 @@ def context_date(published: str, story: tuple[str, str] | None = None) -> dict:
     sentence, the article's own day is the date it gives (`date_basis`
     'publication context' and the note say so).
     """
+    day, note, rule = (
+        published[:10],
+        f"no date in the sentence: reported as news in the article of {published[:10]}, dated by it",
+        "context:publication",
+    )
     if story is not None:
         text, day = story
-        return {
-            "start": None,
-            "end": None,
-            "text": "",
-            "date": day,
-            "date_end": day,
-            "precision": "day",
-            "value": day,
-            "date_basis": "publication context",
-            "date_note": f"no date in the sentence: the story's day, '{text}' in its first sentence ({day})",
-            "rule": "context:story day",
-        }
+        note, rule = (
+            f"no date in the sentence: the story's day, '{text}' in its first sentence ({day})",
+            "context:story day",
+        )
     return {
         "start": None,
         "end": None,
         "text": "",
-        "date": published[:10],
-        "date_end": published[:10],
+        "date": day,
+        "date_end": day,
         "precision": "day",
-        "value": published[:10],
+        "value": day,
         "date_basis": "publication context",
-        "date_note": f"no date in the sentence: reported as news in the article of {published[:10]}, dated by it",
-        "rule": "context:publication",
+        "date_note": note,
+        "rule": rule,
     }
 
 
@@ -208,7 +205,9 @@ def _group(df: pd.DataFrame, keys: set[tuple]) -> dict[tuple, list[dict]]:
     return grouped
 
 
-_PRONOUN_OPENING = re.compile(r"\s*(?:It|Its|They|He|She)\b")
+#: A pronoun opening a sentence, and whom it stands for.
+_PRONOUNS = {"it": "actor", "its": "actor", "they": "actor", "he": "person", "she": "person"}
+_PRONOUN_OPENING = re.compile(r"\s*(" + "|".join(p.capitalize() for p in _PRONOUNS) + r")\b")
 
 
 def _previous_sentences(body: pd.DataFrame) -> tuple[dict[tuple, tuple], dict[tuple, tuple[str, int]]]:
@@ -303,16 +302,14 @@ def _event_from_sentence(
 
         if not news_of_the_day((etype, char_pos, cue_index, trigger), mark):
             # Another cue may be the day's act: "In their joint statement issued after the talks, they called for ..."
-            verbal = [
-                c
-                for c in outside
-                if lexicon.quad[c[0]].startswith("verbal") and _simple_past(toks, c[2], c[3], lexicon)
-            ]
-            alt = next((c for c in verbal if news_of_the_day(c, classify_certainty(toks, c[2], c[0], certainty))), None)
-            if alt is None:
+            for c in outside:
+                if lexicon.quad[c[0]].startswith("verbal") and _simple_past(toks, c[2], c[3], lexicon):
+                    alt_mark = classify_certainty(toks, c[2], c[0], certainty)
+                    if news_of_the_day(c, alt_mark):
+                        (etype, char_pos, cue_index, trigger), mark = c, alt_mark
+                        break
+            else:
                 return None
-            etype, char_pos, cue_index, trigger = alt
-            mark = classify_certainty(toks, cue_index, etype, certainty)
     if isinstance(published, str) and best["date"] > published and mark != "future":
         # A date after publication is only kept for a stated plan. Otherwise it is the date of
         # something planned inside what was said ("said they did not plan to remove him on
@@ -609,8 +606,6 @@ _ASIDE = re.compile(
     r",\s+(?:a|an|the|who|whom|whose|which|some of whom|one of|once|now|also|himself|herself|itself|citing|quoting"
     r"|speaking|according to)\b[^,;:“\"]*,\s+"
 )
-#: A pronoun opening a sentence, and whom it stands for.
-_PRONOUNS = {"it": "actor", "its": "actor", "they": "actor", "he": "person", "she": "person"}
 
 
 def _aside_after_subject(text: str, start: int) -> tuple[int, int] | None:
@@ -621,15 +616,13 @@ def _aside_after_subject(text: str, start: int) -> tuple[int, int] | None:
     end, span = first, None
     while m := _ASIDE.match(text, end):
         span = (first, m.end())
-        end = m.end() - len(m.group()) + len(m.group().rstrip()) - 1  # the comma closing this aside
-        if not text.startswith(",", end):
-            break
+        end = m.start() + len(m.group().rstrip()) - 1  # the comma closing this aside may open the next
     return span
 
 
 def _name_pronoun(title: str, antecedent: dict | None) -> str:
     """'It said ...' -> 'Russia said ...', with the previous sentence's actor (or person, for he/she)."""
-    m = re.match(r"(It|Its|They|He|She)\b", title)
+    m = _PRONOUN_OPENING.match(title)
     if not m or not antecedent:
         return title
     name = antecedent.get(_PRONOUNS[m.group(1).lower()])

@@ -128,7 +128,7 @@ def load_name_rules(
         no_actor=frozenset(str(t).lower() for t in groups.get("no_actor") or ()),
         home_institutions=re.compile(
             r"\b(?:[Tt]he|[Ii]ts|[Ii]ts own) ("
-            + "|".join(re.escape(str(t)).replace(r"\ ", r"\s+") for t in groups.get("home") or ["(?!)"])
+            + ("|".join(re.escape(str(t)).replace(r"\ ", r"\s+") for t in groups.get("home") or ()) or "(?!)")
             + r")\b(?!['’]?s?\s+of\b)"
         ),
         agencies=frozenset(str(a["name"]) for a in loading.read_yaml(agencies_path)["actors"]),
@@ -450,7 +450,9 @@ def _titled_people(
 _FORMER = re.compile(r"\b(?:former|ex-|late|then-|acting|outgoing|deputy|vice)\s*$", re.I)
 
 
-def _hold_office(text: str, title_start: int, title: str, person: tuple, article: ArticleNames, rules) -> None:
+def _hold_office(
+    text: str, title_start: int, title: str, person: tuple, article: ArticleNames, rules: NameRules
+) -> None:
     """Remember who holds an office ('President Fidel Castro'), so a later 'the president' is that person."""
     office = title.lower()
     if office in rules.unique_offices and not _FORMER.search(text, max(0, title_start - 12), title_start):
