@@ -63,6 +63,14 @@ def test_key_events_only_are_the_dashboards(db, prepared, f):
     assert got["event_id"].tolist() == expected["event_id"].tolist()
 
 
+def test_filtered_rows_come_back_whole(db):
+    """A filter's copy keeps only a few columns: the rows it returns still carry every column."""
+    q = Query(actors=("Russia",))
+    got = db.events(q, limit=7, order="sources").set_index("event_id")
+    whole = db.events(Query(), limit=None).set_index("event_id").loc[got.index]
+    pd.testing.assert_frame_equal(got, whole)
+
+
 def test_span_of_the_matching_events(db, prepared):
     view = apply(prepared, Filters(actors=("Qatar",)))
     day = pd.Timestamp("1970-01-01")
