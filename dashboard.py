@@ -76,15 +76,16 @@ for note in notices:
 
 size = viewport.Viewport.of(st.session_state, brief, st.context.cookies)  # as the browser last reported it
 token = viewport.token(chosen, values["view"], brief)  # a zoom holds for these filters only
-title = st.session_state["brief_title"] or filters.title(chosen, shown)
+goto = days.from_date(st.session_state["goto"]) if st.session_state["goto"] else None
+zoom = viewport.zoomed(st.session_state, token)
+window = (days.from_iso(zoom[0]), days.from_iso(zoom[1])) if zoom else None
+opening = charts.opening_days(sel.view, goto, window)  # the title names the days the chart opens on
+title = st.session_state["brief_title"] or filters.title(chosen, shown, opening)
 subtitle, footnote = page.subtitle(chosen, shown), page.footnote(sel.drawn, src.tables)
 fig = None
 if not len(shown):
     st.info(source.empty_message(src, sel))
 else:
-    goto = days.from_date(st.session_state["goto"]) if st.session_state["goto"] else None
-    zoom = viewport.zoomed(st.session_state, token)
-    window = (days.from_iso(zoom[0]), days.from_iso(zoom[1])) if zoom else None
     look = figures.Look.of(values, size, bool(values["event"]), goto=goto, window=window)
     look = replace(look, title=title, subtitle=subtitle, footnote=footnote)
     if sel.counts is not None and values["view"] != "Timeline":
@@ -102,7 +103,7 @@ else:
 
 if brief:
     st.html("<div style='height:100vh'></div>")  # the controls below stay out of the frame
-    st.text_input("Briefing title", key="brief_title", placeholder=filters.title(chosen, sel.view))
+    st.text_input("Briefing title", key="brief_title", placeholder=filters.title(chosen, sel.view, opening))
     st.toggle("Briefing mode", key="brief")
 else:
     page.show_downloads(st, source.every(src, sel), fig, title, subtitle, src.tables.articles)

@@ -38,6 +38,9 @@ TITLE_MAX = 90
 _POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)(?=\s)")
 #: An opening phrase up to its comma ("In an interview with Al Jazeera on Sunday, "), at most 80 characters.
 _INTRO = re.compile(r"(?:In|At|On|During|After|Before|Speaking|Asked|Following|Earlier|Later)\b[^,;:“\"]{0,80}?,\s+")
+#: A source named before the sentence's subject ("According to the ministry, ...", "As per a statement
+#: dated Dec. 16 on its channel, ..."): a date inside it dates the report, not the act reported.
+_ATTRIBUTION = re.compile(r"(?:According to|As per|Citing|Quoting)\b[^,;:“\"]{0,140}?,\s+")
 #: Date precisions too coarse to date an act on a timeline.
 TOO_COARSE = ("decade", "century")
 #: An act cue further than this many characters from every date is not what the date is about.
@@ -107,9 +110,13 @@ def extract_events(
         else:
             continue  # its only dates are too coarse or could not be placed
         antecedent = None
-        if _PRONOUN_OPENING.match(s["text"]) and key in previous:
-            before = previous[key]
-            antecedent = _subjects(by_sentence_names.get(before, []), before_texts[before])
+        opening = _PRONOUN_OPENING.match(s["text"])
+        if opening and key in previous:
+            wanted = _PRONOUNS[opening.group(1).lower()]
+            for before in previous[key]:  # the nearest sentence, past quoted statements
+                antecedent = _subjects(by_sentence_names.get(before, []), before_texts[before])
+                if wanted in antecedent or not _QUOTE_OPENING.match(before_texts[before][0]):
+                    break
         row = _event_from_sentence(
             s, dates, by_sentence_names[key], pub, lexicon, certainty, key in ledes, news, antecedent
         )
@@ -210,17 +217,29 @@ _PRONOUNS = {"it": "actor", "its": "actor", "they": "actor", "he": "person", "sh
 _PRONOUN_OPENING = re.compile(r"\s*(" + "|".join(p.capitalize() for p in _PRONOUNS) + r")\b")
 
 
-def _previous_sentences(body: pd.DataFrame) -> tuple[dict[tuple, tuple], dict[tuple, tuple[str, int]]]:
-    """For each body sentence that opens with a pronoun, the body sentence before it (captions skipped)."""
+#: How many body sentences back a pronoun's antecedent is looked for: past quoted statements only.
+PRONOUN_REACH = 3
+_QUOTE_OPENING = re.compile(r"\s*[“\"«]")
+
+
+def _previous_sentences(body: pd.DataFrame) -> tuple[dict[tuple, list[tuple]], dict[tuple, tuple[str, int]]]:
+    """For each body sentence that opens with a pronoun, the body sentences before it, nearest first.
+
+    Captions are skipped. The caller goes back past sentences that open with a quotation only,
+    so 'It said ...' after a quoted statement goes back to the ministry that was quoted.
+    """
     ordered = body.sort_values(["article", "sentence_id"])
     keys = list(zip(ordered["article"].tolist(), ordered["sentence_id"].tolist()))
     texts = ordered["text"].tolist()
     starts = ordered["start"].tolist()
-    previous, before_texts = {}, {}
+    previous: dict[tuple, list[tuple]] = {}
+    before_texts = {}
     for i in range(1, len(keys)):
-        if keys[i][0] == keys[i - 1][0] and _PRONOUN_OPENING.match(texts[i]):
-            previous[keys[i]] = keys[i - 1]
-            before_texts[keys[i - 1]] = (texts[i - 1], starts[i - 1])
+        if _PRONOUN_OPENING.match(texts[i]):
+            back = [j for j in range(i - 1, max(i - 1 - PRONOUN_REACH, -1), -1) if keys[j][0] == keys[i][0]]
+            if back:
+                previous[keys[i]] = [keys[j] for j in back]
+                before_texts.update({keys[j]: (texts[j], starts[j]) for j in back})
     return previous, before_texts
 
 
@@ -263,6 +282,9 @@ def _event_from_sentence(
             for t in dates
             if not _inside(t["start"] - offset, quoted) and not _attributive(text, t, offset, cue_starts, toks, words)
         ]
+        source = _ATTRIBUTION.match(text, _dateline_end(text))
+        if source and any(t["start"] - offset >= source.end() for t in own):
+            own = [t for t in own if t["start"] - offset >= source.end()]
         if not own:
             if not news:
                 return None
@@ -397,6 +419,11 @@ def is_act_word(text: str, toks: list[tuple[str, int, int]], cue: tuple, words) 
 
 
 _BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+
+
+def _dateline_end(text: str) -> int:
+    m = DATELINE.match(text)
+    return m.end() if m else 0
 
 
 def _attributive(text: str, t: dict, offset: int, cue_starts: set[int], toks, words) -> bool:
@@ -567,6 +594,10 @@ def make_title(
     intro = _INTRO.match(text, last)
     if first is not None and intro and intro.end() <= first:
         last = intro.end()
+    source = _ATTRIBUTION.match(text, last)
+    # The source goes when someone is named after it: the names inside it are who reported, not who acted.
+    if source and any(m["start"] - offset >= source.end() for m in names if m["kind"] in ("person", "actor")):
+        last = source.end()
     cuts = [(a, b, "date") for a, b in date_spans]
     lead = words.title_lead.match(text[last:])
     aside = _aside_after_subject(text, last + (lead.end() if lead else 0))

@@ -80,6 +80,18 @@ def test_axis_opens_on_the_busy_window_and_says_what_lies_outside():
     assert fig.layout.xaxis.dtick == 86_400_000
 
 
+def test_title_names_the_days_the_axis_opens_on():
+    rows = [(f"2024-12-{d:02d}", f"2024-12-{d:02d}", "day") for d in range(6, 17)] * 2
+    rows += [("2024-07-01", "2024-07-31", "month"), ("2025-01-28", "2025-01-28", "day")]
+    view = _frame(rows)
+    opening = charts.opening_days(view)
+    assert filters.title(Filters(), view, opening) == "Key events, 6–16 Dec 2024"
+    assert filters.title(Filters(), view) == "Key events, 1 Jul 2024 – 28 Jan 2025"  # the whole span
+    # A span the chart shows whole opens on all of it: 6-11 Dec as day numbers.
+    assert charts.opening_days(_frame(rows[:6])) == (20063, 20068)
+    assert charts.opening_days(view.iloc[:0]) is None
+
+
 def _frame(rows, actors="Russia", titles=None):
     from ui import filters as f
 

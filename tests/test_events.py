@@ -245,6 +245,71 @@ def test_title_names_the_pronoun_that_opens_it(text, antecedent, title):
     assert make_title(text, [], [], 0, antecedent) == title
 
 
+def test_a_pronoun_after_a_quoted_statement_names_who_was_quoted():
+    ev = extract_events(
+        *_article(
+            [
+                (
+                    "The foreign ministry of Ruritania said it was alarmed.",
+                    [],
+                    [("Ruritania", "Ruritania", "actor", None)],
+                ),
+                ("“We urge restraint on every side,” its statement said.", [], []),
+                ("“Talks are the only way,” the statement added.", [], []),
+                (
+                    "It said it was helping its citizens to leave Borduria on Friday.",
+                    [("Friday", "1999-03-12", "day")],
+                    [("Borduria", "Borduria", "actor", None)],
+                ),
+                *_FILLER,
+            ]
+        )
+    )
+    titles = ev["title"].tolist()
+    assert "Ruritania said it was helping its citizens to leave Borduria" in titles
+    # Past an unquoted sentence the search stops: it may be about someone else.
+    ev = extract_events(
+        *_article(
+            [
+                ("Ruritania's minister spoke first.", [], [("Ruritania", "Ruritania", "actor", None)]),
+                ("The weather in the capital stayed mild.", [], []),
+                (
+                    "It said it was helping its citizens to leave Borduria on Friday.",
+                    [("Friday", "1999-03-12", "day")],
+                    [("Borduria", "Borduria", "actor", None)],
+                ),
+                *_FILLER,
+            ]
+        )
+    )
+    assert "It said it was helping its citizens to leave Borduria" in ev["title"].tolist()
+
+
+def test_a_source_named_first_is_not_the_headline_and_its_date_is_the_reports():
+    text = "According to a ministry statement dated Tuesday, the Ruritanian army left Zenda on Sunday."
+    ev = extract_events(
+        *_article(
+            [
+                (
+                    text,
+                    [("Tuesday", "1999-03-09", "day"), ("Sunday", "1999-03-07", "day")],
+                    [("Ruritanian", "Ruritania", "actor", None), ("Zenda", "Zenda", "actor", None)],
+                ),
+                *_FILLER,
+            ]
+        )
+    )
+    row = ev.iloc[0]
+    assert row.date == "1999-03-07"  # the act's day, not the statement's
+    assert row.title == "The Ruritanian army left Zenda"
+    # With no other date the source's date is kept: it is then the only clue.
+    alone = "According to a ministry statement dated Tuesday, the Ruritanian army left Zenda."
+    ev = extract_events(
+        *_article([(alone, [("Tuesday", "1999-03-09", "day")], [("Ruritanian", "Ruritania", "actor", None)]), *_FILLER])
+    )
+    assert ev.iloc[0].date == "1999-03-09"
+
+
 def test_a_long_title_ends_at_a_clause_not_mid_phrase():
     text = (
         "The council approved the new budget for the coming year after a long debate in the chamber, "

@@ -12,6 +12,7 @@ are the key events' titles, wrapped (never cut), packed so they never overlap.
 from __future__ import annotations
 
 import bisect
+import math
 import textwrap
 from html import escape
 
@@ -310,6 +311,19 @@ def timeline(
     fig.update_yaxes(visible=False, range=[n_lanes - 0.3, -0.7], fixedrange=True)
     _time_axis(fig, start, end, shown[0], shown[1], lo, hi)
     return _style(fig, height=height or int(min(max(OVERHEAD_PX + line_px * n_lanes, 360), MAX_HEIGHT)))
+
+
+def opening_days(view: pd.DataFrame, goto: float | None = None, window=None) -> tuple[int, int] | None:
+    """First and last day the chart opens on (the busy window, a zoom, 'go to date'), for its title.
+
+    None when the chart draws everything it has (counts above `AGGREGATE_ABOVE` events, or none).
+    """
+    if not isinstance(view, pd.DataFrame) or view.empty or len(view) > AGGREGATE_ABOVE:
+        return None
+    start, end = view["_start"].to_numpy(float), view["_end"].to_numpy(float) + 1
+    lo, hi = _opening(start, end, goto, window)
+    first, last = math.floor(lo), max(math.floor(lo), math.ceil(hi) - 1)  # `hi` is the day after the last
+    return first, last
 
 
 def _opening(start, end, goto, window) -> tuple[float, float]:
@@ -803,7 +817,7 @@ def dress(fig: go.Figure, title: str, subtitle: str, footnote: str, brief: bool 
             "font": {"size": 26 if brief else 20, "color": INK},
         },
         height=height,
-        margin={"t": 118 if brief else 104, "b": bottom + 34, "l": 24, "r": 24},
+        margin={"t": 128 if brief else 114, "b": bottom + 34, "l": 24, "r": 24},
     )
     fig.add_annotation(
         text=escape(footnote),

@@ -169,11 +169,15 @@ class Counted:
         return pd.Series([self.start if col == "_start" else self.end])
 
 
-def title(f: Filters, shown: pd.DataFrame | Counted) -> str:
-    """A headline for the chart from the filters in words: 'Russia and Iran, 6–16 Dec 2024'."""
+def title(f: Filters, shown: pd.DataFrame | Counted, opening: tuple[int, int] | None = None) -> str:
+    """A headline for the chart from the filters in words: 'Russia and Iran, 6–16 Dec 2024'.
+
+    `opening`: the first and last day the chart opens on, when it opens on fewer days than the
+    events cover; the title names what the reader sees, the subtitle the whole span.
+    """
     who = _names(f.actors + f.people, f.actor_mode) if f.actors or f.people else "Key events"
     what = f" ({', '.join(t.lower() for t in f.event_types)})" if f.event_types else ""
-    when = span(shown)
+    when = days.span_label(*opening) if opening else span(shown)
     return f"{who}{what}, {when}" if when else f"{who}{what}"
 
 
