@@ -85,7 +85,10 @@ def _conform(
         return empty(table), [f"{path.name}: missing required column(s) {', '.join(missing)}"]
     absent = [c for c in table if c not in df.columns]
     if absent:
-        problems.append(f"{path.name}: no column(s) {', '.join(absent)} (shown empty)")
+        problems.append(
+            f"{path.name}: no column(s) {', '.join(absent)} (shown empty: a table from an older build; "
+            "`python -m pipeline build` fills them)"
+        )
     out = pd.DataFrame(index=df.index)
     for name, (dtype, _) in table.items():
         col = df[name] if name in df.columns else pd.Series(pd.NA, index=df.index)
