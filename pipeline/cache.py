@@ -394,12 +394,12 @@ class ArticleCache:
             return _File(
                 path.name,
                 key,
-                json.loads(stored["_problems"]),
+                _json_list(stored["_problems"]),
                 {c: stored[c] for c in ARTICLES} if has_row else None,
                 stored["_text_key"],
                 bool(stored["_extracted"]),
                 {c: stored[c] for c in COUNTS},
-                json.loads(stored["_undated"]),
+                _json_list(stored["_undated"]),
                 given_published=stored["_given_published"],
                 shingles=_unpack_shingles(stored["_shingles"]),
             )
@@ -534,6 +534,11 @@ class ArticleCache:
         for path in (self.folder / "packs").iterdir():
             if path.name not in keep:
                 path.unlink(missing_ok=True)
+
+
+def _json_list(packed: str) -> list:
+    """A stored JSON list (most are empty: those are not parsed)."""
+    return [] if packed == "[]" else json.loads(packed)
 
 
 def _unpack_shingles(packed: str | None) -> tuple[frozenset[int], int] | None:
