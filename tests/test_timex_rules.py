@@ -73,6 +73,27 @@ def test_a_rule_folder_of_ones_own_is_used(tmp_path):
     assert [(c.value, c.rule) for c in scan("It rained in May.", rules)] == [("XXXX-05", "may_only")]
 
 
+def test_ordered_is_only_for_a_span_of_parts(tmp_path):
+    folder = _rule_folder(
+        tmp_path,
+        "- id: one\n  pattern: '(?P<m>%month)'\n  value: 'XXXX-{m|month}'\n  ordered: true\n  examples: [May]\n",
+    )
+    with pytest.raises(RuleError, match=r"one.*ordered"):
+        load_rules(folder)
+
+
+@pytest.mark.parametrize(
+    "text,values",
+    [
+        ("The blockade held from November to March 1950.", ["1949-11", "1950-03"]),
+        ("Talks ran from 28 December to 2 January 1990.", ["1989-12-28", "1990-01-02"]),
+        ("The strike lasted from October 30 to November 2, 1990.", ["1990-10-30", "1990-11-02"]),
+    ],
+)
+def test_a_span_with_one_year_crosses_new_year_when_its_months_go_backwards(text, values):
+    assert [t["value"] for t in find_timexes(text, DEFAULT_DCT)] == values
+
+
 def test_a_rule_folder_without_tense_cues_is_rejected(tmp_path):
     folder = _rule_folder(
         tmp_path, "- id: m\n  pattern: '(?P<m>%month)'\n  value: 'XXXX-{m|month}'\n  examples: [May]\n"

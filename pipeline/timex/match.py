@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.casing import lower as lower_keeping_offsets
 from pipeline.timex.filters import BUILTIN_FILTERS
@@ -139,6 +139,23 @@ def match_rules(rs: Ruleset, text: str, tense: Callable[..., str], removed: list
     return out
 
 
+_MONTH_DATE = re.compile(r"(\d{4})-(\d\d(?:-\d\d)?)\Z")
+
+
+def _in_order(found: list[Candidate]) -> list[Candidate]:
+    """A span runs forward: a part later in the year than the next part, with the same year, is of the year before.
+
+    "from December to February 1942" and "20 December to 3 January 1942":
+    the one year written belongs to the last part; the span crosses New Year.
+    """
+    out = list(found)
+    for k in range(len(out) - 2, -1, -1):
+        a, b = _MONTH_DATE.match(out[k].value), _MONTH_DATE.match(out[k + 1].value)
+        if a and b and a.group(1) == b.group(1) and a.group(2) > b.group(2) and int(a.group(1)) > 0:
+            out[k] = replace(out[k], value=f"{int(a.group(1)) - 1:04d}-{a.group(2)}")
+    return out
+
+
 def _emit(rs: Ruleset, m: re.Match, tense: Callable[..., str], out: list, removed: list | None) -> None:
     i = int(str(m.lastgroup)[1:])  # the outer group of each rule is named r<index>
     rule = rs.rules[i]
@@ -165,6 +182,8 @@ def _emit(rs: Ruleset, m: re.Match, tense: Callable[..., str], out: list, remove
             found.append(
                 Candidate(s, e, rtype, rendered, render(rs, mod, groups, tense_at), rule.id, future_at(rendered))
             )
+        if rule.ordered:
+            found = _in_order(found)
     else:
         value = render(rs, rule.value, groups, tense_at)
         found = [

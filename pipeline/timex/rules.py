@@ -42,7 +42,7 @@ DEFAULT_RULES = RESOURCES / "timex" / "en"
 TYPES = ("DATE", "TIME", "DURATION", "SET")
 #: Pattern lists every language needs: the cues of a clause's tense (`pipeline.timex.tense`).
 TENSE_LISTS = ("future_cue", "past_cue")
-RULE_KEYS = {"id", "type", "pattern", "value", "mod", "parts", "examples", "counterexamples", "note"}
+RULE_KEYS = {"id", "type", "pattern", "value", "mod", "parts", "ordered", "examples", "counterexamples", "note"}
 _REF = re.compile(r"%([a-z_]+)")
 FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:\|([a-z_0-9]+))?(?:=([^}]*))?\}")
 
@@ -61,6 +61,7 @@ class Rule:
     parts: tuple = ()  # ((group, value, type, mod), ...): one match -> several timexes
     examples: tuple = ()
     counterexamples: tuple = ()
+    ordered: bool = False  # the parts are a span, first to last: see match._in_order
 
 
 @dataclass
@@ -162,7 +163,10 @@ def _parse_rule(raw: dict, lists: dict, norms: dict, filters: set[str], path: Pa
     if not examples:
         raise RuleError(f"{where}: give at least one example (they run as tests)")
     counter = tuple(str(c) for c in raw.get("counterexamples", []) or [])
-    rule = Rule(str(raw["id"]), rtype, rx, value, str(raw.get("mod", "")), tuple(parts), examples, counter)
+    ordered = raw.get("ordered", False)
+    if not isinstance(ordered, bool) or (ordered and len(parts) < 2):
+        raise RuleError(f"{where}: ordered is true or false, and true only for a rule with two or more parts")
+    rule = Rule(str(raw["id"]), rtype, rx, value, str(raw.get("mod", "")), tuple(parts), examples, counter, ordered)
     return rule, rx
 
 
