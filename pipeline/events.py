@@ -409,8 +409,9 @@ def is_act_word(text: str, toks: list[tuple[str, int, int]], cue: tuple, words) 
     Not an act: a word capitalized inside the sentence ("the March accession": a
     month or a name), a word hyphened to another ("duty-free", "pre-attack"; a verb
     prefix such as "re-" keeps the act), a verb's -s form before "of" (the plural
-    noun of "reports of atrocities"), and "reports" after a correspondent (a
-    broadcast's sign-off).
+    noun of "reports of atrocities"), "reports" after a correspondent (a
+    broadcast's sign-off), a passive "was asked about" (a question put to the subject) and
+    "was said to" (hearsay).
     """
     _, pos, i, written = cue
     if i > 0 and text[pos].isupper() and not re.search(r"[\"“`'(_\-–—:]\s*$", text[max(0, pos - 3) : pos]):
@@ -431,7 +432,29 @@ def is_act_word(text: str, toks: list[tuple[str, int, int]], cue: tuple, words) 
             return False
         if i > 0 and (toks[i - 1][0] in words.attributive_determiners or toks[i - 1][0] in _BE_FORMS):
             return False
+    if written == "ask" and _asked_a_question(toks, i, words.question_words):
+        return False
+    if _hearsay(toks, i):
+        return False
     return not (written == "report" and any(t[0] in words.reporter_words for t in toks[max(0, i - 6) : i]))
+
+
+def _hearsay(toks, i: int) -> bool:
+    """'the message the king was said to be carrying', 'is reported to have fled': hearsay, nobody's statement."""
+    return (
+        i + 1 < len(toks)
+        and toks[i + 1][0] == "to"
+        and toks[i][0] in ("said", "reported", "rumored", "rumoured")
+        and i > 0
+        and toks[i - 1][0] in _BE_FORMS
+    )
+
+
+def _asked_a_question(toks, i: int, question_words: frozenset[str]) -> bool:
+    """'was asked today about the message': a question put to the subject by someone unnamed, not an act."""
+    if toks[i][0] != "asked" or not any(t[0] in _BE_FORMS for t in toks[max(0, i - 2) : i]):
+        return False
+    return any(t[0] in question_words for t in toks[i + 1 : i + 5])
 
 
 _BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being"})

@@ -173,6 +173,7 @@ class EventWords:
     reporter_words: frozenset[str] = frozenset()  # who "reports" in a broadcast's sign-off
     attributive_determiners: frozenset[str] = frozenset()  # "his 1996 campaign": a year naming a thing
     relative_clause: re.Pattern = re.compile(r"(?!)")  # ", which had been on patrol since March": about a noun
+    question_words: frozenset[str] = frozenset()  # "was asked about ...": a question, no act
 
 
 def _relative_clause(openers: list[str]) -> re.Pattern:
@@ -197,6 +198,7 @@ def load_event_words(path: Path = RESOURCES / "event_words.yaml") -> EventWords:
             reporter_words=frozenset(str(w).lower() for w in data["reporter_words"]),
             attributive_determiners=frozenset(str(w).lower() for w in data["attributive_determiners"]),
             relative_clause=_relative_clause([str(w) for w in data.get("relative_openers", [])]),
+            question_words=frozenset(str(w).lower() for w in data.get("question_words", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(path, f"missing or malformed section {exc}") from exc

@@ -789,3 +789,21 @@ def test_planning_for_a_date_after_publication_is_a_plan():
     text = "Ruritania can now take part in planning for the summit in April."
     ev = extract_events(*_article([(text, [("April", "1999-04-01", "month")], names), *_FILLER]))
     assert list(zip(ev.date, ev.certainty)) == [("1999-04-01", "future")]
+
+
+@pytest.mark.parametrize(
+    "text,expect",
+    [
+        # a question put to the subject is no act of theirs, nor is hearsay ("was said to")
+        ("Ruritania's envoy was asked on Friday about the letter.", []),
+        ("Ruritania's envoy was asked on Friday whether the letter was genuine.", []),
+        ("Ruritania's envoy was asked on Friday about the letter the minister was said to carry.", []),
+        # a request is still one, and a statement stays a statement
+        ("Ruritania's envoy was asked on Friday to leave the country.", ["ask"]),
+        ("Ruritania's envoy said on Friday the letter was genuine.", ["say"]),
+    ],
+)
+def test_a_question_put_to_the_subject_is_no_act(text, expect):
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [("Friday", "1999-03-12", "day")], names), *_FILLER]))
+    assert list(ev.trigger) == expect
