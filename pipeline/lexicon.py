@@ -176,12 +176,18 @@ class EventWords:
     question_words: frozenset[str] = frozenset()  # "was asked about ...": a question, no act
 
 
-def _relative_clause(openers: list[str]) -> re.Pattern:
-    """A comma, an opener and the clause up to the next comma, colon, semicolon, quote or the sentence's end."""
+def _relative_clause(openers: list[str], continuers: list[str]) -> re.Pattern:
+    """A comma, an opener and the clause up to the next comma, colon, semicolon, quote or the sentence's end.
+
+    A time clause set off inside it belongs to it: ", who lived in London from 1968, when the Soviets
+    invaded Czechoslovakia," is one clause, so its act and its date stay together.
+    """
     if not openers:
         return re.compile(r"(?!)")
     alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(openers, key=len, reverse=True))
-    return re.compile(rf",\s+(?:{alts})\b[^,;:“\"`]*", re.I)
+    part = r"[^,;:“\"`]*"
+    more = "|".join(re.escape(w) for w in continuers) or "(?!)"
+    return re.compile(rf",\s+(?:{alts})\b{part}(?:,\s+(?:{more})\b{part})*", re.I)
 
 
 @loading.cached()
@@ -197,7 +203,10 @@ def load_event_words(path: Path = RESOURCES / "event_words.yaml") -> EventWords:
             verb_prefixes=frozenset(str(w).lower() for w in data["verb_prefixes"]),
             reporter_words=frozenset(str(w).lower() for w in data["reporter_words"]),
             attributive_determiners=frozenset(str(w).lower() for w in data["attributive_determiners"]),
-            relative_clause=_relative_clause([str(w) for w in data.get("relative_openers", [])]),
+            relative_clause=_relative_clause(
+                [str(w) for w in data.get("relative_openers", [])],
+                [str(w) for w in data.get("relative_continuers", [])],
+            ),
             question_words=frozenset(str(w).lower() for w in data.get("question_words", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:

@@ -736,6 +736,12 @@ def test_selecting_from_an_empty_table_keeps_its_columns():
             [("May", "1998-05-01", "month")],
             ("1998-05-01", None),
         ),
+        # a time clause inside the relative clause is part of it: its act keeps its date
+        (
+            "Ruritania's envoy, who lived abroad from 1968, when the army seized power, until 1989, spoke first.",
+            [("1968", "1968-01-01", "year"), ("1989", "1989-01-01", "year")],
+            ("1968-01-01", None),
+        ),
         # a date outside the clause dates the act as before
         (
             "Ruritania on Friday freed the sailors, who had been held since May.",
