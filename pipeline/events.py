@@ -326,8 +326,12 @@ def _event_from_sentence(
         said = _said(outside)
 
         def news_of_the_day(c: tuple, mark: str) -> bool:
-            if _inside(c[1], relative):
-                return False  # ", under which Iraq agreed to ...": background about a noun
+            if _inside(c[1], relative) and not _has(
+                [t[0] for t in toks], certainty.perfect, c[2] - certainty.perfect_window, c[2]
+            ):
+                # ", under which Iraq agreed to ...": background about a noun; but the present
+                # perfect is recent news even there (", which has granted him asylum,")
+                return False
             quad = lexicon.quad[c[0]]
             return _news_of_the_day(
                 toks, c[2], c[0], mark, lede, certainty, said, quad, _simple_past(toks, c[2], c[3], lexicon)

@@ -765,6 +765,8 @@ def test_a_date_in_a_relative_clause_dates_no_act_outside_it(text, dates, expect
     [
         # undated, an act inside a relative clause is background about a noun, not the day's news
         ("The move tested the pact, under which Ruritania agreed to open its ports.", None),
+        # ... unless in the present perfect: recent news even there
+        ("Ruritania, which has granted asylum to the general, runs two ports on the coast.", "grant asylum"),
         # ... but the report outside the clause is: "said an official, who refused to ..."
         ("The figure was wrong, said a Ruritania official, who refused to give his name.", "say"),
         ("Ruritania's jets, which escaped the invasion, are parked in the desert, officials said.", "say"),
