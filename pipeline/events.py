@@ -273,6 +273,8 @@ def _event_from_sentence(
     # Who acts is named outside the quotation: a name only inside what was said is what it was about.
     if not any(m["kind"] in ("actor", "person") and not _inside(m["start"] - offset, quoted) for m in names):
         return None
+    # A relative clause (", which had been on patrol since March") tells about the noun before it.
+    relative = [m.span() for m in words.relative_clause.finditer(text)]
     if dates[0]["start"] is not None:
         # A date inside a quotation dates what was said about, not the act of saying it or an act outside it;
         # a year naming a thing ("his 1996 campaign") dates no act but the one it names.
@@ -280,7 +282,9 @@ def _event_from_sentence(
         own = [
             t
             for t in dates
-            if not _inside(t["start"] - offset, quoted) and not _attributive(text, t, offset, cue_starts, toks, words)
+            if not _inside(t["start"] - offset, quoted)
+            and not _attributive(text, t, offset, cue_starts, toks, words)
+            and not _about_a_noun(t["start"] - offset, relative, cue_starts)
         ]
         source = _ATTRIBUTION.match(text, _dateline_end(text))
         if source and any(t["start"] - offset >= source.end() for t in own):
@@ -293,12 +297,17 @@ def _event_from_sentence(
                 "is inside what was said"
                 if _inside(dates[0]["start"] - offset, quoted)
                 else "names a thing, not a time"
+                if _attributive(text, dates[0], offset, cue_starts, toks, words)
+                else "tells about a noun, in a clause without the act"
             )
             dates = [context_date(published)]
             dates[0]["date_note"] = f"'{other}' {why}; the report is dated by its article, {published[:10]}"
         else:
             dates = own
     in_context = dates[0]["start"] is None
+    if in_context:
+        # Undated, the act is the one outside any relative clause: "said an official, who refused to ...".
+        outside = [c for c in outside if not _inside(c[1], relative)] or outside
     # An undated sentence: every cue is "near" the (implicit) date.
     spans = [(0, len(text))] if in_context else [(t["start"] - offset, t["end"] - offset) for t in dates]
     # The act, not the speech verb that reports it, types the event: the first act
@@ -317,6 +326,12 @@ def _event_from_sentence(
         said = _said(outside)
 
         def news_of_the_day(c: tuple, mark: str) -> bool:
+            if _inside(c[1], relative) and not _has(
+                [t[0] for t in toks], certainty.perfect, c[2] - certainty.perfect_window, c[2]
+            ):
+                # ", under which Iraq agreed to ...": background about a noun; but the present
+                # perfect is recent news even there (", which has granted him asylum,")
+                return False
             quad = lexicon.quad[c[0]]
             return _news_of_the_day(
                 toks, c[2], c[0], mark, lede, certainty, said, quad, _simple_past(toks, c[2], c[3], lexicon)
@@ -387,14 +402,20 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+def _about_a_noun(pos: int, relative: list[tuple[int, int]], cue_starts: set[int]) -> bool:
+    """Is a date inside a relative clause that holds no cue? Then it dates what the clause tells, no act."""
+    return any(a <= pos < b and not any(a <= c < b for c in cue_starts) for a, b in relative)
+
+
 def is_act_word(text: str, toks: list[tuple[str, int, int]], cue: tuple, words) -> bool:
     """Is this cue, as written, the word of an act rather than part of a name, a modifier or a sign-off?
 
     Not an act: a word capitalized inside the sentence ("the March accession": a
     month or a name), a word hyphened to another ("duty-free", "pre-attack"; a verb
     prefix such as "re-" keeps the act), a verb's -s form before "of" (the plural
-    noun of "reports of atrocities"), and "reports" after a correspondent (a
-    broadcast's sign-off).
+    noun of "reports of atrocities"), "reports" after a correspondent (a
+    broadcast's sign-off), a passive "was asked about" (a question put to the subject) and
+    "was said to" (hearsay).
     """
     _, pos, i, written = cue
     if i > 0 and text[pos].isupper() and not re.search(r"[\"“`'(_\-–—:]\s*$", text[max(0, pos - 3) : pos]):
@@ -415,7 +436,29 @@ def is_act_word(text: str, toks: list[tuple[str, int, int]], cue: tuple, words) 
             return False
         if i > 0 and (toks[i - 1][0] in words.attributive_determiners or toks[i - 1][0] in _BE_FORMS):
             return False
+    if written == "ask" and _asked_a_question(toks, i, words.question_words):
+        return False
+    if _hearsay(toks, i):
+        return False
     return not (written == "report" and any(t[0] in words.reporter_words for t in toks[max(0, i - 6) : i]))
+
+
+def _hearsay(toks, i: int) -> bool:
+    """'the message the king was said to be carrying', 'is reported to have fled': hearsay, nobody's statement."""
+    return (
+        i + 1 < len(toks)
+        and toks[i + 1][0] == "to"
+        and toks[i][0] in ("said", "reported", "rumored", "rumoured")
+        and i > 0
+        and toks[i - 1][0] in _BE_FORMS
+    )
+
+
+def _asked_a_question(toks, i: int, question_words: frozenset[str]) -> bool:
+    """'was asked today about the message': a question put to the subject by someone unnamed, not an act."""
+    if toks[i][0] != "asked" or not any(t[0] in _BE_FORMS for t in toks[max(0, i - 2) : i]):
+        return False
+    return any(t[0] in question_words for t in toks[i + 1 : i + 5])
 
 
 _BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
@@ -473,12 +516,14 @@ def _news_of_the_day(
     Yes for what someone is reported to have said or done (a statement, a verbal
     act in the simple past such as "praised" or "urged": a statement with a stance; an act
     with "said"), for an act in the present perfect ("has agreed") and for the
-    article's lede; never for a plan, a negation, background ("had rejected") or a
-    standing position ("has long opposed").
+    article's lede; never for a plan, a negation, background ("had rejected"), a
+    standing position ("has long opposed") or a lasting state ("ruled for centuries").
     """
     words = [t[0] for t in toks]
     if _has(words, lex.background, cue_index - lex.background_window, cue_index + 1):
         return False
+    if _has(words, lex.lasting, cue_index + 1, cue_index + 1 + lex.lasting_window):
+        return False  # "was ruled from Moscow for centuries": a lasting state
     if (
         cue_index >= 2
         and words[cue_index - 1] in lex.standing

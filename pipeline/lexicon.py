@@ -91,6 +91,8 @@ class CertaintyLexicon:
     perfect: Phrases = _NO_PHRASES
     perfect_window: int = 0
     standing: frozenset[str] = frozenset()
+    lasting: Phrases = _NO_PHRASES
+    lasting_window: int = 0
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -153,6 +155,8 @@ def load_certainty_lexicon(path: Path = RESOURCES / "certainty.yaml") -> Certain
             perfect=Phrases(_phrase(c) for c in data["perfect"]["cues"]),
             perfect_window=int(data["perfect"]["window"]),
             standing=frozenset(str(w) for w in data.get("standing") or ()),
+            lasting=Phrases(_phrase(c) for c in (data.get("lasting") or {}).get("cues", ())),
+            lasting_window=int((data.get("lasting") or {}).get("window", 0)),
         )
     except (KeyError, TypeError) as exc:
         raise LexiconError(path, f"missing or malformed section {exc}") from exc
@@ -168,6 +172,22 @@ class EventWords:
     verb_prefixes: frozenset[str] = frozenset()  # hyphened to a cue, still an act ("re-elected")
     reporter_words: frozenset[str] = frozenset()  # who "reports" in a broadcast's sign-off
     attributive_determiners: frozenset[str] = frozenset()  # "his 1996 campaign": a year naming a thing
+    relative_clause: re.Pattern = re.compile(r"(?!)")  # ", which had been on patrol since March": about a noun
+    question_words: frozenset[str] = frozenset()  # "was asked about ...": a question, no act
+
+
+def _relative_clause(openers: list[str], continuers: list[str]) -> re.Pattern:
+    """A comma, an opener and the clause up to the next comma, colon, semicolon, quote or the sentence's end.
+
+    A time clause set off inside it belongs to it: ", who lived in London from 1968, when the Soviets
+    invaded Czechoslovakia," is one clause, so its act and its date stay together.
+    """
+    if not openers:
+        return re.compile(r"(?!)")
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(openers, key=len, reverse=True))
+    part = r"[^,;:“\"`]*"
+    more = "|".join(re.escape(w) for w in continuers) or "(?!)"
+    return re.compile(rf",\s+(?:{alts})\b{part}(?:,\s+(?:{more})\b{part})*", re.I)
 
 
 @loading.cached()
@@ -183,6 +203,11 @@ def load_event_words(path: Path = RESOURCES / "event_words.yaml") -> EventWords:
             verb_prefixes=frozenset(str(w).lower() for w in data["verb_prefixes"]),
             reporter_words=frozenset(str(w).lower() for w in data["reporter_words"]),
             attributive_determiners=frozenset(str(w).lower() for w in data["attributive_determiners"]),
+            relative_clause=_relative_clause(
+                [str(w) for w in data.get("relative_openers", [])],
+                [str(w) for w in data.get("relative_continuers", [])],
+            ),
+            question_words=frozenset(str(w).lower() for w in data.get("question_words", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(path, f"missing or malformed section {exc}") from exc

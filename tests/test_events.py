@@ -719,3 +719,99 @@ def test_selecting_from_an_empty_table_keeps_its_columns():
     empty = pd.DataFrame({"article": pd.Series([], dtype="string"), "sentence_id": pd.Series([], dtype="int64")})
     assert list(select_sentences(empty, set()).columns) == ["article", "sentence_id"]
     assert list(select_sentences(empty, set(), inside=False).columns) == ["article", "sentence_id"]
+
+
+@pytest.mark.parametrize(
+    "text,dates,expect",
+    [
+        # a date inside a relative clause without the act tells about the noun: the report keeps its day
+        (
+            "Ruritania's navy said the frigate Vega, which has sailed the strait since May, needs repairs.",
+            [("May", "1998-05-01", "month")],
+            ("1999-03-15", "trigger say"),
+        ),
+        # the act inside the clause keeps its own date
+        (
+            "Ruritania's envoy, whose arrest in May angered the council, returned home.",
+            [("May", "1998-05-01", "month")],
+            ("1998-05-01", None),
+        ),
+        # a time clause inside the relative clause is part of it: its act keeps its date
+        (
+            "Ruritania's envoy, who lived abroad from 1968, when the army seized power, until 1989, spoke first.",
+            [("1968", "1968-01-01", "year"), ("1989", "1989-01-01", "year")],
+            ("1968-01-01", None),
+        ),
+        # a date outside the clause dates the act as before
+        (
+            "Ruritania on Friday freed the sailors, who had been held since May.",
+            [("Friday", "1999-03-12", "day"), ("May", "1998-05-01", "month")],
+            ("1999-03-12", None),
+        ),
+    ],
+)
+def test_a_date_in_a_relative_clause_dates_no_act_outside_it(text, dates, expect):
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, dates, names), *_FILLER]))
+    assert len(ev) == 1
+    assert ev.iloc[0].date == expect[0]
+    if expect[1]:
+        assert ev.iloc[0].trigger == expect[1].split()[1]
+        assert "tells about a noun" in ev.iloc[0].date_note
+
+
+@pytest.mark.parametrize(
+    "text,expect",
+    [
+        # undated, an act inside a relative clause is background about a noun, not the day's news
+        ("The move tested the pact, under which Ruritania agreed to open its ports.", None),
+        # ... unless in the present perfect: recent news even there
+        ("Ruritania, which has granted asylum to the general, runs two ports on the coast.", "grant asylum"),
+        # ... but the report outside the clause is: "said an official, who refused to ..."
+        ("The figure was wrong, said a Ruritania official, who refused to give his name.", "say"),
+        ("Ruritania's jets, which escaped the invasion, are parked in the desert, officials said.", "say"),
+    ],
+)
+def test_an_undated_act_in_a_relative_clause_is_background(text, expect):
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [], names), *_FILLER]))
+    assert list(ev.trigger) == ([] if expect is None else [expect])
+
+
+@pytest.mark.parametrize(
+    "text,kept",
+    [
+        ("The islands were ruled from Ruritania for centuries.", False),
+        ("Ruritania has guarded the pass for decades, its envoy said.", True),  # the report is the day's news
+        ("Ruritania ruled the islands, officials said.", True),
+    ],
+)
+def test_an_undated_lasting_state_is_not_the_days_news(text, kept):
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [], names), *_FILLER]))
+    assert len(ev) == int(kept)
+
+
+def test_planning_for_a_date_after_publication_is_a_plan():
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    text = "Ruritania can now take part in planning for the summit in April."
+    ev = extract_events(*_article([(text, [("April", "1999-04-01", "month")], names), *_FILLER]))
+    assert list(zip(ev.date, ev.certainty)) == [("1999-04-01", "future")]
+
+
+@pytest.mark.parametrize(
+    "text,expect",
+    [
+        # a question put to the subject is no act of theirs, nor is hearsay ("was said to")
+        ("Ruritania's envoy was asked on Friday about the letter.", []),
+        ("Ruritania's envoy was asked on Friday whether the letter was genuine.", []),
+        ("Ruritania's envoy was asked on Friday about the letter the minister was said to carry.", []),
+        # a request is still one, and a statement stays a statement
+        ("Ruritania's envoy was asked on Friday to leave the country.", ["ask"]),
+        ("Ruritania's envoy said on Friday the letter was genuine.", ["say"]),
+    ],
+)
+def test_a_question_put_to_the_subject_is_no_act(text, expect):
+    names = [("Ruritania", "Ruritania", "actor", None)]
+    ev = extract_events(*_article([(text, [("Friday", "1999-03-12", "day")], names), *_FILLER]))
+    assert list(ev.trigger) == expect

@@ -183,7 +183,8 @@ def resolve_weekday(anchor: date, weekday: int, direction: str) -> date:
 def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> str:
     """Year of a month (and day) written without one, seen from `anchor`.
 
-    last/next: strictly before/after the anchor's month (or day); past/future:
+    last/next: strictly before/after the anchor's month (or day), and "last" a year
+    back for the month just before the anchor's (the press calls that "last month"); past/future:
     the latest/next one, a day up to a week ahead (future) or PAST_AHEAD_DAYS
     ahead (past) still counting as this year's; none: the nearest one, leaning
     to the past (AHEAD_MONTHS); story (a history's own time): the anchor's
@@ -198,7 +199,8 @@ def resolve_month(anchor: date, month: int, day: int | None, direction: str) -> 
     here = (anchor.month, anchor.day if day else 0)
     there = (month, day or 0)
     if direction == "last":
-        year -= there >= here
+        # The month just before is "last month" in the press: "last February" written in March is a year back.
+        year -= there >= here or (not day and month == anchor.month - 1)
     elif direction == "next":
         year += there <= here
     elif direction == "future":
