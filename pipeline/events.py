@@ -648,6 +648,13 @@ def make_title(
     aside = _aside_after_subject(text, last + (lead.end() if lead else 0))
     # An aside holding the date is what the event is about ("Putin, who helped Assad when Moscow intervened in 2015").
     if aside and not any(aside[0] <= a < aside[1] for a, _ in date_spans):
+        clause = _RELATIVE.match(text, aside[0], aside[1])
+        subject = text[last : aside[0]]
+        if clause and cue is not None and clause.end() <= cue[0] < aside[1] and _NAME_PHRASE.fullmatch(subject):
+            # The act is the relative clause's: "Moscow, which has given Assad asylum, runs a base" is
+            # "Moscow has given Assad asylum", not the standing fact after it.
+            body = text[clause.end() : aside[1]].rstrip(" ,")
+            return _finish_title(subject + " " + body, words, antecedent, text[cue[0] : cue[1]])
         cuts.append((aside[0], aside[1], "aside"))
     for a, b, kind in sorted(cuts):
         if a < last:
@@ -666,13 +673,24 @@ def make_title(
         out.append(words.date_preposition.sub("", head))
         last = b
     out.append(text[last:])
-    title = _PAREN.sub("", "".join(out)).replace("``", "“").replace("''", "”")
+    title = _finish_title("".join(out), words, antecedent, text[cue[0] : cue[1]] if cue else "")
+    return title or text[:TITLE_MAX]
+
+
+#: A relative clause opening an aside (", which has ...", ", who was ..."): its own act, if the cue is in it.
+_RELATIVE = re.compile(r",\s+(?:which|who)\s+")
+#: A subject that is a name ("Moscow", "The Russian Foreign Ministry"), not a clause with its own verb.
+_NAME_PHRASE = re.compile(r"\s*(?:(?:[A-Z][\w.'’-]*|the|of|and|for)\s+)*[A-Z][\w.'’-]*")
+
+
+def _finish_title(title: str, words, antecedent: dict | None, act: str) -> str:
+    """Parentheses, spacing and leading connectors tidied, an opening pronoun named, the length capped."""
+    title = _PAREN.sub("", title).replace("``", "“").replace("''", "”")
     title = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", title))
     title = words.title_lead.sub("", title.strip()).strip(" ,;:.")
     title = _name_pronoun(title, antecedent)
     if not title:
-        return text[:TITLE_MAX]
-    act = text[cue[0] : cue[1]] if cue else ""
+        return ""
     return _shorten(title[:1].upper() + title[1:], act)
 
 

@@ -310,6 +310,19 @@ def test_a_source_named_first_is_not_the_headline_and_its_date_is_the_reports():
     assert ev.iloc[0].date == "1999-03-09"
 
 
+def test_an_act_in_a_relative_clause_after_the_subject_is_the_headline():
+    text = "Ruritania, which has granted asylum to the deposed king, runs a naval base near Zenda."
+    cue = (text.index("granted"), text.index("granted") + len("granted"))
+    assert make_title(text, [], [], 0, cue=cue) == "Ruritania has granted asylum to the deposed king"
+    # The act outside the clause: the clause is an aside and goes.
+    cue = (text.index("runs"), text.index("runs") + 4)
+    assert make_title(text, [], [], 0, cue=cue) == "Ruritania runs a naval base near Zenda"
+    # A subject with its own verb before the comma is not a name: the clause is not lifted out.
+    text = "He succeeds Ana Ruiz, who stepped down last year, as chairman of the board."
+    cue = (text.index("stepped"), text.index("stepped") + 7)
+    assert not make_title(text, [], [], 0, cue=cue).startswith("He succeeds Ana Ruiz stepped")
+
+
 def test_a_long_title_ends_at_a_clause_not_mid_phrase():
     text = (
         "The council approved the new budget for the coming year after a long debate in the chamber, "
