@@ -51,7 +51,8 @@ EVENTS: dict[str, tuple[str, str]] = {
     ),
     "title": (
         "string",
-        "A headline from the evidence sentence: dates, asides and connectors removed, an opening pronoun named, "
+        "A headline from the evidence sentence: dates, asides, a source named first ('According to ...') and "
+        "connectors removed, an opening pronoun named, an act in a relative clause after the subject lifted out, "
         "ended at a clause (or '…') within 90 characters.",
     ),
     "evidence": ("string", "The sentence that states the event (from the first source)."),
