@@ -43,6 +43,9 @@ from pipeline.schema import ARTICLES, CANDIDATES, EVENTS, EVIDENCE, conform, emp
 
 #: Merge partitions per extraction chunk (at least one): blocks are small, so few partitions do.
 MERGE_PARTITIONS_PER_CHUNK = 0.25
+#: ... and at most this many per worker thread: the shuffle has a task per (chunk, partition) pair, so
+#: partitions that grow with the corpus make the scheduler's work grow with its square.
+MERGE_PARTITIONS_PER_THREAD = 4
 _BLOCK = merge.UNIT
 
 
@@ -241,13 +244,16 @@ def _run(client, db, chunks, entries, extra, keep_text, extract, problems, today
         dropped |= chunk_dropped
     gone = frozenset(dropped)
     clock = time.perf_counter()
-    n_parts = max(1, int(len(chunks) * MERGE_PARTITIONS_PER_CHUNK))
+    threads = max(1, sum(client.nthreads().values()))
+    n_parts = max(1, min(int(len(chunks) * MERGE_PARTITIONS_PER_CHUNK), MERGE_PARTITIONS_PER_THREAD * threads))
     # The shuffle: each extraction partition is cut into one piece per merge partition, and
     # merge partition p reads piece p of every extraction partition (all-to-all, in the cluster).
     split = [delayed(_split_partition, nout=n_parts)(part, gone, n_parts) for part in extracted.to_delayed()]
+    # Every merge partition reads the reprint map: sent to the workers once, not copied into each task.
     originals = copies.originals
+    shared = client.scatter(originals, broadcast=True)
     merged = client.gather(
-        client.compute([delayed(_merge_pieces)(originals, *[s[p] for s in split]) for p in range(n_parts)])
+        client.compute([delayed(_merge_pieces)(shared, *[s[p] for s in split]) for p in range(n_parts)])
     )
     phases["merge"] = time.perf_counter() - clock
     clock = time.perf_counter()
