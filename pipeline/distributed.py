@@ -29,6 +29,7 @@ stops with an error and returns nothing, never a partial table.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import time
 import zlib
 from collections.abc import Callable, Iterable
@@ -248,13 +249,17 @@ def _run(client, db, chunks, entries, extra, keep_text, extract, problems, today
     n_parts = max(1, min(int(len(chunks) * MERGE_PARTITIONS_PER_CHUNK), MERGE_PARTITIONS_PER_THREAD * threads))
     # The shuffle: each extraction partition is cut into one piece per merge partition, and
     # merge partition p reads piece p of every extraction partition (all-to-all, in the cluster).
-    split = [delayed(_split_partition, nout=n_parts)(part, gone, n_parts) for part in extracted.to_delayed()]
+    # It is submitted in three rounds of futures, not as one graph: ordering one all-to-all graph
+    # of 100,000 articles kept the scheduler busy for minutes while the workers waited.
+    split = client.compute([delayed(_split_partition)(part, gone, n_parts) for part in extracted.to_delayed()])
     # Every merge partition reads the reprint map: sent to the workers once, not copied into each task.
     originals = copies.originals
     shared = client.scatter(originals, broadcast=True)
-    merged = client.gather(
-        client.compute([delayed(_merge_pieces)(shared, *[s[p] for s in split]) for p in range(n_parts)])
-    )
+    merging = []
+    for p in range(n_parts):
+        pieces = client.map(operator.getitem, split, [p] * len(split))
+        merging.append(client.submit(_merge_pieces, shared, *pieces))
+    merged = client.gather(merging)
     phases["merge"] = time.perf_counter() - clock
     clock = time.perf_counter()
     arts_parts = extracted.map(lambda r: r["articles"]).compute()
