@@ -179,9 +179,10 @@ def build_on_dask(
     return finish_build(events, evidence, arts, problems, totals, started, candidates=candidates, engine=" on Dask")
 
 
-def _split_partition(part: list[dict], gone: frozenset[str], n: int) -> tuple[pd.DataFrame, ...]:
-    """One extraction partition's candidates as `n` pieces, piece p holding the blocks of merge partition p."""
-    cands = pd.concat([_drop(r, gone) for r in part], ignore_index=True) if part else empty(CANDIDATES)
+def _split_partitions(gone: frozenset[str], n: int, *parts: list[dict]) -> tuple[pd.DataFrame, ...]:
+    """Some extraction partitions' candidates as `n` pieces, piece p holding the blocks of merge partition p."""
+    frames = [_drop(r, gone) for part in parts for r in part]
+    cands = pd.concat(frames, ignore_index=True) if frames else empty(CANDIDATES)
     pieces = dict(split_for_merge(cands, n))
     return tuple(pieces.get(p, cands.iloc[:0]) for p in range(n))
 
@@ -249,9 +250,14 @@ def _run(client, db, chunks, entries, extra, keep_text, extract, problems, today
     n_parts = max(1, min(int(len(chunks) * MERGE_PARTITIONS_PER_CHUNK), MERGE_PARTITIONS_PER_THREAD * threads))
     # The shuffle: each extraction partition is cut into one piece per merge partition, and
     # merge partition p reads piece p of every extraction partition (all-to-all, in the cluster).
-    # It is submitted in three rounds of futures, not as one graph: ordering one all-to-all graph
-    # of 100,000 articles kept the scheduler busy for minutes while the workers waited.
-    split = client.compute([delayed(_split_partition)(part, gone, n_parts) for part in extracted.to_delayed()])
+    # It is submitted in three rounds of futures, not as one graph, and a split task cuts a group of
+    # partitions: with a task per (chunk, partition) pair, ordering the graph (and then the workers'
+    # bookkeeping of its tasks) took minutes at 100,000 articles while the work itself took seconds.
+    parts = extracted.to_delayed()
+    group = max(1, -(-len(parts) // (MERGE_PARTITIONS_PER_THREAD * threads)))  # as many splits as merges
+    split = client.compute(
+        [delayed(_split_partitions)(gone, n_parts, *parts[i : i + group]) for i in range(0, len(parts), group)]
+    )
     # Every merge partition reads the reprint map: sent to the workers once, not copied into each task.
     originals = copies.originals
     shared = client.scatter(originals, broadcast=True)
