@@ -260,7 +260,8 @@ def _run(client, db, chunks, entries, extra, keep_text, extract, problems, today
     )
     # Every merge partition reads the reprint map: sent to the workers once, not copied into each task.
     originals = copies.originals
-    shared = client.scatter(originals, broadcast=True)
+    # (In a list: `scatter` sends a dict's values as one future each, 100,000 of them here.)
+    (shared,) = client.scatter([originals], broadcast=True)
     merging = []
     for p in range(n_parts):
         pieces = client.map(operator.getitem, split, [p] * len(split))
