@@ -289,6 +289,13 @@ def _event_from_sentence(
         source = _ATTRIBUTION.match(text, _dateline_end(text))
         if source and any(t["start"] - offset >= source.end() for t in own):
             own = [t for t in own if t["start"] - offset >= source.end()]
+        # "... uncertain following the collapse last week, as Peskov declared on Dec. 16": a date in a
+        # phrase about an earlier act dates that act when the sentence dates its own act outside it.
+        earlier = [m.span() for m in words.background_phrase.finditer(text)]
+        outside_own = [t for t in own if not _inside(t["start"] - offset, earlier)]
+        if earlier and outside_own and len(outside_own) < len(own) and any(not _inside(c, earlier) for c in cue_starts):
+            own = outside_own
+            outside = [c for c in outside if not _inside(c[1], earlier)]  # nor does that act type the event
         if not own:
             if not news:
                 return None

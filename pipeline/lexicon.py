@@ -174,6 +174,15 @@ class EventWords:
     attributive_determiners: frozenset[str] = frozenset()  # "his 1996 campaign": a year naming a thing
     relative_clause: re.Pattern = re.compile(r"(?!)")  # ", which had been on patrol since March": about a noun
     question_words: frozenset[str] = frozenset()  # "was asked about ...": a question, no act
+    background_phrase: re.Pattern = re.compile(r"(?!)")  # "following the collapse ... last week": an earlier act
+
+
+def _background_phrase(openers: list[str]) -> re.Pattern:
+    """An opener, a determiner and the phrase up to the next comma, colon, semicolon, quote or the end."""
+    if not openers:
+        return re.compile(r"(?!)")
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(openers, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alts})\s+(?:the|a|an|his|her|its|their|this|that)\b[^,;:“\"`]*", re.I)
 
 
 def _relative_clause(openers: list[str], continuers: list[str]) -> re.Pattern:
@@ -208,6 +217,7 @@ def load_event_words(path: Path = RESOURCES / "event_words.yaml") -> EventWords:
                 [str(w) for w in data.get("relative_continuers", [])],
             ),
             question_words=frozenset(str(w).lower() for w in data.get("question_words", [])),
+            background_phrase=_background_phrase([str(w) for w in data.get("background_openers", [])]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(path, f"missing or malformed section {exc}") from exc

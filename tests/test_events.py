@@ -323,6 +323,30 @@ def test_an_act_in_a_relative_clause_after_the_subject_is_the_headline():
     assert not make_title(text, [], [], 0, cue=cue).startswith("He succeeds Ana Ruiz stepped")
 
 
+def test_a_date_in_a_phrase_about_an_earlier_act_dates_that_act_not_the_report():
+    text = "The future of the Ruritanian port is uncertain following the collapse of the government on Sunday, as the minister declared on Tuesday."
+    ev = extract_events(
+        *_article(
+            [
+                (
+                    text,
+                    [("Sunday", "1999-03-07", "day"), ("Tuesday", "1999-03-09", "day")],
+                    [("Ruritanian", "Ruritania", "actor", None)],
+                ),
+                *_FILLER,
+            ]
+        )
+    )
+    row = ev.iloc[0]
+    assert (row.date, row.event_type) == ("1999-03-09", "STATEMENT")
+    # With no date outside the phrase, its date is the sentence's only clue and stays.
+    alone = "Ruritanian troops withdrew from Zenda after the ceasefire on Sunday."
+    ev = extract_events(
+        *_article([(alone, [("Sunday", "1999-03-07", "day")], [("Ruritanian", "Ruritania", "actor", None)]), *_FILLER])
+    )
+    assert ev.iloc[0].date == "1999-03-07"
+
+
 def test_a_long_title_ends_at_a_clause_not_mid_phrase():
     text = (
         "The council approved the new budget for the coming year after a long debate in the chamber, "
