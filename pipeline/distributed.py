@@ -254,7 +254,7 @@ def _run(client, db, chunks, entries, extra, keep_text, extract, problems, today
     # partitions: with a task per (chunk, partition) pair, ordering the graph (and then the workers'
     # bookkeeping of its tasks) took minutes at 100,000 articles while the work itself took seconds.
     parts = extracted.to_delayed()
-    group = max(1, -(-len(parts) // (MERGE_PARTITIONS_PER_THREAD * threads)))  # as many splits as merges
+    group = max(1, -(-len(parts) // n_parts))  # as many split tasks as merge partitions
     split = client.compute(
         [delayed(_split_partitions)(gone, n_parts, *parts[i : i + group]) for i in range(0, len(parts), group)]
     )

@@ -639,8 +639,8 @@ def make_title(
         speaker = min(after, key=lambda m: m["start"])["name"] if after else None
         if speaker:
             return _shorten(f"{speaker}: “{(quote.group(1) or quote.group(2)).strip(' ,.')}”")
-    dateline = DATELINE.match(text)
-    out, last = [], dateline.end() if dateline else 0
+    out, last = [], _dateline_end(text)
+    act = text[cue[0] : cue[1]] if cue else ""
     # An introductory phrase before the first named participant goes ("In an interview on Sunday, Lavrov ...").
     first = min((m["start"] - offset for m in names if m["kind"] in ("person", "actor")), default=None)
     intro = _INTRO.match(text, last)
@@ -661,7 +661,7 @@ def make_title(
             # The act is the relative clause's: "Moscow, which has given Assad asylum, runs a base" is
             # "Moscow has given Assad asylum", not the standing fact after it.
             body = text[clause.end() : aside[1]].rstrip(" ,")
-            return _finish_title(subject + " " + body, words, antecedent, text[cue[0] : cue[1]])
+            return _finish_title(subject + " " + body, words, antecedent, act)
         cuts.append((aside[0], aside[1], "aside"))
     for a, b, kind in sorted(cuts):
         if a < last:
@@ -680,7 +680,7 @@ def make_title(
         out.append(words.date_preposition.sub("", head))
         last = b
     out.append(text[last:])
-    title = _finish_title("".join(out), words, antecedent, text[cue[0] : cue[1]] if cue else "")
+    title = _finish_title("".join(out), words, antecedent, act)
     return title or text[:TITLE_MAX]
 
 

@@ -305,7 +305,7 @@ def _refuse_entry(path: Path, folder: Path, entry: os.DirEntry | None = None) ->
     A symbolic link is followed only to a file inside the articles folder: the
     `_articles` table copies every text it reads, and it is shared. `entry`: the
     folder listing's entry for `path`, which knows a plain file's type without a
-    system call per test (a folder of 100,000 files lists 4 times faster).
+    system call per test (100,000 files list in 1.5 s instead of 2.4).
     """
     if entry is not None and not entry.is_symlink():
         if entry.is_dir(follow_symlinks=False):

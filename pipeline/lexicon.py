@@ -177,11 +177,16 @@ class EventWords:
     background_phrase: re.Pattern = re.compile(r"(?!)")  # "following the collapse ... last week": an earlier act
 
 
+def _alternation(phrases: list[str]) -> str:
+    """A regex alternation of word phrases, longest first, any run of spaces between their words."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(phrases, key=len, reverse=True))
+
+
 def _background_phrase(openers: list[str]) -> re.Pattern:
     """An opener, a determiner and the phrase up to the next comma, colon, semicolon, quote or the end."""
     if not openers:
         return re.compile(r"(?!)")
-    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(openers, key=len, reverse=True))
+    alts = _alternation(openers)
     return re.compile(rf"\b(?:{alts})\s+(?:the|a|an|his|her|its|their|this|that)\b[^,;:“\"`]*", re.I)
 
 
@@ -193,7 +198,7 @@ def _relative_clause(openers: list[str], continuers: list[str]) -> re.Pattern:
     """
     if not openers:
         return re.compile(r"(?!)")
-    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(openers, key=len, reverse=True))
+    alts = _alternation(openers)
     part = r"[^,;:“\"`]*"
     more = "|".join(re.escape(w) for w in continuers) or "(?!)"
     return re.compile(rf",\s+(?:{alts})\b{part}(?:,\s+(?:{more})\b{part})*", re.I)
