@@ -46,10 +46,11 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline import ingest, timex
@@ -140,7 +141,7 @@ class _File:
     name: str
     key: str | None
     problems: list[str]
-    row: dict | None = None  # the ingested row, then the resolved one
+    row: Mapping | None = None  # the ingested row, then the resolved one (a `_PackRow` when stored)
     text_key: str | None = None
     extracted: bool = False
     counts: dict = field(default_factory=dict)
@@ -150,6 +151,64 @@ class _File:
     given_published: str | None = None  # as ingested (manifest or page), before any inference
     failed: list[str] = field(default_factory=list)  # stages 2-7 raised on it: left out, never cached
     shingles: tuple[frozenset[int], int] | None = None  # `reprints.sample_shingles` of its text
+    packed_shingles: str | None = None  # ... as a pack stores them, unpacked only when asked for
+
+    def sampled(self) -> tuple[frozenset[int], int] | None:
+        """Its sampled shingles: most files of an incremental build are never compared, so never unpacked."""
+        if self.shingles is None and self.packed_shingles is not None:
+            self.shingles, self.packed_shingles = _unpack_shingles(self.packed_shingles), None
+        return self.shingles
+
+
+#: Columns of a pack's files table read for every file it holds; the others (the text above all)
+#: are read only for the files that need them.
+_SMALL = (
+    "_key",
+    "article",
+    "_problems",
+    "_undated",
+    "_text_key",
+    "_extracted",
+    "_given_published",
+    "_shingles",
+    *COUNTS,
+)
+
+
+class _Pack:
+    """A pack's files table as read: its small columns as lists, the whole frame for the rest."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.small = {c: _plain_list(frame[c]) for c in _SMALL}
+
+    def value(self, column: str, i: int):
+        small = self.small.get(column)
+        return small[i] if small is not None else _plain(self.frame[column].iat[i])
+
+
+class _PackRow(Mapping):
+    """The `articles` row of a stored file, read from its pack one column at a time, when asked for.
+
+    An incremental build takes most rows whole from the packs (`ArticleCache._articles`), never
+    making a Python object of their texts.
+    """
+
+    __slots__ = ("i", "pack")
+
+    def __init__(self, pack: _Pack, i: int) -> None:
+        self.pack, self.i = pack, i
+
+    def __getitem__(self, column: str):
+        if column not in ARTICLES:
+            raise KeyError(column)
+        return self.pack.value(column, self.i)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(ARTICLES)
+
+    def __len__(self) -> int:
+        return len(ARTICLES)
 
 
 #: `process(articles) -> (candidates, articles, counts)`: `build.process_articles` on a chunk.
@@ -164,13 +223,13 @@ class ArticleCache:
         self.settings = settings
         self.stats = CacheStats()
         self._index = self._read_index()
-        self._rows: dict[str, dict] = {}  # key -> stored files-table row
+        self._rows: dict[str, tuple[_Pack, int]] = {}  # key -> its stored files-table row (pack, position)
         self._cands = empty({**CANDIDATES, "_key": ("string", "")})
-        self._positions: dict = {}  # key -> row positions in self._cands
         self._files: list[_File] = []
         self._fresh: list[pd.DataFrame] = []  # candidates extracted by this build, one frame per chunk, with _key
         self._stats: dict[str, list] = {}  # name -> [size, mtime_ns, SHA-256 of its bytes] for the next build
         self._started_ns = time.time_ns()
+        self._seen: dict = self._index.get("stats") or {}  # what the last build knew of each file
         self._state: dict[str, pd.DataFrame] = {}  # this build's merge and reprint state, for the next
         self._postings: pd.DataFrame | None = None  # the resumed reprint index's postings (`_resume_reprints`)
 
@@ -205,7 +264,7 @@ class ArticleCache:
                 ]
                 if bad:
                     raise ValueError(f"checksum mismatch in {', '.join(bad)}")
-                rows = pd.read_parquet(files_file)
+                rows = _Pack(pd.read_parquet(files_file))
                 cands = pd.read_parquet(cands_file)
             except (OSError, ValueError, KeyError) as err:
                 self.stats.problems.append(
@@ -213,15 +272,14 @@ class ArticleCache:
                 )
                 del self._index["packs"][pack]
                 continue
-            for r in _records(rows):
-                self._rows[r["_key"]] = r
+            for i, key in enumerate(rows.small["_key"]):
+                self._rows[key] = (rows, i)
             cand_frames.append(cands)
         if cand_frames:
             # Candidates of an entry come from the pack whose entry won (a file extracted after it was a copy).
             cands = pd.concat(cand_frames, ignore_index=True)
-            cands = cands[cands["_key"].isin({k for k, r in self._rows.items() if r["_extracted"]})]
+            cands = cands[cands["_key"].isin({k for k, (p, i) in self._rows.items() if p.small["_extracted"][i]})]
             self._cands = cands.drop_duplicates(["_key", "sentence_id"], keep="last").reset_index(drop=True)
-            self._positions = self._cands.groupby("_key", sort=False).indices
 
     def previous_merge(self) -> MergeState | None:
         """The last build's merge state, if the index names one whose files match their checksums."""
@@ -313,16 +371,19 @@ class ArticleCache:
                 if f.duplicate_of:
                     problems.append(f"{f.name}: same text as {f.duplicate_of}; kept {f.duplicate_of}, skipped {f.name}")
             given = [f for f in chunk if f.row is not None and f.duplicate_of is None]
-            frame = pd.DataFrame(
-                [(f.name, f.given_published, f.row["text"]) for f in given if f.row is not None],
-                columns=["article", "published", "text"],
-            )
-            sampled = {f.name: f.shingles for f in given if f.shingles is not None}
             known = max(0, min(len(given), resumed - position))  # already in the resumed index
             position += len(given)
-            problems += ingest.future_published(frame, today)
+            problems += ingest.future_published(
+                {"article": [f.name for f in given], "published": [f.given_published for f in given]}, today
+            )
             problems += [copies.notices[f.name] for f in given[:known] if f.name in copies.notices]
-            problems += copies.add_articles(frame.iloc[known:], sampled)
+            if known < len(given):
+                rest = given[known:]
+                frame = pd.DataFrame(
+                    [(f.name, f.row["text"]) for f in rest if f.row is not None], columns=["article", "text"]
+                )
+                sampled = {f.name: s for f in rest if (s := f.sampled()) is not None}
+                problems += copies.add_articles(frame, sampled)
             problems += [line for f in given for line in f.failed]
             problems += [line for f in given if not f.failed for line in f.undated]
         self._keep_reprints(copies, read, resumed)
@@ -349,12 +410,13 @@ class ArticleCache:
             return 0
         wanted: set[int] = set()
         for f in read[count:]:
-            if f.shingles is None and f.row is not None:
+            if f.sampled() is None and f.row is not None:
                 try:
                     f.shingles = sample_shingles(f.row["text"])
                 except Exception:  # the check itself reports it (and the index is then not kept)
                     continue
-            wanted |= f.shingles[0] if f.shingles is not None else set()
+            sampled = f.sampled()
+            wanted |= sampled[0] if sampled is not None else set()
         self._postings = resume_index(copies, articles, postings, count, wanted)
         return count
 
@@ -367,41 +429,46 @@ class ArticleCache:
 
     def _file(self, path: Path, entries: dict[str, dict]) -> _File:
         entry = entries.get(path.name)
-        raw, stored = None, None
+        raw, stored, key = None, None, None
+        listed = bool(entries)
         try:
-            st = path.stat()
-            seen = self._index.get("stats", {}).get(path.name)
-            if isinstance(seen, list) and len(seen) == 3 and seen[:2] == [st.st_size, st.st_mtime_ns]:
-                # Same size and modification time as when its bytes were last hashed: not read again.
+            st = os.stat(path)
+            seen = self._seen.get(path.name)
+            if isinstance(seen, list) and len(seen) >= 3 and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
+                # Same size and modification time as when its bytes were last hashed: not read again;
+                # and with the same manifest row, the same key (hashing the row costs more than the rest).
                 digest = seen[2]
+                if len(seen) == 6 and seen[4] == entry and seen[5] == listed:
+                    key = seen[3]
             else:
                 raw = path.read_bytes()
                 digest = hashlib.sha256(raw).hexdigest()
-            key = _key_of_digest(path.name, digest, entry, bool(entries), self.settings)
+            key = key or _key_of_digest(path.name, digest, entry, listed, self.settings)
             stored = self._rows.get(key)
             if stored is None and raw is None:
                 raw = path.read_bytes()
                 if hashlib.sha256(raw).hexdigest() != digest:  # edited without changing size and time
                     digest = hashlib.sha256(raw).hexdigest()
-                    key = _key_of_digest(path.name, digest, entry, bool(entries), self.settings)
+                    key = _key_of_digest(path.name, digest, entry, listed, self.settings)
                     stored = self._rows.get(key)
         except OSError as err:
             return _File(path.name, None, [f"{path.name}: cannot be read ({err.strerror}); skipped"])
         if st.st_mtime_ns < self._started_ns - RACY_NS:
-            self._stats[path.name] = [st.st_size, st.st_mtime_ns, digest]
+            self._stats[path.name] = [st.st_size, st.st_mtime_ns, digest, key, entry, listed]
         if stored is not None:
-            has_row = stored["article"] is not None
+            pack, i = stored
+            small = pack.small
             return _File(
                 path.name,
                 key,
-                _json_list(stored["_problems"]),
-                {c: stored[c] for c in ARTICLES} if has_row else None,
-                stored["_text_key"],
-                bool(stored["_extracted"]),
-                {c: stored[c] for c in COUNTS},
-                _json_list(stored["_undated"]),
-                given_published=stored["_given_published"],
-                shingles=_unpack_shingles(stored["_shingles"]),
+                _json_list(small["_problems"][i]),
+                _PackRow(pack, i) if small["article"][i] is not None else None,
+                small["_text_key"][i],
+                bool(small["_extracted"][i]),
+                {c: small[c][i] for c in COUNTS},
+                _json_list(small["_undated"][i]),
+                given_published=small["_given_published"][i],
+                packed_shingles=small["_shingles"][i],
             )
         assert raw is not None
         found = [f"{path.name}: not in {ingest.MANIFEST}; read it without title or manifest date"]
@@ -423,7 +490,7 @@ class ArticleCache:
     def _extract(self, todo: list[_File], process: Process, chunk_size: int, progress, total: int, map_chunks) -> None:
         done = total - len(todo)
         chunks = [todo[i : i + chunk_size] for i in range(0, len(todo), chunk_size)]
-        frames = (ingest.to_frame([f.row for f in chunk if f.row is not None]) for chunk in chunks)
+        frames = (ingest.to_frame([dict(f.row) for f in chunk if f.row is not None]) for chunk in chunks)
         for chunk, (cands, arts, counts) in zip(chunks, map_chunks(process, frames)):
             by_name = {f.name: f for f in chunk}
             names = sorted(by_name, key=len, reverse=True)
@@ -442,8 +509,8 @@ class ArticleCache:
 
     def _candidates(self, kept: list[_File]) -> pd.DataFrame:
         pos = {f.key: i for i, f in enumerate(kept)}
-        take = [p for f in kept if not f.new and f.key in self._positions for p in self._positions[f.key]]
-        parts = ([self._cands.take(take)] if take else []) + [c for c in self._fresh if len(c)]
+        reused = self._cands[self._cands["_key"].isin({f.key for f in kept if not f.new})]
+        parts = ([reused] if len(reused) else []) + [c for c in self._fresh if len(c)]
         if not parts:
             return pd.DataFrame(columns=list(CANDIDATES))
         cands = pd.concat(parts, ignore_index=True)
@@ -451,10 +518,27 @@ class ArticleCache:
         return cands.drop(columns="_key")
 
     def _articles(self, kept: list[_File], keep_text: bool) -> pd.DataFrame:
-        arts = pd.DataFrame([f.row for f in kept], columns=list(ARTICLES))
-        if not keep_text:
-            arts["text"] = pd.NA
-        return conform(arts, ARTICLES) if len(arts) else empty(ARTICLES)
+        """The articles table: stored rows taken whole from their packs' frames, new ones from their dicts."""
+        if not kept:
+            return empty(ARTICLES)
+        columns = [c for c in ARTICLES if keep_text or c != "text"]
+        by_pack: dict[int, tuple[_Pack, list[int], list[int]]] = {}
+        fresh: list[int] = []
+        for n, f in enumerate(kept):
+            if isinstance(f.row, _PackRow):
+                _, rows, where = by_pack.setdefault(id(f.row.pack), (f.row.pack, [], []))
+                rows.append(f.row.i)
+                where.append(n)
+            else:
+                fresh.append(n)
+        parts = [pack.frame[columns].take(rows) for pack, rows, _ in by_pack.values()]
+        order = [n for _, _, where in by_pack.values() for n in where]
+        if fresh:
+            parts.append(pd.DataFrame([kept[n].row for n in fresh], columns=columns))
+            order += fresh
+        parts = [conform(p.assign(text=pd.NA) if not keep_text else p, ARTICLES) for p in parts]
+        arts = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        return arts.take(np.argsort(np.asarray(order), kind="stable")).reset_index(drop=True)
 
     # --- end of a build ---------------------------------------------------------
 
@@ -466,7 +550,7 @@ class ArticleCache:
         packs = dict(self._index["packs"])
         new = [f for f in self._files if f.new and f.key is not None]
         if new:
-            pack, sums = self._write_pack([self._entry(f) for f in new], self._fresh)
+            pack, sums = self._write_pack(_files_frame([self._entry(f) for f in new]), self._fresh)
             packs[pack] = sums
         total = len(self._rows) + len(new)
         if len(packs) > MAX_PACKS or (len(packs) > 1 and total and (total - len(live)) / total > MAX_DEAD_SHARE):
@@ -498,7 +582,7 @@ class ArticleCache:
             _undated=json.dumps(f.undated, ensure_ascii=False),
             _extracted=f.extracted,
             _given_published=f.given_published,
-            _shingles=None if f.shingles is None else json.dumps([f.shingles[1], *sorted(f.shingles[0])]),
+            _shingles=None if (sampled := f.sampled()) is None else json.dumps([sampled[1], *sorted(sampled[0])]),
             **{c: int(f.counts.get(c, 0)) for c in COUNTS},
         )
         return out
@@ -506,11 +590,9 @@ class ArticleCache:
     def _pack_files(self, pack: str) -> tuple[Path, Path]:
         return self.folder / "packs" / f"{pack}.files.parquet", self.folder / "packs" / f"{pack}.cands.parquet"
 
-    def _write_pack(self, rows: list[dict], cand_frames: list[pd.DataFrame]) -> tuple[str, dict]:
+    def _write_pack(self, files: pd.DataFrame, cand_frames: list[pd.DataFrame]) -> tuple[str, dict]:
         pack = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         files_file, cands_file = self._pack_files(pack)
-        files = pd.DataFrame(rows, columns=[*ARTICLES, *_FILE_COLUMNS])
-        files = files.astype({**{c: "string" for c in [*ARTICLES, *_FILE_COLUMNS[:7]]}, "_extracted": bool})
         cands = pd.concat(cand_frames, ignore_index=True) if cand_frames else pd.DataFrame(columns=list(CANDIDATES))
         cands = conform(cands if len(cands) else cands.assign(_key=[]), {**CANDIDATES, "_key": ("string", "")})
         _atomic_parquet(files, files_file)
@@ -519,9 +601,14 @@ class ArticleCache:
 
     def _compact(self, live: set[str], new: list[_File]) -> dict:
         fresh = {f.key for f in new}
-        rows = [r for k, r in self._rows.items() if k in live and k not in fresh] + [self._entry(f) for f in new]
+        by_pack: dict[int, tuple[_Pack, list[int]]] = {}
+        for k, (p, i) in self._rows.items():
+            if k in live and k not in fresh:
+                by_pack.setdefault(id(p), (p, []))[1].append(i)
+        parts = [_files_frame(p.frame.take(rows)) for p, rows in by_pack.values()]
+        files = pd.concat([*parts, _files_frame([self._entry(f) for f in new])], ignore_index=True)
         old = self._cands[self._cands["_key"].isin(live - fresh)]
-        pack, sums = self._write_pack(rows, [old, *self._fresh])
+        pack, sums = self._write_pack(files, [old, *self._fresh])
         return {pack: sums}
 
     def _state_file(self, state_id: str, name: str) -> Path:
@@ -541,6 +628,22 @@ def _json_list(packed: str) -> list:
     return [] if packed == "[]" else json.loads(packed)
 
 
+def _files_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    """A pack's files table, with its columns and dtypes."""
+    files = pd.DataFrame(rows, columns=[*ARTICLES, *_FILE_COLUMNS]) if isinstance(rows, list) else rows
+    types = {
+        **{c: "string" for c in [*ARTICLES, *_FILE_COLUMNS[:7]]},
+        "_extracted": bool,
+        **dict.fromkeys(COUNTS, "int64"),
+    }
+    return files[[*ARTICLES, *_FILE_COLUMNS]].astype(types)
+
+
+def _plain_list(column: pd.Series) -> list:
+    """A column's values as plain Python values (<NA> -> None)."""
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
 def _unpack_shingles(packed: str | None) -> tuple[frozenset[int], int] | None:
     if packed is None:
         return None
@@ -551,7 +654,7 @@ def _unpack_shingles(packed: str | None) -> tuple[frozenset[int], int] | None:
 def _records(df: pd.DataFrame) -> list[dict]:
     """Rows as dicts of plain values (<NA> -> None)."""
     cols = list(df.columns)
-    lists = [df[c].astype(object).where(df[c].notna(), None).tolist() for c in cols]
+    lists = [_plain_list(df[c]) for c in cols]
     return [dict(zip(cols, values)) for values in zip(*lists)]
 
 

@@ -198,17 +198,21 @@ def parse_manifest(df: pd.DataFrame) -> tuple[dict[str, dict], list[str]]:
         ]
     problems: list[str] = []
     entries: dict[str, dict] = {}
-    for record in df.to_dict("records"):
-        name = str(record.get("file") or "").strip()
+    # Column by column: a manifest of 100,000 rows reads in a fraction of a second.
+    given = [c for c in MANIFEST_COLUMNS[1:] if c in df.columns]
+    cells = [df[c].tolist() for c in given]
+    for n, file_cell in enumerate(df["file"].tolist()):
+        name = str(file_cell or "").strip()
         if not name:
             problems.append(f"{MANIFEST}: a row has no file name; row ignored")
             continue
         if name in entries:
             problems.append(f"{MANIFEST}: {name} is listed twice; kept the first row")
             continue
-        entry = {
-            c: (str(record.get(c)).strip() or None) if record.get(c) is not None else None for c in MANIFEST_COLUMNS[1:]
-        }
+        entry = dict.fromkeys(MANIFEST_COLUMNS[1:])
+        for c, column in zip(given, cells):
+            if column[n] is not None:
+                entry[c] = str(column[n]).strip() or None
         if entry["published"] and not _valid_date(entry["published"]):
             problems.append(
                 f"{name}: manifest date {entry['published']!r} is not a YYYY-MM-DD date; left published empty"
@@ -278,8 +282,11 @@ def make_article(name: str, raw: bytes, entry: dict | None) -> tuple[dict | None
     return row, problems
 
 
-def future_published(articles: pd.DataFrame, today: dt.date) -> list[str]:
-    """A problem line for each article whose given publication date is after `today` (a typo, or a wrong clock)."""
+def future_published(articles: pd.DataFrame | dict[str, list], today: dt.date) -> list[str]:
+    """A problem line for each article whose given publication date is after `today` (a typo, or a wrong clock).
+
+    `articles`: the table, or its `article` and `published` columns as lists.
+    """
     out = []
     for name, published in zip(articles["article"], articles["published"]):
         if isinstance(published, str) and published > today.isoformat():
