@@ -207,6 +207,7 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
             ref_span = value_span(ref[0]) if ref else None
             use_text = ref_span is not None and (p.kind == "ref" or p.direction == "ref" or narrative)
             anchor: date | None = None
+            unknown_day = False
             if ref is not None and ref_span is not None and use_text:
                 if not _finer(_needs(p), precision_of(ref[0])):  # "on Sunday" after "in 2015": a year cannot place it
                     anchor, basis = ref_span[0], "relative to text"
@@ -215,6 +216,8 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
                         p = replace(p, kind="unit")
                         coarse = precision_of(ref[0])
                         if p.unit and _finer(p.unit, coarse) and coarse in _ORDER:  # "that day" after "in 1941": 1941
+                            # "that same day" after "in October 1998": a day of that month (1998-10-XX)
+                            unknown_day = p.unit == "day" and coarse == "month" and not p.time
                             p = replace(p, unit=coarse, n=0)
             elif dct_day is not None:
                 anchor = dct_day
@@ -223,6 +226,8 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
                 if p.kind == "ref":
                     p = replace(p, kind="unit")
             filled = _bounded(_fill, p, anchor, tense_ok=not narrative) if anchor else None
+            if filled and unknown_day:
+                filled += "-XX"
             year_back = p.unit == "year" and p.n < 0 and p.op == "MINUS"  # not "last year"
             quarter_span = value_span(quarter[0]) if quarter else None
             if filled and quarter and quarter_span and year_back:

@@ -447,3 +447,23 @@ def test_impossible_calendar_days_are_not_dates(text):
 )
 def test_a_full_date_far_in_the_future_keeps_its_year(text, value):
     assert _values(f"The capsule will be opened {text}.", "2024-12-10") == {text[3:]: value}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a day counted from a month: a day of that month, its number unknown
+        ("The clinic was attacked in October 1997. The site was taken down that same day.", {"same day": "1997-10-XX"}),
+        ("The army crossed the river in June 1812 and the town fell the next day.", {"the next day": "1812-06-XX"}),
+        # counted from a day, it is a day
+        (
+            "The clinic was attacked on October 23, 1997. The site was taken down that same day.",
+            {"same day": "1997-10-23"},
+        ),
+        # counted from a year, the year (as before)
+        ("The war began in 1941. That day the city fell.", {"That day": "1941"}),
+    ],
+)
+def test_a_day_counted_from_a_month_is_a_day_of_that_month(text, expected):
+    found = _values(text, "1999-02-06")
+    assert {k: found.get(k) for k in expected} == expected
