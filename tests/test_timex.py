@@ -79,6 +79,18 @@ CASES = [
     ("The relatives will look for ways to get around Wednesday's ruling.", "2000-01-07", "Wednesday", "2000-01-05"),
     ("The group would be ready to leave as soon as Tuesday.", "2000-04-03", "Tuesday", "2000-04-04"),
     ("They will appeal the decision, announced Wednesday by the INS.", "2000-01-07", "Wednesday", "2000-01-05"),
+    # a deadline put off or given lies ahead; a span that lasted until a day does not
+    ("Officials postponed until Tuesday any ruling on the permit.", "2000-03-30", "Tuesday", "2000-04-04"),
+    (
+        "The agency has given the family until 9 a.m. Tuesday to sign.",
+        "2000-04-03",
+        "9 a.m. Tuesday",
+        "2000-04-04T09:00",
+    ),
+    ("The fighting lasted until Tuesday.", "2000-04-03", "Tuesday", "2000-03-28"),
+    # what is supposed to happen lies ahead; what was supposed to, not
+    ("The talks are supposed to conclude by May.", "1998-03-22", "May", "1998-05"),
+    ("The talks were supposed to conclude in May.", "1998-03-22", "May", "1997-05"),
     # months without a year: tense, else the nearest, leaning to the past
     ("Sales fell in February.", "1989-10-30", "February", "1989-02"),
     ("The merger is set to close in January.", "1989-10-30", "January", "1990-01"),
