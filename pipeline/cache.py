@@ -230,6 +230,7 @@ class ArticleCache:
         self._stats: dict[str, list] = {}  # name -> [size, mtime_ns, SHA-256 of its bytes] for the next build
         self._started_ns = time.time_ns()
         self._seen: dict = self._index.get("stats") or {}  # what the last build knew of each file
+        self._folder_name = ""
         self._state: dict[str, pd.DataFrame] = {}  # this build's merge and reprint state, for the next
         self._postings: pd.DataFrame | None = None  # the resumed reprint index's postings (`_resume_reprints`)
 
@@ -346,6 +347,7 @@ class ArticleCache:
         self._load()
         self._preload_rules()
         entries, paths, problems = ingest.list_folder(folder)
+        self._folder_name = os.path.join(folder, "")  # stat by name: a Path made into a string costs more
         self._files = [self._file(path, entries) for path in paths]
         seen: dict[str, str] = {}
         for f in self._files:
@@ -431,14 +433,16 @@ class ArticleCache:
         entry = entries.get(path.name)
         raw, stored, key = None, None, None
         listed = bool(entries)
+        # The manifest row as the index keeps it: its values (`ingest.parse_manifest` gives every row the same keys).
+        listing = None if entry is None else list(entry.values())
         try:
-            st = os.stat(path)
+            st = os.stat(self._folder_name + path.name)
             seen = self._seen.get(path.name)
             if isinstance(seen, list) and len(seen) >= 3 and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
                 # Same size and modification time as when its bytes were last hashed: not read again;
                 # and with the same manifest row, the same key (hashing the row costs more than the rest).
                 digest = seen[2]
-                if len(seen) == 6 and seen[4] == entry and seen[5] == listed:
+                if len(seen) == 6 and seen[4] == listing and seen[5] == listed:
                     key = seen[3]
             else:
                 raw = path.read_bytes()
@@ -454,7 +458,7 @@ class ArticleCache:
         except OSError as err:
             return _File(path.name, None, [f"{path.name}: cannot be read ({err.strerror}); skipped"])
         if st.st_mtime_ns < self._started_ns - RACY_NS:
-            self._stats[path.name] = [st.st_size, st.st_mtime_ns, digest, key, entry, listed]
+            self._stats[path.name] = [st.st_size, st.st_mtime_ns, digest, key, listing, listed]
         if stored is not None:
             pack, i = stored
             small = pack.small

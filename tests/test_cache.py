@@ -266,6 +266,18 @@ def test_files_of_unchanged_size_and_time_are_not_read_again_and_an_edited_one_i
     _same_bytes(_tables(cached, tmp_path / "a"), _tables(build(folder, today=today), tmp_path / "b"))
 
 
+def test_a_changed_manifest_row_of_an_unchanged_file_extracts_it_again(folder, tmp_path):
+    today = dt.date(2025, 1, 15)
+    _age(folder)
+    build(folder, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
+    manifest = folder / "manifest.csv"
+    manifest.write_text(manifest.read_text().replace("x02_talks.txt,,,,2024-12-11,", "x02_talks.txt,,,,2024-12-18,"))
+    cached = build(folder, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
+    assert (cached.stats["reused"], cached.stats["extracted"]) == (8, 1)  # its bytes, size and time are the same
+    assert cached.articles.set_index("article").loc["x02_talks.txt", "published"] == "2024-12-18"
+    _same_bytes(_tables(cached, tmp_path / "a"), _tables(build(folder, today=today), tmp_path / "b"))
+
+
 def test_an_edit_of_the_same_size_and_time_just_after_a_build_is_still_seen(folder, tmp_path):
     today = dt.date(2025, 1, 15)
     build(folder, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
