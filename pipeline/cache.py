@@ -151,12 +151,13 @@ class _File:
     given_published: str | None = None  # as ingested (manifest or page), before any inference
     failed: list[str] = field(default_factory=list)  # stages 2-7 raised on it: left out, never cached
     shingles: tuple[frozenset[int], int] | None = None  # `reprints.sample_shingles` of its text
-    packed_shingles: str | None = None  # ... as a pack stores them, unpacked only when asked for
+    stored: tuple[_Pack, int] | None = None  # its row in a pack, where its stored shingles are read when asked for
 
     def sampled(self) -> tuple[frozenset[int], int] | None:
-        """Its sampled shingles: most files of an incremental build are never compared, so never unpacked."""
-        if self.shingles is None and self.packed_shingles is not None:
-            self.shingles, self.packed_shingles = _unpack_shingles(self.packed_shingles), None
+        """Its sampled shingles: most files of an incremental build are never compared, so never read."""
+        if self.shingles is None and self.stored is not None:
+            pack, i = self.stored
+            self.shingles, self.stored = _unpack_shingles(pack.value("_shingles", i)), None
         return self.shingles
 
 
@@ -170,7 +171,6 @@ _SMALL = (
     "_text_key",
     "_extracted",
     "_given_published",
-    "_shingles",
     *COUNTS,
 )
 
@@ -278,9 +278,14 @@ class ArticleCache:
             cand_frames.append(cands)
         if cand_frames:
             # Candidates of an entry come from the pack whose entry won (a file extracted after it was a copy).
-            cands = pd.concat(cand_frames, ignore_index=True)
-            cands = cands[cands["_key"].isin({k for k, (p, i) in self._rows.items() if p.small["_extracted"][i]})]
-            self._cands = cands.drop_duplicates(["_key", "sentence_id"], keep="last").reset_index(drop=True)
+            # One pack (the usual case after a compaction) is taken as it is: every copy costs memory.
+            cands = pd.concat(cand_frames, ignore_index=True) if len(cand_frames) > 1 else cand_frames[0]
+            wanted = cands["_key"].isin({k for k, (p, i) in self._rows.items() if p.small["_extracted"][i]})
+            if not wanted.all():
+                cands = cands[wanted]
+            if len(cand_frames) > 1:
+                cands = cands.drop_duplicates(["_key", "sentence_id"], keep="last")
+            self._cands = cands.reset_index(drop=True)
 
     def previous_merge(self) -> MergeState | None:
         """The last build's merge state, if the index names one whose files match their checksums."""
@@ -472,7 +477,7 @@ class ArticleCache:
                 {c: small[c][i] for c in COUNTS},
                 _json_list(small["_undated"][i]),
                 given_published=small["_given_published"][i],
-                packed_shingles=small["_shingles"][i],
+                stored=stored,
             )
         assert raw is not None
         found = [f"{path.name}: not in {ingest.MANIFEST}; read it without title or manifest date"]
