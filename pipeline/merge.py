@@ -15,8 +15,8 @@ its representative evidence is the most precise, most explicit report.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,7 @@ class Merged:
     order: np.ndarray  # evidence rows: the position of each's candidate, in table order
     ids: list[str]  # ... its event id
     firsts: np.ndarray  # ... and its cluster's first candidate
+    copies: dict[tuple, int]  # first-copy key (`_copy_key`) -> position of its first copy
 
 
 def evidence_table(candidates: pd.DataFrame, order, ids: list[str]) -> pd.DataFrame:
@@ -73,13 +74,14 @@ def _merge(candidates: pd.DataFrame, originals: dict[str, str]) -> Merged:
     rows = records(candidates)
     feats = _Features(rows)
     links = _Links(len(rows))
-    for idx in _blocks(rows, links).values():
+    blocks, copies = _blocks(rows, links)
+    for idx in blocks.values():
         for a, i in enumerate(idx):
             for j in idx[a + 1 :]:
                 if links.find(i) != links.find(j) and _same_act(i, j, rows, feats):
                     links.join(i, j)
     _join_restatements(rows, feats, links)
-    return _tables(rows, links, originals)
+    return replace(_tables(rows, links, originals), copies=copies)
 
 
 class _Links:
@@ -133,18 +135,26 @@ class _Features:
         return fuzz.token_sort_ratio(self.content(i), self.content(j))
 
 
-def _blocks(rows: list[dict], links: _Links) -> dict[tuple, list[int]]:
-    """Candidates by (date, quad class); a reprint of a sentence on the same date joins its first copy at once."""
+def _blocks(rows: list[dict], links: _Links) -> tuple[dict[tuple, list[int]], dict[tuple, int]]:
+    """Candidates by (date, quad class); a reprint of a sentence on the same date joins its first copy at once.
+
+    Returns the blocks (of first copies) and each first copy by its key.
+    """
     first_copy: dict[tuple, int] = {}
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
-        key = (r["date"], r["date_end"], r["event_type"], " ".join(r["evidence"].lower().split()))
+        key = _copy_key(r)
         if key in first_copy:
             links.join(i, first_copy[key])
             continue
         first_copy[key] = i
         blocks[(r["date"], r["date_end"], r["quad_class"])].append(i)
-    return blocks
+    return blocks, first_copy
+
+
+def _copy_key(r: dict) -> tuple:
+    """Reports with the same key are copies of one sentence: each joins the first of them."""
+    return (r["date"], r["date_end"], r["event_type"], " ".join(r["evidence"].lower().split()))
 
 
 def _same_act(i: int, j: int, rows: list[dict], f: _Features) -> bool:
@@ -199,7 +209,7 @@ def _tables(rows: list[dict], links: _Links, originals: dict[str, str]) -> Merge
         ids += [event_id] * len(members)
         firsts += [first] * len(members)
     events_df = pd.DataFrame(events).sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
-    return Merged(events_df, np.asarray(order, dtype=np.int64), ids, np.asarray(firsts, dtype=np.int64))
+    return Merged(events_df, np.asarray(order, dtype=np.int64), ids, np.asarray(firsts, dtype=np.int64), {})
 
 
 def _lead(r: dict) -> str | None:
@@ -263,24 +273,33 @@ def _event_id(rep) -> str:
 
 
 def _union(values) -> str:
+    times = Counter(values)  # copies repeat the same names: each distinct value is split once (in first-seen order)
     seen: dict[str, int] = {}
-    for v in values:
+    for v, k in times.items():
         for name in _names(v):
-            seen[name] = seen.get(name, 0) + 1
+            seen[name] = seen.get(name, 0) + k
     return ";".join(sorted(seen, key=lambda n: -seen[n]))  # stable sort keeps first-seen order on ties
 
 
 def _event_row(group: list[dict], event_id: str, originals: dict[str, str]) -> dict:
-    rep = group[0]
-    articles = sorted({r["article"] for r in group})
+    return _cluster_row(group[0], {c: [r[c] for r in group] for c in _MEMBER_COLUMNS}, event_id, originals)
+
+
+#: What an event row reads of every member of its cluster (`_cluster_row`); the rest comes from its representative.
+_MEMBER_COLUMNS = ("actors", "people", "locations", "certainty", "caption", "article")
+
+
+def _cluster_row(rep: dict, members: dict[str, list], event_id: str, originals: dict[str, str]) -> dict:
+    """An event's row: its representative's, with its cluster's (`members`: lists, best report first) names and sources."""
+    articles = sorted(set(members["article"]))
     row = {c: rep.get(c) for c in EVENTS}
     row.update(
         event_id=event_id,
-        actors=_union(r["actors"] for r in group),
-        people=_union(r["people"] for r in group),
-        locations=_union(r["locations"] for r in group),
-        certainty=min((r["certainty"] for r in group), key=lambda c: CERTAINTY_RANK.get(c, 9)),
-        caption=all(bool(r["caption"]) for r in group),
+        actors=_union(members["actors"]),
+        people=_union(members["people"]),
+        locations=_union(members["locations"]),
+        certainty=min(members["certainty"], key=lambda c: CERTAINTY_RANK.get(c, 9)),
+        caption=all(bool(c) for c in members["caption"]),
         sources=len({originals.get(a, a) for a in articles}),
         articles=";".join(articles),
     )
@@ -299,7 +318,9 @@ class MergeState:
     A unit is named by a hash of its candidates in order and of their articles' originals, so a
     unit whose candidates did not change has the same name. `events`: events columns, `_unit`
     and `_first` (rank in its unit of the cluster's first candidate); `evidence`: one row per
-    candidate in evidence order, `_unit`, `_k` (rank in its unit), `event_id`, `_first`.
+    candidate in evidence order, `_unit`, `_k` (rank in its unit), `event_id`, `_first`, `_date`
+    (the unit's date and end date), `_hash` (the candidate's row hash, with its article's
+    original) and `_copy` (for the first copy of a sentence, a hash of `_copy_key`; else 0).
     """
 
     events: pd.DataFrame
@@ -309,34 +330,65 @@ class MergeState:
 def merge_reusing(
     candidates: pd.DataFrame, originals: dict[str, str] | None, previous: MergeState | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, MergeState, int]:
-    """`merge_events`, merging only the units whose candidates changed since `previous`.
+    """`merge_events`, merging only the candidates that changed since `previous`.
 
     Returns the same (events, evidence) as `merge_events`, this merge's state and the number of
-    candidates merged again (the others' clusters come from `previous`).
+    candidates compared or merged again (the others' clusters come from `previous`). Per unit:
+    the same candidates as last time reuse its clusters; candidates appended after unchanged
+    ones (`_grow`) are compared alone; any other change merges the unit again.
     """
     originals = originals or {}
-    units, ranks = _units(candidates, originals)
-    known = set() if previous is None else set(previous.evidence["_unit"])
-    fresh = ~pd.Series(units, dtype=object).isin(known).to_numpy()
-    where = pd.MultiIndex.from_arrays([units, ranks])
-    parts_ev, parts_evidence = [], []
+    units = _units(candidates, originals)
+    same, grown = _plan(units, previous)
+    where = pd.MultiIndex.from_arrays([units.names, units.ranks])
+    copies = np.zeros(len(candidates), dtype=np.int64)  # the next state's `_copy`
+    fresh = ~pd.Series(units.names, dtype=object).isin(same).to_numpy()
+    parts_ev: list[pd.DataFrame] = []
+    parts_evidence: list[tuple] = []  # (positions, event ids, first positions) of evidence rows
+    touched: list[int] = []  # first positions of old clusters that gained members
+    remerged = 0
+    if grown:
+        rows: list[dict] = []
+        for unit, done in _grow(candidates, units, grown, originals).items():
+            old, pos = grown[unit], units.members[unit]
+            if done is None:
+                del grown[unit]  # a hash collision: merge it again
+                continue
+            fresh[pos] = False
+            remerged += len(pos) - len(old.firsts)
+            copies[pos[len(old.firsts) :]] = done.copies
+            touched += pos[done.touched].tolist()
+            for members, event_id, row in done.clusters:
+                at = pos[members]
+                parts_evidence.append((at, [event_id] * len(at), np.full(len(at), pos[min(members)])))
+                rows.append({**row, "_first": int(pos[min(members)])})
+        if rows:
+            parts_ev.append(conform(pd.DataFrame(rows), EVENTS).assign(_first=[r["_first"] for r in rows]))
     if previous is not None and len(candidates):
-        kept_ev = previous.evidence[previous.evidence["_unit"].isin(set(units))]
-        kept_ev = kept_ev.assign(_unit=kept_ev["_unit"].to_numpy(dtype=object))
-        pos = where.get_indexer(pd.MultiIndex.from_arrays([kept_ev["_unit"], kept_ev["_k"]]))
-        first = where.get_indexer(pd.MultiIndex.from_arrays([kept_ev["_unit"], kept_ev["_first"]]))
-        parts_evidence.append((pos, kept_ev["event_id"].tolist(), first))
-        kept = previous.events[previous.events["_unit"].isin(set(units))]
-        kept = kept.assign(_unit=kept["_unit"].to_numpy(dtype=object))
-        first = where.get_indexer(pd.MultiIndex.from_arrays([kept["_unit"], kept["_first"]]))
-        parts_ev.append(conform(kept, EVENTS).assign(_first=first))
+        rename = {**{u: u for u in same}, **{old.unit: unit for unit, old in grown.items()}}
+        kept_ev = previous.evidence[previous.evidence["_unit"].isin(set(rename))]
+        unit_of = kept_ev["_unit"].map(rename).to_numpy(dtype=object)
+        pos = where.get_indexer(pd.MultiIndex.from_arrays([unit_of, kept_ev["_k"]]))
+        first = where.get_indexer(pd.MultiIndex.from_arrays([unit_of, kept_ev["_first"]]))
+        if "_copy" in kept_ev:
+            copies[pos] = kept_ev["_copy"].to_numpy()
+        keep = ~np.isin(first, touched)
+        parts_evidence.append((pos[keep], kept_ev["event_id"].to_numpy(dtype=object)[keep].tolist(), first[keep]))
+        kept = previous.events[previous.events["_unit"].isin(set(rename))]
+        unit_of = kept["_unit"].map(rename).to_numpy(dtype=object)
+        first = where.get_indexer(pd.MultiIndex.from_arrays([unit_of, kept["_first"]]))
+        keep = ~np.isin(first, touched)
+        parts_ev.append(conform(kept[keep], EVENTS).assign(_first=first[keep]))
     positions = np.flatnonzero(fresh)
     if len(positions):
         merged = _merge(candidates.iloc[positions].reset_index(drop=True), originals)
         parts_evidence.append((positions[merged.order], merged.ids, positions[merged.firsts]))
         parts_ev.append(conform(merged.events, EVENTS).assign(_first=positions[merged.events["_first"].to_numpy()]))
-    if not parts_ev:
-        state = MergeState(_state_events(empty(EVENTS), [], []), _state_evidence([], [], [], []))
+        for key, i in merged.copies.items():
+            copies[positions[i]] = _copy_hash(key)
+        remerged += len(positions)
+    if not len(candidates):
+        state = MergeState(_state_events(empty(EVENTS), [], []), _state_evidence(units, np.array([], np.int64), [], []))
         return empty(EVENTS), empty(EVIDENCE), state, 0
     order = np.concatenate([p[0] for p in parts_evidence])
     ids = [i for p in parts_evidence for i in p[1]]
@@ -345,45 +397,275 @@ def merge_reusing(
     sort = np.argsort(firsts, kind="stable")
     order, firsts, ids = order[sort], firsts[sort], [ids[i] for i in sort]
     events = pd.concat(parts_ev, ignore_index=True).sort_values(["date", "event_id", "_first"], kind="stable")
+    at = events["_first"].to_numpy()
     state = MergeState(
-        _state_events(events, units[events["_first"].to_numpy()], ranks[events["_first"].to_numpy()]),
-        _state_evidence(units[order], ranks[order], ids, ranks[firsts]),
+        _state_events(events, units.names[at], units.ranks[at]),
+        _state_evidence(units, order, ids, units.ranks[firsts], copies[order]),
     )
-    return (
-        conform(events.reset_index(drop=True), EVENTS),
-        evidence_table(candidates, order, ids),
-        state,
-        len(positions),
-    )
+    return conform(events.reset_index(drop=True), EVENTS), evidence_table(candidates, order, ids), state, remerged
 
 
-def _units(candidates: pd.DataFrame, originals: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Each candidate's unit name (see `MergeState`) and its rank in the unit."""
+@dataclass
+class _Units:
+    """Each candidate's unit (see `MergeState`), its rank in it, the unit's date key and the candidate's hash."""
+
+    names: np.ndarray
+    ranks: np.ndarray
+    dates: np.ndarray
+    hashes: np.ndarray
+    members: dict[str, np.ndarray]  # unit name -> positions of its candidates, in order
+
+
+def _units(candidates: pd.DataFrame, originals: dict[str, str]) -> _Units:
+    """Each candidate's unit name (see `MergeState`), its rank in the unit, ..."""
     if not len(candidates):
-        return np.array([], dtype=object), np.array([], dtype=np.int64)
+        none = np.array([], dtype=object)
+        return _Units(none, np.array([], dtype=np.int64), none, np.array([], dtype=np.int64), {})
     key = candidates[UNIT].astype("string").fillna("\0")
-    codes = pd.factorize(key["date"] + "|" + key["date_end"])[0]
+    dates = (key["date"] + "|" + key["date_end"]).to_numpy(dtype=object)
+    codes = pd.factorize(dates)[0]
     source = pd.Series([originals.get(a, a) for a in candidates["article"].tolist()], dtype="string")
     hashes = pd.util.hash_pandas_object(candidates.assign(_original=source.to_numpy()), index=False).to_numpy()
     order = np.argsort(codes, kind="stable")
     bounds = np.flatnonzero(np.diff(codes[order])) + 1
     names = np.empty(codes.max() + 1, dtype=object)
-    for members in np.split(order, bounds):
-        names[codes[members[0]]] = hashlib.sha1(hashes[members].tobytes()).hexdigest()
+    members = {}
+    for at in np.split(order, bounds):
+        names[codes[at[0]]] = name = hashlib.sha1(hashes[at].tobytes()).hexdigest()
+        members[name] = at
     ranks = pd.Series(codes).groupby(codes).cumcount().to_numpy()
-    return names[codes], ranks
+    return _Units(names[codes], ranks, dates, hashes.view(np.int64), members)
+
+
+@dataclass
+class _Old:
+    """A unit's candidates of the last build, by rank: the first candidate of each one's cluster and `_copy`."""
+
+    unit: str  # its name then
+    firsts: np.ndarray
+    copies: np.ndarray
+
+
+def _plan(units: _Units, previous: MergeState | None) -> tuple[set[str], dict[str, _Old]]:
+    """The units reused as they are, and those whose old candidates are followed by new ones."""
+    if previous is None or not len(units.names):
+        return set(), {}
+    old = previous.evidence
+    same = set(units.members) & set(old["_unit"])
+    if not {"_date", "_hash", "_copy"} <= set(old.columns):
+        return same, {}
+    others = {units.dates[at[0]]: unit for unit, at in units.members.items() if unit not in same}
+    rows = old[old["_date"].isin(set(others))].sort_values(["_date", "_k"], kind="stable")
+    dates, ks, hashes = rows["_date"].to_numpy(dtype=object), rows["_k"].to_numpy(), rows["_hash"].to_numpy()
+    names, firsts, copies = rows["_unit"].to_numpy(dtype=object), rows["_first"].to_numpy(), rows["_copy"].to_numpy()
+    bounds = np.flatnonzero(dates[1:] != dates[:-1]) + 1
+    grown = {}
+    for at in np.split(np.arange(len(rows)), bounds) if len(rows) else []:
+        unit = others[dates[at[0]]]
+        pos, m = units.members[unit], len(at)
+        # Every old candidate still there, unchanged and first: the new ones come after them.
+        if m < len(pos) and np.array_equal(ks[at], np.arange(m)) and np.array_equal(units.hashes[pos[:m]], hashes[at]):
+            grown[unit] = _Old(str(names[at[0]]), firsts[at], copies[at])
+    return same, grown
+
+
+@dataclass
+class _Grown:
+    """A grown unit's clusters that changed: (member ranks in evidence order, event id, event row)."""
+
+    touched: list[int]  # ranks of the first candidates of its old clusters that changed
+    copies: np.ndarray  # `_copy` of its new candidates
+    clusters: list[tuple[list[int], str, dict]]
+
+
+def _grow(
+    candidates: pd.DataFrame, units: _Units, grown: dict[str, _Old], originals: dict[str, str]
+) -> dict[str, _Grown | None]:
+    """The clusters of units whose new candidates come after unchanged old ones.
+
+    The clusters are the connected components of the links `_merge` finds, and no link between
+    old candidates changed: only links to a new candidate are looked for (its first copy, then
+    `_same_act` against the first copies of its block, then restatements in its article). A
+    cluster that gained a member or joined another gets its event row and order again. None for
+    a unit where two first-copy keys have the same hash (it is merged again).
+    """
+    olds = {u: units.members[u][: len(o.firsts)] for u, o in grown.items()}
+    news = {u: units.members[u][len(o.firsts) :] for u, o in grown.items()}
+    new_rows = _records_by_unit(candidates, news)
+    # The old candidates a new one may link to: first copies, and those of its article (a changed file).
+    articles = {r["article"] for rows in new_rows.values() for r in rows}
+    in_article = candidates["article"].isin(articles).to_numpy()
+    needed = {u: np.flatnonzero((grown[u].copies != 0) | in_article[at]) for u, at in olds.items()}
+    old_rows = _records_by_unit(candidates, {u: olds[u][ks] for u, ks in needed.items()})
+    linked = {u: _link(needed[u], old_rows[u], new_rows[u], grown[u]) for u in grown}
+    done = {u: got for u, got in linked.items() if got is not None}
+    # The clusters that changed, their members in evidence order, one event row each.
+    spans = [(u, ks) for u, got in done.items() for ks in got.clusters]
+    at = np.concatenate([units.members[u][ks] for u, ks in spans] or [np.array([], np.int64)])
+    labels = np.repeat(np.arange(len(spans)), [len(ks) for _, ks in spans])
+    at = at[_rank_order(candidates, at, labels)]
+    starts = np.r_[0, np.cumsum([len(ks) for _, ks in spans])]
+    columns = _columns(candidates.iloc[at, candidates.columns.get_indexer(_MEMBER_COLUMNS)])
+    reps = records(candidates.iloc[at[starts[:-1]]])
+    grown_rows: dict[str, list] = defaultdict(list)
+    for (u, _), rep, a, b in zip(spans, reps, starts[:-1], starts[1:]):
+        event_id = _event_id(rep)
+        members = {c: v[a:b] for c, v in columns.items()}
+        row = _cluster_row(rep, members, event_id, originals)
+        grown_rows[u].append((units.ranks[at[a:b]].tolist(), event_id, row))
+    out: dict[str, _Grown | None] = dict.fromkeys(linked)
+    for u, got in done.items():
+        out[u] = _Grown(got.touched, got.copies, grown_rows[u])
+    return out
+
+
+@dataclass
+class _Linked:
+    """A grown unit after linking its new candidates (`_link`)."""
+
+    touched: list[int]  # ranks of the first candidates of old clusters now part of a larger one
+    clusters: list[list[int]]  # the member ranks of each cluster with a new candidate, in order
+    copies: np.ndarray  # `_copy` of the new candidates
+
+
+def _records_by_unit(
+    candidates: pd.DataFrame, positions: dict[str, np.ndarray], columns: list[str] | None = None
+) -> dict[str, list[dict]]:
+    """`records` of the candidates at each unit's positions, read in one go."""
+    at = np.concatenate([np.asarray(p, dtype=np.int64) for p in positions.values()] or [np.array([], np.int64)])
+    picked = candidates.iloc[at] if columns is None else candidates.iloc[at, candidates.columns.get_indexer(columns)]
+    rows = records(picked)
+    out, start = {}, 0
+    for u, p in positions.items():
+        out[u] = rows[start : start + len(p)]
+        start += len(p)
+    return out
+
+
+def _link(need: np.ndarray, old_rows: list[dict], new: list[dict], old: _Old) -> _Linked | None:
+    """One grown unit's links to its new candidates: (touched old firsts, changed clusters, new `_copy`).
+
+    `old_rows` are the old candidates of ranks `need`: first copies and those of a new one's article.
+    """
+    m = len(old.firsts)
+    n = m + len(new)
+    links = _Links(n)
+    links.parent[:m] = old.firsts.tolist()
+    first_copy = {h: k for k, h in enumerate(old.copies.tolist()) if h}
+    key_of = {k: _copy_key(r) for k, r in zip(need.tolist(), old_rows) if old.copies[k]}
+    copies = np.zeros(len(new), dtype=np.int64)
+    is_first = [bool(old.copies[k]) for k in need.tolist()]
+    for i, r in enumerate(new, start=m):
+        key = _copy_key(r)
+        h = _copy_hash(key)
+        k = first_copy.get(h)
+        if k is None:
+            first_copy[h] = i
+            key_of[i] = key
+            copies[i - m] = h
+        elif key_of[k] != key:
+            return None
+        else:
+            links.join(i, k)
+        is_first.append(k is None)
+    rows = old_rows + new
+    rank = need.tolist() + list(range(m, n))  # rows[i] is the candidate of rank rank[i]
+    feats = _Features(rows)
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        if is_first[i]:
+            blocks[r["quad_class"]].append(i)
+    restating: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        if feats.lead[i] is not None:
+            restating[(r["article"], r["date"], r["date_end"], feats.lead[i])].append(i)
+    # Old candidates come first in each list: a pair with a new candidate has it second.
+    for idx in blocks.values():
+        for b, j in enumerate(idx):
+            if rank[j] >= m:
+                for i in idx[:b]:
+                    if links.find(rank[i]) != links.find(rank[j]) and _same_act(i, j, rows, feats):
+                        links.join(rank[i], rank[j])
+    for idx in restating.values():
+        for b, j in enumerate(idx):
+            if rank[j] >= m:
+                for i in idx[:b]:
+                    if (
+                        links.find(rank[i]) != links.find(rank[j])
+                        and feats.similarity(i, j) >= MIN_RESTATEMENT_SIMILARITY
+                    ):
+                        links.join(rank[i], rank[j])
+    roots = {links.find(k) for k in range(m, n)}
+    touched = sorted({f for f in old.firsts.tolist() if links.find(f) in roots})
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for k in [*np.flatnonzero(np.isin(old.firsts, touched)).tolist(), *range(m, n)]:
+        clusters[links.find(k)].append(k)
+    return _Linked(touched, list(clusters.values()), copies)
+
+
+#: What `_rank` reads.
+_RANK_COLUMNS = [
+    "caption",
+    "precision",
+    "date_basis",
+    "certainty",
+    "cue_distance",
+    "evidence",
+    "published",
+    "article",
+    "char_start",
+]
+
+
+def _rank_order(candidates: pd.DataFrame, at: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The order of the candidates at `at` by label, then `_rank`, then position: `_tables`'s, in columns."""
+    names = [c for c in _RANK_COLUMNS if c in candidates.columns]
+    f = candidates.iloc[at, candidates.columns.get_indexer(names)]
+    cue = f["cue_distance"] if "cue_distance" in f else pd.Series(pd.NA, index=f.index, dtype="Int64")
+    published = f["published"].astype("string").fillna("").replace("", "9999")
+    keys = [
+        at,
+        f["char_start"].fillna(-1).to_numpy(dtype=np.int64),
+        pd.factorize(f["article"], sort=True)[0],  # strings sort by code point, as Python compares them
+        pd.factorize(published, sort=True)[0],
+        f["evidence"].str.len().fillna(0).to_numpy(dtype=np.int64),
+        cue.fillna(999).to_numpy(dtype=np.int64) // 40,
+        f["certainty"].map(CERTAINTY_RANK).fillna(9).to_numpy(),
+        f["date_basis"].map(BASIS_RANK).fillna(9).to_numpy(),
+        f["precision"].map(PRECISION_RANK).fillna(9).to_numpy(),
+        f["caption"].fillna(False).to_numpy(dtype=bool),
+        labels,
+    ]
+    return np.lexsort(keys)
+
+
+def _columns(df: pd.DataFrame) -> dict[str, list]:
+    """Columns as lists of plain Python values (missing -> None), as `records` reads them."""
+    return {
+        c: df[c].tolist() if not df[c].hasnans else df[c].astype(object).where(df[c].notna(), None).tolist()
+        for c in df.columns
+    }
+
+
+def _copy_hash(key: tuple) -> int:
+    """A first-copy key (`_copy_key`) as a nonzero int64, the same in every build."""
+    digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True) or 1
 
 
 def _state_events(events: pd.DataFrame, units, ranks) -> pd.DataFrame:
     return conform(events, EVENTS).assign(_unit=pd.Series(units, dtype="string").to_numpy(), _first=ranks)
 
 
-def _state_evidence(units, ranks, ids, firsts) -> pd.DataFrame:
+def _state_evidence(units: _Units, order, ids, firsts, copies=()) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "_unit": pd.Series(units, dtype="string"),
-            "_k": pd.Series(ranks, dtype="int64"),
+            "_unit": pd.Series(units.names[order], dtype="string"),
+            "_k": pd.Series(units.ranks[order], dtype="int64"),
             "event_id": pd.Series(ids, dtype="string"),
             "_first": pd.Series(firsts, dtype="int64"),
+            "_date": pd.Series(units.dates[order], dtype="string"),
+            "_hash": pd.Series(units.hashes[order], dtype="int64"),
+            "_copy": pd.Series(copies, dtype="int64"),
         }
     )
