@@ -355,3 +355,184 @@ def test_merging_again_only_the_changed_dates_gives_a_full_merges_tables():
     # The restated act of 2024-12-07 is reused, and of 2024-12-09 only the report added after Monday's is compared.
     assert merged == len(after) - 3
     assert len(events[events["date"] == "2024-12-10"]) == 1
+
+
+# --- incremental merges: merge_reusing chained over builds equals merge_events on each ------------------------
+
+MONDAY = "2024-12-09"
+SHELLING = "Ruritanian artillery shelled the port of Zenta on Sunday."
+TALKS = "Ruritania and Syldavia held talks in Klow on Sunday."
+
+
+def _shelling(article, **extra):
+    return {**_cand(article, SHELLING, "ASSAULT", "material conflict", "Ruritania", "Zenta"), **extra}
+
+
+def _talks(article, start=200):
+    return _cand(article, TALKS, "CONSULT", "verbal cooperation", "Ruritania;Syldavia", "Klow", start=start)
+
+
+#: Articles, each a list of candidates: copies of one sentence in several articles, restatements,
+#: two blocks (quad classes) on one date, and two acts that only a later report joins.
+ARTICLES = {
+    "a01.txt": [_shelling("a01.txt"), _talks("a01.txt")],
+    "a02.txt": [_shelling("a02.txt"), *_restated("a02.txt")],
+    "a03.txt": [
+        _cand(
+            "a03.txt",
+            "Ruritanian gunners hit the harbour of Brod on Sunday.",
+            "ASSAULT",
+            "material conflict",
+            "Ruritania",
+            "Brod",
+        ),
+    ],
+    "a04.txt": [
+        _cand(
+            "a04.txt",
+            "Syldavian police arrested twelve protesters in Klow on Monday.",
+            "COERCE",
+            "material conflict",
+            "Syldavia",
+            "Klow",
+            date=MONDAY,
+        ),
+    ],
+    "a05.txt": [_talks("a05.txt", start=0), _shelling("a05.txt", char_start=90)],
+    # Joins the shelling of Zenta and the shelling of Brod: no place, the same party and act.
+    "a06.txt": [
+        _cand(
+            "a06.txt",
+            "Ruritania and Borduria traded artillery fire on Sunday.",
+            "ASSAULT",
+            "material conflict",
+            "Ruritania;Borduria",
+        ),
+    ],
+    # A copy whose date is explicit: it becomes the representative.
+    "a07.txt": [_shelling("a07.txt", date_basis="explicit")],
+    "a08.txt": [
+        _cand(
+            "a08.txt",
+            "Syldavian police arrested twelve protesters in Klow on Monday.",
+            "COERCE",
+            "material conflict",
+            "Syldavia",
+            "Klow",
+            date=MONDAY,
+        ),
+        _cand(
+            "a08.txt",
+            "Borduria recalled its ambassador from Klow on Monday.",
+            "REDUCE",
+            "verbal conflict",
+            "Borduria;Syldavia",
+            "Klow",
+            date=MONDAY,
+            start=120,
+        ),
+    ],
+}
+#: Said again in its own article, under another type and quad class: a restatement.
+RESTATED_SHELLING = _cand(
+    "a07.txt",
+    "On Sunday Ruritanian artillery shelled the port of Zenta.",
+    "STATEMENT",
+    "neutral",
+    "Ruritania",
+    "Zenta",
+    start=400,
+)
+
+
+def _frame(names, extra=()):
+    return pd.DataFrame([c for name in names for c in ARTICLES[name]] + list(extra), columns=list(CANDIDATES))
+
+
+def _through_parquet(state):
+    """The state as the next build reads it back from the cache."""
+    import io
+
+    from pipeline.merge import MergeState
+
+    def again(df):
+        buffer = io.BytesIO()
+        df.to_parquet(buffer)
+        return pd.read_parquet(buffer)
+
+    return MergeState(again(state.events), again(state.evidence))
+
+
+def _chain(steps):
+    """merge_reusing over (candidates, originals) builds; each build's tables are a full merge's. Returns the counts."""
+    state, counts = None, []
+    for cands, originals in steps:
+        events, evidence, state, merged = merge_reusing(cands, originals, state)
+        full_events, full_evidence = merge_events(cands, originals)
+        pd.testing.assert_frame_equal(events, full_events)
+        pd.testing.assert_frame_equal(evidence, full_evidence)
+        state = _through_parquet(state)
+        counts.append(merged)
+    return counts
+
+
+def test_appended_articles_are_compared_alone_and_give_a_full_merges_tables():
+    first = ["a01.txt", "a02.txt", "a03.txt", "a04.txt"]
+    steps = [
+        (_frame(first), {}),
+        (_frame([*first, "a05.txt"]), {}),  # a copy of each old sentence of Sunday
+        (_frame([*first, "a05.txt", "a06.txt"]), {}),  # joins two old events
+        (_frame([*first, "a05.txt", "a06.txt", "a07.txt"]), {}),  # a new representative
+        (_frame([*first, "a05.txt", "a06.txt", "a07.txt"], [RESTATED_SHELLING]), {}),  # an old article grows
+        (_frame([*first, "a05.txt", "a06.txt", "a07.txt", "a08.txt"], [RESTATED_SHELLING]), {}),  # on Monday too
+    ]
+    assert _chain(steps) == [len(steps[0][0]), 2, 1, 1, 1, 2]
+    joined = merge_events(steps[2][0])[0]
+    assert joined["articles"].str.contains("a03.txt").sum() == 1  # Brod's shelling ...
+    assert set(joined[joined["articles"].str.contains("a03.txt")].iloc[0].articles.split(";")) == {
+        "a01.txt",  # ... and Zenta's are one event
+        "a02.txt",
+        "a03.txt",
+        "a05.txt",
+        "a06.txt",
+    }
+    assert len(joined) == len(merge_events(steps[1][0])[0]) - 1
+    assert "a07.txt" in set(merge_events(steps[3][0])[0]["article"])
+
+
+def test_a_change_before_the_end_of_a_date_merges_that_date_again():
+    first = ["a01.txt", "a02.txt", "a03.txt", "a04.txt", "a05.txt"]
+    sunday = len(_frame(first).query("date == '2024-12-08'"))
+    steps = [
+        (_frame(first), {}),
+        (_frame(["a01.txt", "a06.txt", *first[1:]]), {}),  # inserted in the middle
+        (_frame(["a01.txt", "a06.txt", "a02.txt", "a04.txt", "a05.txt"]), {}),  # one removed
+        (_frame(["a01.txt", "a06.txt", "a02.txt", "a04.txt", "a05.txt"]), {"a05.txt": "a01.txt"}),  # a reprint found
+        (_frame(["a01.txt", "a06.txt", "a02.txt", "a04.txt", "a05.txt"]), {"a05.txt": "a01.txt"}),  # nothing changed
+    ]
+    # Sunday: +1 inserted, -1 removed (a03), the same number with a new original; Monday is reused throughout.
+    assert _chain(steps) == [len(steps[0][0]), sunday + 1, sunday, sunday, 0]
+
+
+def test_any_sequence_of_builds_gives_a_full_merges_tables():
+    import random
+
+    names = list(ARTICLES)
+    for seed in range(8):
+        rng = random.Random(seed)
+        built = rng.sample(names, 3)
+        originals: dict[str, str] = {}
+        steps = [(_frame(built), dict(originals))]
+        for _ in range(5):
+            unused = [n for n in names if n not in built]
+            move = rng.choice(["append", "append", "insert", "remove", "original"])
+            if move in ("append", "insert") and unused:
+                at = len(built) if move == "append" else rng.randrange(len(built) + 1)
+                built.insert(at, rng.choice(unused))
+            elif move == "remove" and len(built) > 1:
+                built.remove(rng.choice(built))
+            else:
+                copy, source = rng.sample(names, 2)
+                originals[copy] = source
+            steps.append((_frame(built), dict(originals)))
+        _chain(steps)
