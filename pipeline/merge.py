@@ -298,9 +298,10 @@ def _cluster_row(rep: dict, members: dict[str, list], event_id: str, originals: 
         actors=_union(members["actors"]),
         people=_union(members["people"]),
         locations=_union(members["locations"]),
-        certainty=min(members["certainty"], key=lambda c: CERTAINTY_RANK.get(c, 9)),
-        caption=all(bool(c) for c in members["caption"]),
-        sources=len({originals.get(a, a) for a in articles}),
+        # Distinct values in first-seen order: copies repeat them.
+        certainty=min(dict.fromkeys(members["certainty"]), key=lambda c: CERTAINTY_RANK.get(c, 9)),
+        caption=all(map(bool, members["caption"])),
+        sources=len(set(map(originals.get, articles, articles))),
         articles=";".join(articles),
     )
     return row
@@ -451,7 +452,7 @@ def _plan(units: _Units, previous: MergeState | None) -> tuple[set[str], dict[st
     if previous is None or not len(units.names):
         return set(), {}
     old = previous.evidence
-    same = set(units.members) & set(old["_unit"])
+    same = set(units.members) & set(old["_unit"].unique())
     if not {"_date", "_hash", "_copy"} <= set(old.columns):
         return same, {}
     others = {units.dates[at[0]]: unit for unit, at in units.members.items() if unit not in same}
@@ -524,7 +525,7 @@ class _Linked:
     """A grown unit after linking its new candidates (`_link`)."""
 
     touched: list[int]  # ranks of the first candidates of old clusters now part of a larger one
-    clusters: list[list[int]]  # the member ranks of each cluster with a new candidate, in order
+    clusters: list[np.ndarray]  # the member ranks of each cluster with a new candidate, in order
     copies: np.ndarray  # `_copy` of the new candidates
 
 
@@ -595,12 +596,16 @@ def _link(need: np.ndarray, old_rows: list[dict], new: list[dict], old: _Old) ->
                         and feats.similarity(i, j) >= MIN_RESTATEMENT_SIMILARITY
                     ):
                         links.join(rank[i], rank[j])
-    roots = {links.find(k) for k in range(m, n)}
-    touched = sorted({f for f in old.firsts.tolist() if links.find(f) in roots})
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for k in [*np.flatnonzero(np.isin(old.firsts, touched)).tolist(), *range(m, n)]:
-        clusters[links.find(k)].append(k)
-    return _Linked(touched, list(clusters.values()), copies)
+    # Each candidate's cluster now, named by its root: an old one's is its old cluster's.
+    firsts, old_cluster = np.unique(old.firsts, return_inverse=True)
+    roots = np.array([links.find(f) for f in firsts.tolist()] + [links.find(k) for k in range(m, n)], dtype=np.int64)
+    root = np.concatenate([roots[: len(firsts)][old_cluster], roots[len(firsts) :]])
+    changed = np.isin(root, roots[len(firsts) :])
+    members = np.flatnonzero(changed)
+    members = members[np.argsort(root[members], kind="stable")]
+    bounds = np.flatnonzero(np.diff(root[members])) + 1
+    touched = firsts[np.isin(roots[: len(firsts)], roots[len(firsts) :])].tolist()
+    return _Linked(touched, np.split(members, bounds), copies)
 
 
 #: What `_rank` reads.
