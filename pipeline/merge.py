@@ -339,6 +339,8 @@ def merge_reusing(
     ones (`_grow`) are compared alone; any other change merges the unit again.
     """
     originals = originals or {}
+    if previous is not None and not set(_STATE_COLUMNS) <= set(previous.evidence.columns):
+        previous = None  # an older state: without its first copies, its units could not be grown
     units = _units(candidates, originals)
     same, grown = _plan(units, previous)
     where = pd.MultiIndex.from_arrays([units.names, units.ranks])
@@ -371,8 +373,7 @@ def merge_reusing(
         unit_of = kept_ev["_unit"].map(rename).to_numpy(dtype=object)
         pos = where.get_indexer(pd.MultiIndex.from_arrays([unit_of, kept_ev["_k"]]))
         first = where.get_indexer(pd.MultiIndex.from_arrays([unit_of, kept_ev["_first"]]))
-        if "_copy" in kept_ev:
-            copies[pos] = kept_ev["_copy"].to_numpy()
+        copies[pos] = kept_ev["_copy"].to_numpy()
         keep = ~np.isin(first, touched)
         parts_evidence.append((pos[keep], kept_ev["event_id"].to_numpy(dtype=object)[keep].tolist(), first[keep]))
         kept = previous.events[previous.events["_unit"].isin(set(rename))]
@@ -453,8 +454,6 @@ def _plan(units: _Units, previous: MergeState | None) -> tuple[set[str], dict[st
         return set(), {}
     old = previous.evidence
     same = set(units.members) & set(old["_unit"].unique())
-    if not {"_date", "_hash", "_copy"} <= set(old.columns):
-        return same, {}
     others = {units.dates[at[0]]: unit for unit, at in units.members.items() if unit not in same}
     rows = old[old["_date"].isin(set(others))].sort_values(["_date", "_k"], kind="stable")
     dates, ks, hashes = rows["_date"].to_numpy(dtype=object), rows["_k"].to_numpy(), rows["_hash"].to_numpy()
@@ -660,6 +659,10 @@ def _copy_hash(key: tuple) -> int:
 
 def _state_events(events: pd.DataFrame, units, ranks) -> pd.DataFrame:
     return conform(events, EVENTS).assign(_unit=pd.Series(units, dtype="string").to_numpy(), _first=ranks)
+
+
+#: The columns of `MergeState.evidence`.
+_STATE_COLUMNS = ("_unit", "_k", "event_id", "_first", "_date", "_hash", "_copy")
 
 
 def _state_evidence(units: _Units, order, ids, firsts, copies=()) -> pd.DataFrame:

@@ -536,3 +536,16 @@ def test_any_sequence_of_builds_gives_a_full_merges_tables():
                 originals[copy] = source
             steps.append((_frame(built), dict(originals)))
         _chain(steps)
+
+
+def test_a_state_without_first_copies_is_not_reused():
+    from pipeline.merge import MergeState
+
+    cands = _frame(["a01.txt", "a02.txt"])
+    _, _, state, _ = merge_reusing(cands, {}, None)
+    older = MergeState(state.events, state.evidence.drop(columns=["_date", "_hash", "_copy"]))
+    events, evidence, _, merged = merge_reusing(_frame(["a01.txt", "a02.txt", "a05.txt"]), {}, older)
+    assert merged == len(cands) + 2
+    full_events, full_evidence = merge_events(_frame(["a01.txt", "a02.txt", "a05.txt"]))
+    pd.testing.assert_frame_equal(events, full_events)
+    pd.testing.assert_frame_equal(evidence, full_evidence)
