@@ -64,7 +64,7 @@ class Merged:
     copies: dict[tuple, int]  # first-copy key (`_copy_key`) -> position of its first copy
 
 
-def evidence_table(candidates: pd.DataFrame, order, ids: list[str]) -> pd.DataFrame:
+def evidence_table(candidates: pd.DataFrame, order, ids: list[str] | np.ndarray) -> pd.DataFrame:
     """The evidence table: candidates at positions `order`, each with its event id."""
     rows = candidates.iloc[np.asarray(order, dtype=np.int64)].reset_index(drop=True)
     return conform(rows.assign(event_id=pd.Series(ids, dtype="string")), EVIDENCE)
@@ -343,9 +343,8 @@ def merge_reusing(
         previous = None  # an older state: without its first copies, its units could not be grown
     units = _units(candidates, originals)
     same, grown = _plan(units, previous)
-    where = pd.MultiIndex.from_arrays([units.names, units.ranks])
     copies = np.zeros(len(candidates), dtype=np.int64)  # the next state's `_copy`
-    fresh = ~pd.Series(units.names, dtype=object).isin(same).to_numpy()
+    fresh = ~np.isin(units.codes, [units.code_of[u] for u in same])
     parts_ev: list[pd.DataFrame] = []
     parts_evidence: list[tuple] = []  # (positions, event ids, first positions) of evidence rows
     touched: list[int] = []  # first positions of old clusters that gained members
@@ -368,17 +367,18 @@ def merge_reusing(
         if rows:
             parts_ev.append(conform(pd.DataFrame(rows), EVENTS).assign(_first=[r["_first"] for r in rows]))
     if previous is not None and len(candidates):
-        rename = {**{u: u for u in same}, **{old.unit: unit for unit, old in grown.items()}}
-        kept_ev = previous.evidence[previous.evidence["_unit"].isin(set(rename))]
-        unit_of = kept_ev["_unit"].map(rename).to_numpy(dtype=object)
-        pos = where.get_indexer(pd.MultiIndex.from_arrays([unit_of, kept_ev["_k"]]))
-        first = where.get_indexer(pd.MultiIndex.from_arrays([unit_of, kept_ev["_first"]]))
+        # Last build's unit name -> this build's unit.
+        code_of = {**{u: units.code_of[u] for u in same}, **{old.unit: units.code_of[u] for u, old in grown.items()}}
+        kept_ev = previous.evidence[previous.evidence["_unit"].isin(set(code_of))]
+        unit_of = kept_ev["_unit"].astype(object).map(code_of).to_numpy(dtype=np.int64)
+        pos = units.position(unit_of, kept_ev["_k"].to_numpy())
+        first = units.position(unit_of, kept_ev["_first"].to_numpy())
         copies[pos] = kept_ev["_copy"].to_numpy()
         keep = ~np.isin(first, touched)
-        parts_evidence.append((pos[keep], kept_ev["event_id"].to_numpy(dtype=object)[keep].tolist(), first[keep]))
-        kept = previous.events[previous.events["_unit"].isin(set(rename))]
-        unit_of = kept["_unit"].map(rename).to_numpy(dtype=object)
-        first = where.get_indexer(pd.MultiIndex.from_arrays([unit_of, kept["_first"]]))
+        parts_evidence.append((pos[keep], kept_ev["event_id"].to_numpy(dtype=object)[keep], first[keep]))
+        kept = previous.events[previous.events["_unit"].isin(set(code_of))]
+        unit_of = kept["_unit"].astype(object).map(code_of).to_numpy(dtype=np.int64)
+        first = units.position(unit_of, kept["_first"].to_numpy())
         keep = ~np.isin(first, touched)
         parts_ev.append(conform(kept[keep], EVENTS).assign(_first=first[keep]))
     positions = np.flatnonzero(fresh)
@@ -393,15 +393,15 @@ def merge_reusing(
         state = MergeState(_state_events(empty(EVENTS), [], []), _state_evidence(units, np.array([], np.int64), [], []))
         return empty(EVENTS), empty(EVIDENCE), state, 0
     order = np.concatenate([p[0] for p in parts_evidence])
-    ids = [i for p in parts_evidence for i in p[1]]
+    ids = np.concatenate([np.asarray(p[1], dtype=object) for p in parts_evidence])
     firsts = np.concatenate([p[2] for p in parts_evidence])
     # Clusters in the order of their first candidate, as one merge over every candidate gives.
     sort = np.argsort(firsts, kind="stable")
-    order, firsts, ids = order[sort], firsts[sort], [ids[i] for i in sort]
+    order, firsts, ids = order[sort], firsts[sort], ids[sort]
     events = pd.concat(parts_ev, ignore_index=True).sort_values(["date", "event_id", "_first"], kind="stable")
     at = events["_first"].to_numpy()
     state = MergeState(
-        _state_events(events, units.names[at], units.ranks[at]),
+        _state_events(events, units.names[units.codes[at]], units.ranks[at]),
         _state_evidence(units, order, ids, units.ranks[firsts], copies[order]),
     )
     return conform(events.reset_index(drop=True), EVENTS), evidence_table(candidates, order, ids), state, remerged
@@ -409,34 +409,47 @@ def merge_reusing(
 
 @dataclass
 class _Units:
-    """Each candidate's unit (see `MergeState`), its rank in it, the unit's date key and the candidate's hash."""
+    """The units of a merge's candidates (see `MergeState`)."""
 
-    names: np.ndarray
-    ranks: np.ndarray
-    dates: np.ndarray
-    hashes: np.ndarray
+    names: np.ndarray  # per unit: its name
+    dates: np.ndarray  # ... its date and end date ('date|date_end')
+    codes: np.ndarray  # per candidate: its unit's index
+    ranks: np.ndarray  # ... its rank in its unit
+    hashes: np.ndarray  # ... a hash of its row, with its article's original (int64)
+    order: np.ndarray  # positions by unit, then rank
+    starts: np.ndarray  # per unit: where its candidates start in `order`
     members: dict[str, np.ndarray]  # unit name -> positions of its candidates, in order
+    code_of: dict[str, int]  # unit name -> index
+
+    def position(self, codes: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+        """The positions of the candidates of these ranks in these units."""
+        return self.order[self.starts[codes] + ranks]
 
 
 def _units(candidates: pd.DataFrame, originals: dict[str, str]) -> _Units:
-    """Each candidate's unit name (see `MergeState`), its rank in the unit, ..."""
+    """Each candidate's unit (see `MergeState`), its rank in the unit and its row hash."""
+    none = np.array([], dtype=np.int64)
     if not len(candidates):
-        none = np.array([], dtype=object)
-        return _Units(none, np.array([], dtype=np.int64), none, np.array([], dtype=np.int64), {})
+        return _Units(np.array([], dtype=object), np.array([], dtype=object), none, none, none, none, none, {}, {})
     key = candidates[UNIT].astype("string").fillna("\0")
-    dates = (key["date"] + "|" + key["date_end"]).to_numpy(dtype=object)
-    codes = pd.factorize(dates)[0]
-    source = pd.Series([originals.get(a, a) for a in candidates["article"].tolist()], dtype="string")
+    codes, dates = pd.factorize(key["date"] + "|" + key["date_end"])
+    articles = candidates["article"].astype("string")
+    source = articles.map(originals).fillna(articles).astype("string") if originals else articles
     hashes = pd.util.hash_pandas_object(candidates.assign(_original=source.to_numpy()), index=False).to_numpy()
     order = np.argsort(codes, kind="stable")
-    bounds = np.flatnonzero(np.diff(codes[order])) + 1
-    names = np.empty(codes.max() + 1, dtype=object)
+    starts = np.r_[0, np.flatnonzero(np.diff(codes[order])) + 1]
+    names = np.empty(len(dates), dtype=object)
     members = {}
-    for at in np.split(order, bounds):
+    for at in np.split(order, starts[1:]):
         names[codes[at[0]]] = name = hashlib.sha1(hashes[at].tobytes()).hexdigest()
         members[name] = at
-    ranks = pd.Series(codes).groupby(codes).cumcount().to_numpy()
-    return _Units(names[codes], ranks, dates, hashes.view(np.int64), members)
+    ranks = np.empty(len(codes), dtype=np.int64)
+    ranks[order] = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    code_of = {name: code for code, name in enumerate(names)}
+    # Codes number units in order of appearance, so the units' groups in `order` come in code order.
+    return _Units(
+        names, np.asarray(dates, dtype=object), codes, ranks, hashes.view(np.int64), order, starts, members, code_of
+    )
 
 
 @dataclass
@@ -450,11 +463,11 @@ class _Old:
 
 def _plan(units: _Units, previous: MergeState | None) -> tuple[set[str], dict[str, _Old]]:
     """The units reused as they are, and those whose old candidates are followed by new ones."""
-    if previous is None or not len(units.names):
+    if previous is None or not len(units.codes):
         return set(), {}
     old = previous.evidence
     same = set(units.members) & set(old["_unit"].unique())
-    others = {units.dates[at[0]]: unit for unit, at in units.members.items() if unit not in same}
+    others = {units.dates[units.code_of[unit]]: unit for unit in units.members if unit not in same}
     rows = old[old["_date"].isin(set(others))].sort_values(["_date", "_k"], kind="stable")
     dates, ks, hashes = rows["_date"].to_numpy(dtype=object), rows["_k"].to_numpy(), rows["_hash"].to_numpy()
     names, firsts, copies = rows["_unit"].to_numpy(dtype=object), rows["_first"].to_numpy(), rows["_copy"].to_numpy()
@@ -668,11 +681,12 @@ _STATE_COLUMNS = ("_unit", "_k", "event_id", "_first", "_date", "_hash", "_copy"
 def _state_evidence(units: _Units, order, ids, firsts, copies=()) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "_unit": pd.Series(units.names[order], dtype="string"),
+            # Categories, not a string per candidate: the state is written and read every build.
+            "_unit": pd.Categorical.from_codes(units.codes[order], categories=units.names),
             "_k": pd.Series(units.ranks[order], dtype="int64"),
             "event_id": pd.Series(ids, dtype="string"),
             "_first": pd.Series(firsts, dtype="int64"),
-            "_date": pd.Series(units.dates[order], dtype="string"),
+            "_date": pd.Categorical.from_codes(units.codes[order], categories=units.dates),
             "_hash": pd.Series(units.hashes[order], dtype="int64"),
             "_copy": pd.Series(copies, dtype="int64"),
         }
