@@ -517,7 +517,7 @@ def _grow(
     at = np.concatenate([units.members[u][ks] for u, ks in spans] or [np.array([], np.int64)])
     labels = np.repeat(np.arange(len(spans)), [len(ks) for _, ks in spans])
     at = at[_rank_order(candidates, at, labels)]
-    starts = np.r_[0, np.cumsum([len(ks) for _, ks in spans])]
+    starts = np.r_[0, np.cumsum([len(ks) for _, ks in spans], dtype=np.int64)]
     columns = _columns(candidates.iloc[at, candidates.columns.get_indexer(_MEMBER_COLUMNS)])
     reps = records(candidates.iloc[at[starts[:-1]]])
     grown_rows: dict[str, list] = defaultdict(list)
