@@ -552,9 +552,9 @@ def test_a_state_without_first_copies_is_not_reused():
 
 
 def test_two_sentences_with_one_first_copy_hash_merge_their_date_again(monkeypatch):
-    import pipeline.merge as merge
+    import pipeline.merge.incremental as incremental
 
-    monkeypatch.setattr(merge, "_copy_hash", lambda key: 7)  # every sentence's key has the same hash
+    monkeypatch.setattr(incremental, "_copy_hash", lambda key: 7)  # every sentence's key has the same hash
     before = _frame(["a01.txt", "a03.txt"])
     after = _frame(["a01.txt", "a03.txt", "a06.txt"])
     assert _chain([(before, {}), (after, {})]) == [len(before), len(after)]
