@@ -522,9 +522,11 @@ class ArticleCache:
         parts = ([reused] if len(reused) else []) + [c for c in self._fresh if len(c)]
         if not parts:
             return pd.DataFrame(columns=list(CANDIDATES))
-        cands = pd.concat(parts, ignore_index=True)
-        cands = cands.iloc[cands["_key"].map(pos).argsort(kind="stable")].reset_index(drop=True)
-        return cands.drop(columns="_key")
+        cands = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        at = cands["_key"].map(pos).to_numpy()
+        if (at[1:] < at[:-1]).any():  # in file order already when new files sort after the others: no copy
+            cands = cands.iloc[np.argsort(at, kind="stable")]
+        return cands.drop(columns="_key").reset_index(drop=True)
 
     def _articles(self, kept: list[_File], keep_text: bool) -> pd.DataFrame:
         """The articles table: stored rows taken whole from their packs' frames, new ones from their dicts."""

@@ -187,6 +187,23 @@ def test_named_days_count_body_sentences_naming_a_day_not_months_or_captions(tmp
     ]
 
 
+def test_named_days_read_from_an_articles_table_of_an_older_or_hand_made_build():
+    # A count left out is one sentence; empty items and missing cells name nothing.
+    articles = pd.DataFrame(
+        {
+            "article": ["a.txt", "b.txt", "c.txt", "d.txt"],
+            "named_days": [None, "", "2024-12-08:2;2024-12-09", ";2025-01-03:3;"],
+        },
+        dtype="string",
+    )
+    assert read_named_days(articles).values.tolist() == [
+        ["c.txt", "2024-12-08", 2],
+        ["c.txt", "2024-12-09", 1],
+        ["d.txt", "2025-01-03", 3],
+    ]
+    assert read_named_days(articles.iloc[:0]).empty
+
+
 def test_cli_names_a_broken_actor_file(tmp_path, capsys):
     bad = tmp_path / "actors.yaml"
     bad.write_text("people:\n  - {name: Jane Doe, affiliation: Atlantis}\n", encoding="utf-8")
