@@ -225,6 +225,7 @@ class ArticleCache:
         self._index = self._read_index()
         self._rows: dict[str, tuple[_Pack, int]] = {}  # key -> its stored files-table row (pack, position)
         self._cands = empty({**CANDIDATES, "_key": ("string", "")})
+        self._cand_keys: tuple[np.ndarray, list] = (np.array([], dtype=np.int64), [])
         self._files: list[_File] = []
         self._fresh: list[pd.DataFrame] = []  # candidates extracted by this build, one frame per chunk, with _key
         self._stats: dict[str, list] = {}  # name -> [size, mtime_ns, SHA-256 of its bytes] for the next build
@@ -280,12 +281,18 @@ class ArticleCache:
             # Candidates of an entry come from the pack whose entry won (a file extracted after it was a copy).
             # One pack (the usual case after a compaction) is taken as it is: every copy costs memory.
             cands = pd.concat(cand_frames, ignore_index=True) if len(cand_frames) > 1 else cand_frames[0]
-            wanted = cands["_key"].isin({k for k, (p, i) in self._rows.items() if p.small["_extracted"][i]})
+            extracted = {k for k, (p, i) in self._rows.items() if p.small["_extracted"][i]}
+            codes, keys = pd.factorize(cands["_key"])
+            wanted = np.fromiter((k in extracted for k in keys), bool, len(keys))[codes]
             if not wanted.all():
                 cands = cands[wanted]
             if len(cand_frames) > 1:
                 cands = cands.drop_duplicates(["_key", "sentence_id"], keep="last")
             self._cands = cands.reset_index(drop=True)
+            if len(cands) != len(codes):
+                codes, keys = pd.factorize(self._cands["_key"])
+            # Its candidates' keys as codes: choosing by key is a lookup per file, not per candidate.
+            self._cand_keys = (codes, list(keys))
 
     def previous_merge(self) -> MergeState | None:
         """The last build's merge state, if the index names one whose files match their checksums."""
@@ -517,15 +524,23 @@ class ArticleCache:
                 progress(done, total)
 
     def _candidates(self, kept: list[_File]) -> pd.DataFrame:
+        pos = {f.key: i for i, f in enumerate(kept) if not f.new}
+        codes, keys = self._cand_keys
+        where = np.fromiter((pos.get(k, -1) for k in keys), np.int64, len(keys))[codes]  # -1: not kept
+        chosen = where >= 0
+        parts = [self._cands if chosen.all() else self._cands[chosen]] if chosen.any() else []
+        at = [where[chosen]]
         pos = {f.key: i for i, f in enumerate(kept)}
-        reused = self._cands[self._cands["_key"].isin({f.key for f in kept if not f.new})]
-        parts = ([reused] if len(reused) else []) + [c for c in self._fresh if len(c)]
+        for c in self._fresh:
+            if len(c):
+                parts.append(c)
+                at.append(c["_key"].map(pos).to_numpy())
         if not parts:
             return pd.DataFrame(columns=list(CANDIDATES))
         cands = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        at = cands["_key"].map(pos).to_numpy()
-        if (at[1:] < at[:-1]).any():  # in file order already when new files sort after the others: no copy
-            cands = cands.iloc[np.argsort(at, kind="stable")]
+        order = np.concatenate(at)
+        if (order[1:] < order[:-1]).any():  # in file order already when new files sort after the others: no copy
+            cands = cands.iloc[np.argsort(order, kind="stable")]
         return cands.drop(columns="_key").reset_index(drop=True)
 
     def _articles(self, kept: list[_File], keep_text: bool) -> pd.DataFrame:
