@@ -70,6 +70,8 @@ _AD_YEAR = re.compile(r"\d{4}(?=$|[-T])")
 BC_PROXY_YEARS = 4000
 # Directions a narrative keeps (they name their own year or step): "last April", "June last year".
 _NAMED_DIRECTIONS = ("last", "next", "lastyear", "thisyear", "nextyear")
+# Directions counted from the text's last date: "that same spring" (ref), "the previous Friday" (before).
+_TEXT_DIRECTIONS = ("ref", "before", "after")
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
             proxy = _to_proxy(value)
         else:
             ref_span = value_span(ref[0]) if ref else None
-            use_text = ref_span is not None and (p.kind == "ref" or p.direction == "ref" or narrative)
+            use_text = ref_span is not None and (p.kind == "ref" or p.direction in _TEXT_DIRECTIONS or narrative)
             anchor: date | None = None
             unknown_day = False
             if ref is not None and ref_span is not None and use_text:

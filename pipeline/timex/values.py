@@ -168,11 +168,14 @@ def format_unit(d: date, unit: str) -> str:
 
 
 def resolve_weekday(anchor: date, weekday: int, direction: str) -> date:
-    """The weekday (1=Monday) nearest `anchor` in `direction` (last/next strictly, past/future inclusive)."""
+    """The weekday (1=Monday) nearest `anchor` in `direction` (last/next strictly, past/future inclusive).
+
+    before/after: strictly before/after, counted from the story's day ("the previous Friday").
+    """
     delta = weekday - anchor.isoweekday()
-    if direction == "last":
+    if direction in ("last", "before"):
         return anchor + timedelta(days=delta - 7 if delta >= 0 else delta)
-    if direction == "next":
+    if direction in ("next", "after"):
         return anchor + timedelta(days=delta + 7 if delta <= 0 else delta)
     if direction in ("future", "this"):
         return anchor + timedelta(days=delta + 7 if delta < 0 else delta)
