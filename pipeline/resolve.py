@@ -165,9 +165,9 @@ def _fill(p: Placeholder, anchor: date, tense_ok: bool) -> str | None:
         story = direction == "this" and not tense_ok  # a history's "in January": its own time, moving on
         return resolve_month(anchor, p.month, p.day, "story" if story else direction)
     if kind == "nth" and p.month and p.nth and p.weekday:  # a holiday such as Thanksgiving: its year, then its day
-        day = nth_weekday(anchor.year, p.month, p.nth, p.weekday)
-        year = int(resolve_month(anchor, p.month, day.day, direction)[:4])
-        return nth_weekday(year, p.month, p.nth, p.weekday).isoformat()
+        day = nth_weekday(anchor.year, p.month, p.nth, p.weekday, p.days_after)
+        year = int(resolve_month(anchor, day.month, day.day, direction)[:4])
+        return nth_weekday(year, p.month, p.nth, p.weekday, p.days_after).isoformat()
     if kind == "season" and p.season:
         return resolve_season(anchor, p.season, direction)
     if kind == "quarter" and p.quarter:

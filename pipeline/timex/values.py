@@ -36,7 +36,12 @@ _PLACEHOLDER = [
     ("ref", re.compile(r"UNDEF-ref-(?P<unit>[a-z]+)-(?P<op>PLUS|MINUS)-(?P<n>[\dX.]+)" + _TIME)),
     ("weekday", re.compile(r"UNDEF-weekday-(?P<day>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
     ("month", re.compile(r"UNDEF-month-(?P<month>\d\d)(?:-(?P<day>\d\d))?-(?P<dir>[a-z]+)" + _TIME)),
-    ("nth", re.compile(r"UNDEF-nth-(?P<month>\d\d)-(?P<n>[1-5L])-(?P<wd>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
+    (
+        "nth",
+        re.compile(
+            r"UNDEF-nth-(?P<month>\d\d)-(?P<n>[1-5L])-(?P<wd>[1-7])(?:\+(?P<after>\d))?-(?P<dir>[a-z]+)" + _TIME
+        ),
+    ),
     ("weekend", re.compile(r"UNDEF-weekend-(?P<dir>[a-z]+)" + _TIME)),
     ("season", re.compile(r"UNDEF-season-(?P<season>SP|SU|FA|WI)-(?P<dir>[a-z]+)" + _TIME)),
     ("quarter", re.compile(r"UNDEF-quarter-(?P<q>[1-4]|this)(?:-(?P<dir>last|this|next))?" + _TIME)),
@@ -60,6 +65,7 @@ class Placeholder:
     day: int | None = None  # month: day of the month; weekday: ISO weekday 1-7
     nth: str | None = None  # nth: which week of the month, 1-5 or L(ast)
     weekday: int | None = None  # nth: ISO weekday
+    days_after: int = 0  # nth: days after that weekday (Election Day: the Tuesday after the first Monday)
     season: str | None = None  # SP, SU, FA, WI
     quarter: str | None = None  # 1-4 or "this"
     half: str | None = None  # 1 or 2
@@ -103,6 +109,7 @@ def _placeholder(kind: str, g: dict[str, str | None]) -> Placeholder:
         day=int(day) if day else None,
         nth=nth,
         weekday=int(wd) if wd else None,
+        days_after=int(g.get("after") or 0),
         season=g.get("season"),
         quarter=g.get("q"),
         half=g.get("h"),
@@ -228,13 +235,16 @@ def _days_between(anchor: date, month: int, day: int) -> int:
         return 999
 
 
-def nth_weekday(year: int, month: int, n: str, weekday: int) -> date:
-    """The n-th (or, n = "L", last) weekday (1 = Monday) of a month: Thanksgiving is 11-4-4."""
+def nth_weekday(year: int, month: int, n: str, weekday: int, days_after: int = 0) -> date:
+    """The n-th (or, n = "L", last) weekday (1 = Monday) of a month, plus `days_after` days.
+
+    Thanksgiving is 11-4-4; Election Day, the Tuesday after the first Monday of November, 11-1-1+1.
+    """
     if n == "L":
         last = _last_day(year, month)
-        return last - timedelta(days=(last.isoweekday() - weekday) % 7)
+        return last - timedelta(days=(last.isoweekday() - weekday) % 7 - days_after)
     first = date(year, month, 1)
-    return first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (int(n) - 1))
+    return first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (int(n) - 1) + days_after)
 
 
 def resolve_season(anchor: date, season: str, direction: str) -> str:
