@@ -60,6 +60,7 @@ NARRATIVE_MIN_DATES = 4  # fewer explicit dates than this: too little evidence, 
 
 
 _YEAR_VALUE = re.compile(r"\d{4}")
+_QUARTER = re.compile(r"-Q[1-4]")
 _LONG_PERIOD = re.compile(r"P(?:[4-9]|1[0-2])M|P1Y")  # a report's period longer than a quarter
 _OFF_CALENDAR = re.compile(r"\d{5}|0000|-")  # year 10000, year 0 or before: TIMEX3 has no such year
 _BC_VALUE = re.compile(r"BC(\d{4})(?=$|[-T])")
@@ -206,6 +207,8 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
                 value, "explicit" if value[:1].isdigit() or value.startswith("BC") else None, f"'{text}' as written"
             )
             proxy = _to_proxy(value)
+        elif p.kind == "period" and p.year:
+            res = _period(p.year, text, quarter)
         else:
             ref_span = value_span(ref[0]) if ref else None
             use_text = ref_span is not None and (p.kind == "ref" or p.direction in _TEXT_DIRECTIONS or narrative)
@@ -268,6 +271,16 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
         elif row["type"] == "DURATION" and _LONG_PERIOD.fullmatch(res.value):
             quarter = None  # "in the first nine months ... a year earlier": a year back, not a quarter
     return out
+
+
+def _period(year: str, text: str, quarter: tuple[str, str] | None) -> Resolution:
+    """'the 1988 period' in a report: the quarter the report is about, in that year (the year without one)."""
+    q = _QUARTER.search(quarter[0]) if quarter else None
+    if quarter is None or q is None:
+        return Resolution(year, "explicit", f"'{text}' as written")
+    return Resolution(
+        f"{year}{q.group()}", "relative to text", f"'{text}': the quarter of '{quarter[1]}' ({quarter[0]})"
+    )
 
 
 def _reported(value: str, quarter: tuple[str, str] | None, dct: date | None) -> bool:

@@ -48,6 +48,7 @@ _PLACEHOLDER = [
     ("half", re.compile(r"UNDEF-half-(?P<h>[12])" + _TIME)),
     ("decade", re.compile(r"UNDEF-decade-(?P<d>\d)" + _TIME)),
     ("yy", re.compile(r"UNDEF-yy-(?P<yy>\d\d)" + _TIME)),
+    ("period", re.compile(r"UNDEF-period-(?P<year>\d{4})")),
 ]
 
 
@@ -55,7 +56,7 @@ _PLACEHOLDER = [
 class Placeholder:
     """The parts of an "UNDEF-..." value; which fields are set depends on `kind` (rules.yaml's grammar)."""
 
-    kind: str  # unit, ref, weekday, month, nth, weekend, season, quarter, half, decade, yy or unknown
+    kind: str  # unit, ref, weekday, month, nth, weekend, season, quarter, half, decade, yy, period or unknown
     time: str = ""  # a time of day kept after the date: "T14:00", "TMO"
     direction: str | None = None  # last, next, this, past, future, ref, lastyear, ...
     unit: str | None = None  # unit, ref: day, week, month, quarter, year, decade, century
@@ -71,6 +72,7 @@ class Placeholder:
     half: str | None = None  # 1 or 2
     decade: str | None = None  # the decade's digit within its century
     yy: str | None = None  # a year's last two digits ("'89")
+    year: str | None = None  # period: the year named ("the 1988 period")
 
 
 _UNKNOWN = Placeholder("unknown")
@@ -115,6 +117,7 @@ def _placeholder(kind: str, g: dict[str, str | None]) -> Placeholder:
         half=g.get("h"),
         decade=g.get("d"),
         yy=g.get("yy"),
+        year=g.get("year"),
     )
 
 
@@ -146,6 +149,8 @@ def unknown_value(p: Placeholder) -> str:
         return "XXXX-WXX-WE"
     if p.kind == "quarter" and p.quarter != "this":
         return f"XXXX-Q{p.quarter}"
+    if p.kind == "period" and p.year:
+        return p.year
     return "XXXX-XX-XX"
 
 
