@@ -32,6 +32,7 @@ from pipeline.schema import PRECISIONS
 from pipeline.timex.values import (
     Placeholder,
     add_months,
+    easter_sunday,
     format_unit,
     impossible_date,
     nth_weekday,
@@ -169,6 +170,11 @@ def _fill(p: Placeholder, anchor: date, tense_ok: bool) -> str | None:
         day = nth_weekday(anchor.year, p.month, p.nth, p.weekday, p.days_after)
         year = int(resolve_month(anchor, day.month, day.day, direction)[:4])
         return nth_weekday(year, p.month, p.nth, p.weekday, p.days_after).isoformat()
+    if kind == "easter":  # a feast counted from Easter Sunday: its year, then its day (or week)
+        day = easter_sunday(anchor.year) + timedelta(days=p.days_after)
+        year = int(resolve_month(anchor, day.month, day.day, direction)[:4])
+        day = easter_sunday(year) + timedelta(days=p.days_after)
+        return format_unit(day, p.unit or "day")
     if kind == "season" and p.season:
         return resolve_season(anchor, p.season, direction)
     if kind == "quarter" and p.quarter:

@@ -479,3 +479,22 @@ def test_a_full_date_far_in_the_future_keeps_its_year(text, value):
 def test_a_day_counted_from_a_month_is_a_day_of_that_month(text, expected):
     found = _values(text, "1999-02-06")
     assert {k: found.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "year,sunday",
+    [(1916, "1916-04-23"), (1972, "1972-04-02"), (2000, "2000-04-23"), (2024, "2024-03-31"), (2038, "2038-04-25")],
+)
+def test_easter_sunday_follows_the_gregorian_computus(year, sunday):
+    from pipeline.timex.values import easter_sunday
+
+    assert easter_sunday(year).isoformat() == sunday
+
+
+@pytest.mark.parametrize(
+    "year,day", [(2004, "2004-11-02"), (2005, "2005-11-08"), (2006, "2006-11-07"), (2012, "2012-11-06")]
+)
+def test_a_holiday_can_fall_days_after_an_nth_weekday(year, day):
+    from pipeline.timex.values import nth_weekday
+
+    assert nth_weekday(year, 11, "1", 1, days_after=1).isoformat() == day  # Election Day

@@ -49,6 +49,7 @@ _PLACEHOLDER = [
     ("decade", re.compile(r"UNDEF-decade-(?P<d>\d)" + _TIME)),
     ("yy", re.compile(r"UNDEF-yy-(?P<yy>\d\d)" + _TIME)),
     ("period", re.compile(r"UNDEF-period-(?P<year>\d{4})")),
+    ("easter", re.compile(r"UNDEF-easter(?P<off>[+-]\d{1,2})(?P<week>W?)-(?P<dir>[a-z]+)")),
 ]
 
 
@@ -56,17 +57,17 @@ _PLACEHOLDER = [
 class Placeholder:
     """The parts of an "UNDEF-..." value; which fields are set depends on `kind` (rules.yaml's grammar)."""
 
-    kind: str  # unit, ref, weekday, month, nth, weekend, season, quarter, half, decade, yy, period or unknown
+    kind: str  # unit, ref, weekday, month, nth, weekend, season, quarter, half, decade, yy, period, easter or unknown
     time: str = ""  # a time of day kept after the date: "T14:00", "TMO"
     direction: str | None = None  # last, next, this, past, future, ref, lastyear, ...
-    unit: str | None = None  # unit, ref: day, week, month, quarter, year, decade, century
+    unit: str | None = None  # unit, ref: day, week, month, quarter, year, decade, century; easter: week or None
     n: int = 0  # unit, ref: signed steps from the anchor ("last week" -1, "two years ago" -2)
     op: str | None = None  # unit, ref: PLUS or MINUS as written
     month: int | None = None  # month, nth
     day: int | None = None  # month: day of the month; weekday: ISO weekday 1-7
     nth: str | None = None  # nth: which week of the month, 1-5 or L(ast)
     weekday: int | None = None  # nth: ISO weekday
-    days_after: int = 0  # nth: days after that weekday (Election Day: the Tuesday after the first Monday)
+    days_after: int = 0  # nth: days after that weekday (Election Day: the Tuesday after the first Monday); easter: days from Easter Sunday (Good Friday -2)
     season: str | None = None  # SP, SU, FA, WI
     quarter: str | None = None  # 1-4 or "this"
     half: str | None = None  # 1 or 2
@@ -104,14 +105,14 @@ def _placeholder(kind: str, g: dict[str, str | None]) -> Placeholder:
         kind=kind,
         time=g.get("time") or "",
         direction=g.get("dir"),
-        unit=g.get("unit"),
+        unit=g.get("unit") or ("week" if g.get("week") else None),
         n=n,
         op=g.get("op"),
         month=int(month) if month else None,
         day=int(day) if day else None,
         nth=nth,
         weekday=int(wd) if wd else None,
-        days_after=int(g.get("after") or 0),
+        days_after=int(g.get("after") or g.get("off") or 0),
         season=g.get("season"),
         quarter=g.get("q"),
         half=g.get("h"),
@@ -238,6 +239,19 @@ def _days_between(anchor: date, month: int, day: int) -> int:
         return abs((date(anchor.year, month, day) - anchor).days)
     except ValueError:
         return 999
+
+
+def easter_sunday(year: int) -> date:
+    """Easter Sunday of a Gregorian year (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return date(year, month, day + 1)
 
 
 def nth_weekday(year: int, month: int, n: str, weekday: int, days_after: int = 0) -> date:
