@@ -198,6 +198,9 @@ CASES = [
     # a day just ahead of the publication date in a past clause is a deadline set, not last year's day
     ("The offer was extended to Nov. 16.", "1989-10-30", "Nov. 16", "1989-11-16"),
     ("The offer was made on Dec. 20.", "1989-10-30", "Dec. 20", "1988-12-20"),
+    # "of today" after a noun is an age ("the people of tomorrow"), except where it names the day
+    ("The new rates apply as of today.", "1989-11-02", "today", "1989-11-02"),
+    ("The vote is expected by the end of tomorrow.", "1989-11-02", "tomorrow", "1989-11-03"),
 ]
 
 
@@ -222,6 +225,7 @@ def test_sentence(text, dct, expr, value):
         "Foreign Minister Jan Kavan signed.",
         "The party daily Granma wrote so.",
         "The quarter-to-quarter comparison improved.",
+        "She spoke of the schools of tomorrow.",
     ],
 )
 def test_look_alikes(text):
