@@ -67,7 +67,8 @@ class Placeholder:
     day: int | None = None  # month: day of the month; weekday: ISO weekday 1-7
     nth: str | None = None  # nth: which week of the month, 1-5 or L(ast)
     weekday: int | None = None  # nth: ISO weekday
-    days_after: int = 0  # nth: days after that weekday (Election Day: the Tuesday after the first Monday); easter: days from Easter Sunday (Good Friday -2)
+    # nth: days after that weekday (Election Day, 11-1-1+1); easter: days from Easter Sunday (Good Friday -2)
+    days_after: int = 0
     season: str | None = None  # SP, SU, FA, WI
     quarter: str | None = None  # 1-4 or "this"
     half: str | None = None  # 1 or 2
