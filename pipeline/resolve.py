@@ -32,6 +32,7 @@ from pipeline.schema import PRECISIONS
 from pipeline.timex.values import (
     Placeholder,
     add_months,
+    easter_sunday,
     format_unit,
     impossible_date,
     nth_weekday,
@@ -60,6 +61,7 @@ NARRATIVE_MIN_DATES = 4  # fewer explicit dates than this: too little evidence, 
 
 
 _YEAR_VALUE = re.compile(r"\d{4}")
+_QUARTER = re.compile(r"-Q[1-4]")
 _LONG_PERIOD = re.compile(r"P(?:[4-9]|1[0-2])M|P1Y")  # a report's period longer than a quarter
 _OFF_CALENDAR = re.compile(r"\d{5}|0000|-")  # year 10000, year 0 or before: TIMEX3 has no such year
 _BC_VALUE = re.compile(r"BC(\d{4})(?=$|[-T])")
@@ -70,6 +72,8 @@ _AD_YEAR = re.compile(r"\d{4}(?=$|[-T])")
 BC_PROXY_YEARS = 4000
 # Directions a narrative keeps (they name their own year or step): "last April", "June last year".
 _NAMED_DIRECTIONS = ("last", "next", "lastyear", "thisyear", "nextyear")
+# Directions counted from the text's last date: "that same spring" (ref), "the previous Friday" (before).
+_TEXT_DIRECTIONS = ("ref", "before", "after")
 
 
 @dataclass(frozen=True)
@@ -163,9 +167,14 @@ def _fill(p: Placeholder, anchor: date, tense_ok: bool) -> str | None:
         story = direction == "this" and not tense_ok  # a history's "in January": its own time, moving on
         return resolve_month(anchor, p.month, p.day, "story" if story else direction)
     if kind == "nth" and p.month and p.nth and p.weekday:  # a holiday such as Thanksgiving: its year, then its day
-        day = nth_weekday(anchor.year, p.month, p.nth, p.weekday)
-        year = int(resolve_month(anchor, p.month, day.day, direction)[:4])
-        return nth_weekday(year, p.month, p.nth, p.weekday).isoformat()
+        day = nth_weekday(anchor.year, p.month, p.nth, p.weekday, p.days_after)
+        year = int(resolve_month(anchor, day.month, day.day, direction)[:4])
+        return nth_weekday(year, p.month, p.nth, p.weekday, p.days_after).isoformat()
+    if kind == "easter":  # a feast counted from Easter Sunday: its year, then its day (or week)
+        day = easter_sunday(anchor.year) + timedelta(days=p.days_after)
+        year = int(resolve_month(anchor, day.month, day.day, direction)[:4])
+        day = easter_sunday(year) + timedelta(days=p.days_after)
+        return format_unit(day, p.unit or "day")
     if kind == "season" and p.season:
         return resolve_season(anchor, p.season, direction)
     if kind == "quarter" and p.quarter:
@@ -204,9 +213,11 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
                 value, "explicit" if value[:1].isdigit() or value.startswith("BC") else None, f"'{text}' as written"
             )
             proxy = _to_proxy(value)
+        elif p.kind == "period" and p.year:
+            res = _period(p.year, text, quarter)
         else:
             ref_span = value_span(ref[0]) if ref else None
-            use_text = ref_span is not None and (p.kind == "ref" or p.direction == "ref" or narrative)
+            use_text = ref_span is not None and (p.kind == "ref" or p.direction in _TEXT_DIRECTIONS or narrative)
             anchor: date | None = None
             unknown_day = False
             if ref is not None and ref_span is not None and use_text:
@@ -266,6 +277,16 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
         elif row["type"] == "DURATION" and _LONG_PERIOD.fullmatch(res.value):
             quarter = None  # "in the first nine months ... a year earlier": a year back, not a quarter
     return out
+
+
+def _period(year: str, text: str, quarter: tuple[str, str] | None) -> Resolution:
+    """'the 1988 period' in a report: the quarter the report is about, in that year (the year without one)."""
+    q = _QUARTER.search(quarter[0]) if quarter else None
+    if quarter is None or q is None:
+        return Resolution(year, "explicit", f"'{text}' as written")
+    return Resolution(
+        f"{year}{q.group()}", "relative to text", f"'{text}': the quarter of '{quarter[1]}' ({quarter[0]})"
+    )
 
 
 def _reported(value: str, quarter: tuple[str, str] | None, dct: date | None) -> bool:

@@ -198,6 +198,9 @@ CASES = [
     # a day just ahead of the publication date in a past clause is a deadline set, not last year's day
     ("The offer was extended to Nov. 16.", "1989-10-30", "Nov. 16", "1989-11-16"),
     ("The offer was made on Dec. 20.", "1989-10-30", "Dec. 20", "1988-12-20"),
+    # "of today" after a noun is an age ("the people of tomorrow"), except where it names the day
+    ("The new rates apply as of today.", "1989-11-02", "today", "1989-11-02"),
+    ("The vote is expected by the end of tomorrow.", "1989-11-02", "tomorrow", "1989-11-03"),
 ]
 
 
@@ -222,6 +225,7 @@ def test_sentence(text, dct, expr, value):
         "Foreign Minister Jan Kavan signed.",
         "The party daily Granma wrote so.",
         "The quarter-to-quarter comparison improved.",
+        "She spoke of the schools of tomorrow.",
     ],
 )
 def test_look_alikes(text):
@@ -479,3 +483,22 @@ def test_a_full_date_far_in_the_future_keeps_its_year(text, value):
 def test_a_day_counted_from_a_month_is_a_day_of_that_month(text, expected):
     found = _values(text, "1999-02-06")
     assert {k: found.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "year,sunday",
+    [(1916, "1916-04-23"), (1972, "1972-04-02"), (2000, "2000-04-23"), (2024, "2024-03-31"), (2038, "2038-04-25")],
+)
+def test_easter_sunday_follows_the_gregorian_computus(year, sunday):
+    from pipeline.timex.values import easter_sunday
+
+    assert easter_sunday(year).isoformat() == sunday
+
+
+@pytest.mark.parametrize(
+    "year,day", [(2004, "2004-11-02"), (2005, "2005-11-08"), (2006, "2006-11-07"), (2012, "2012-11-06")]
+)
+def test_a_holiday_can_fall_days_after_an_nth_weekday(year, day):
+    from pipeline.timex.values import nth_weekday
+
+    assert nth_weekday(year, 11, "1", 1, days_after=1).isoformat() == day  # Election Day

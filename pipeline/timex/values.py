@@ -36,13 +36,20 @@ _PLACEHOLDER = [
     ("ref", re.compile(r"UNDEF-ref-(?P<unit>[a-z]+)-(?P<op>PLUS|MINUS)-(?P<n>[\dX.]+)" + _TIME)),
     ("weekday", re.compile(r"UNDEF-weekday-(?P<day>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
     ("month", re.compile(r"UNDEF-month-(?P<month>\d\d)(?:-(?P<day>\d\d))?-(?P<dir>[a-z]+)" + _TIME)),
-    ("nth", re.compile(r"UNDEF-nth-(?P<month>\d\d)-(?P<n>[1-5L])-(?P<wd>[1-7])-(?P<dir>[a-z]+)" + _TIME)),
+    (
+        "nth",
+        re.compile(
+            r"UNDEF-nth-(?P<month>\d\d)-(?P<n>[1-5L])-(?P<wd>[1-7])(?:\+(?P<after>\d))?-(?P<dir>[a-z]+)" + _TIME
+        ),
+    ),
     ("weekend", re.compile(r"UNDEF-weekend-(?P<dir>[a-z]+)" + _TIME)),
     ("season", re.compile(r"UNDEF-season-(?P<season>SP|SU|FA|WI)-(?P<dir>[a-z]+)" + _TIME)),
     ("quarter", re.compile(r"UNDEF-quarter-(?P<q>[1-4]|this)(?:-(?P<dir>last|this|next))?" + _TIME)),
     ("half", re.compile(r"UNDEF-half-(?P<h>[12])" + _TIME)),
     ("decade", re.compile(r"UNDEF-decade-(?P<d>\d)" + _TIME)),
     ("yy", re.compile(r"UNDEF-yy-(?P<yy>\d\d)" + _TIME)),
+    ("period", re.compile(r"UNDEF-period-(?P<year>\d{4})")),
+    ("easter", re.compile(r"UNDEF-easter(?P<off>[+-]\d{1,2})(?P<week>W?)-(?P<dir>[a-z]+)")),
 ]
 
 
@@ -50,21 +57,24 @@ _PLACEHOLDER = [
 class Placeholder:
     """The parts of an "UNDEF-..." value; which fields are set depends on `kind` (rules.yaml's grammar)."""
 
-    kind: str  # unit, ref, weekday, month, nth, weekend, season, quarter, half, decade, yy or unknown
+    kind: str  # unit, ref, weekday, month, nth, weekend, season, quarter, half, decade, yy, period, easter or unknown
     time: str = ""  # a time of day kept after the date: "T14:00", "TMO"
     direction: str | None = None  # last, next, this, past, future, ref, lastyear, ...
-    unit: str | None = None  # unit, ref: day, week, month, quarter, year, decade, century
+    unit: str | None = None  # unit, ref: day, week, month, quarter, year, decade, century; easter: week or None
     n: int = 0  # unit, ref: signed steps from the anchor ("last week" -1, "two years ago" -2)
     op: str | None = None  # unit, ref: PLUS or MINUS as written
     month: int | None = None  # month, nth
     day: int | None = None  # month: day of the month; weekday: ISO weekday 1-7
     nth: str | None = None  # nth: which week of the month, 1-5 or L(ast)
     weekday: int | None = None  # nth: ISO weekday
+    # nth: days after that weekday (Election Day, 11-1-1+1); easter: days from Easter Sunday (Good Friday -2)
+    days_after: int = 0
     season: str | None = None  # SP, SU, FA, WI
     quarter: str | None = None  # 1-4 or "this"
     half: str | None = None  # 1 or 2
     decade: str | None = None  # the decade's digit within its century
     yy: str | None = None  # a year's last two digits ("'89")
+    year: str | None = None  # period: the year named ("the 1988 period")
 
 
 _UNKNOWN = Placeholder("unknown")
@@ -96,18 +106,20 @@ def _placeholder(kind: str, g: dict[str, str | None]) -> Placeholder:
         kind=kind,
         time=g.get("time") or "",
         direction=g.get("dir"),
-        unit=g.get("unit"),
+        unit=g.get("unit") or ("week" if g.get("week") else None),
         n=n,
         op=g.get("op"),
         month=int(month) if month else None,
         day=int(day) if day else None,
         nth=nth,
         weekday=int(wd) if wd else None,
+        days_after=int(g.get("after") or g.get("off") or 0),
         season=g.get("season"),
         quarter=g.get("q"),
         half=g.get("h"),
         decade=g.get("d"),
         yy=g.get("yy"),
+        year=g.get("year"),
     )
 
 
@@ -139,6 +151,8 @@ def unknown_value(p: Placeholder) -> str:
         return "XXXX-WXX-WE"
     if p.kind == "quarter" and p.quarter != "this":
         return f"XXXX-Q{p.quarter}"
+    if p.kind == "period" and p.year:
+        return p.year
     return "XXXX-XX-XX"
 
 
@@ -168,11 +182,14 @@ def format_unit(d: date, unit: str) -> str:
 
 
 def resolve_weekday(anchor: date, weekday: int, direction: str) -> date:
-    """The weekday (1=Monday) nearest `anchor` in `direction` (last/next strictly, past/future inclusive)."""
+    """The weekday (1=Monday) nearest `anchor` in `direction` (last/next strictly, past/future inclusive).
+
+    before/after: strictly before/after, counted from the story's day ("the previous Friday").
+    """
     delta = weekday - anchor.isoweekday()
-    if direction == "last":
+    if direction in ("last", "before"):
         return anchor + timedelta(days=delta - 7 if delta >= 0 else delta)
-    if direction == "next":
+    if direction in ("next", "after"):
         return anchor + timedelta(days=delta + 7 if delta <= 0 else delta)
     if direction in ("future", "this"):
         return anchor + timedelta(days=delta + 7 if delta < 0 else delta)
@@ -225,13 +242,29 @@ def _days_between(anchor: date, month: int, day: int) -> int:
         return 999
 
 
-def nth_weekday(year: int, month: int, n: str, weekday: int) -> date:
-    """The n-th (or, n = "L", last) weekday (1 = Monday) of a month: Thanksgiving is 11-4-4."""
+def easter_sunday(year: int) -> date:
+    """Easter Sunday of a Gregorian year (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def nth_weekday(year: int, month: int, n: str, weekday: int, days_after: int = 0) -> date:
+    """The n-th (or, n = "L", last) weekday (1 = Monday) of a month, plus `days_after` days.
+
+    Thanksgiving is 11-4-4; Election Day, the Tuesday after the first Monday of November, 11-1-1+1.
+    """
     if n == "L":
         last = _last_day(year, month)
-        return last - timedelta(days=(last.isoweekday() - weekday) % 7)
+        return last - timedelta(days=(last.isoweekday() - weekday) % 7 - days_after)
     first = date(year, month, 1)
-    return first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (int(n) - 1))
+    return first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (int(n) - 1) + days_after)
 
 
 def resolve_season(anchor: date, season: str, direction: str) -> str:
