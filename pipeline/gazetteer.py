@@ -200,9 +200,11 @@ def _load(extra_paths: tuple[str, ...]) -> Gazetteer:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loading.SAFE_LOADER) or {}
+    except OSError as exc:
         raise GazetteerError(f"{path}: cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise GazetteerError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(doc, dict):
         raise GazetteerError(f"{path.name}: the top level must be a mapping")
     allowed = {

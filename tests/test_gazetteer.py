@@ -132,7 +132,7 @@ def test_extra_yaml_is_merged(tmp_path):
         ),
         ("countries:\n  XX: {name: Nowhere}\n", r"unknown code\(s\) \['XX'\]"),
         ("actor:\n  - {name: Typo}\n", r"mine\.yaml: unknown section"),
-        ("actors: [unclosed\n", r"mine\.yaml: cannot read"),
+        ("actors: [unclosed\n", r"mine\.yaml: not valid YAML"),
     ],
 )
 def test_validation_errors(tmp_path, content, message):

@@ -61,3 +61,23 @@ def test_every_loader_raises_a_resource_error_naming_the_file(tmp_path, loader, 
 def test_a_missing_rule_folder_is_a_resource_error(tmp_path):
     with pytest.raises(loading.ResourceError, match=r"normalizations\.yaml: cannot read"):
         load_rules(tmp_path / "nowhere")
+
+
+def test_a_key_given_twice_is_refused_not_silently_replaced(tmp_path):
+    # YAML would keep the second table and drop the first without a word.
+    twice = tmp_path / "boilerplate.yaml"
+    twice.write_text("whole_line: [Advertisement]\nprefix: [Read more]\nwhole_line: [Share this]\n", encoding="utf-8")
+    with pytest.raises(loading.ResourceError, match=r"(?s)boilerplate\.yaml: .*the key 'whole_line' is given twice"):
+        clean.load_boilerplate(twice)
+    once = tmp_path / "other.yaml"
+    once.write_text("a: {x: 1}\nb: {x: 2}\n", encoding="utf-8")  # the same key in two mappings is fine
+    assert loading.read_yaml(once) == {"a": {"x": 1}, "b": {"x": 2}}
+
+
+def test_an_actor_file_with_a_key_given_twice_names_the_file(tmp_path):
+    from pipeline.gazetteer import GazetteerError, load_gazetteer
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("actors:\n  - {name: Atlantis, category: state, name: Lemuria}\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"(?s)mine\.yaml.*given twice"):
+        load_gazetteer((str(mine),))
