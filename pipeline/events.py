@@ -157,18 +157,21 @@ def context_date(published: str, story: tuple[str, str] | None = None) -> dict:
 
     News reports what happened in the last day or so; without a date in the
     sentence, the article's own day is the date it gives (`date_basis`
-    'publication context' and the note say so).
+    'publication context' and the note say so), or the day its lede reports,
+    shortly before publication (`story`: 'story context').
     """
-    day, note, rule = (
+    day, note, rule, basis = (
         published[:10],
         f"no date in the sentence: reported as news in the article of {published[:10]}, dated by it",
         "context:publication",
+        "publication context",
     )
     if story is not None:
         text, day = story
-        note, rule = (
+        note, rule, basis = (
             f"no date in the sentence: the story's day, '{text}' in its first sentence ({day})",
             "context:story day",
+            "story context",
         )
     return {
         "start": None,
@@ -178,7 +181,7 @@ def context_date(published: str, story: tuple[str, str] | None = None) -> dict:
         "date_end": day,
         "precision": "day",
         "value": day,
-        "date_basis": "publication context",
+        "date_basis": basis,
         "date_note": note,
         "rule": rule,
     }

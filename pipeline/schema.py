@@ -19,6 +19,7 @@ DATE_BASES = (
     "relative to publication",
     "relative to text",
     "publication context",
+    "story context",
     "inferred",
     "caption",
 )
@@ -31,7 +32,8 @@ BASIS_ORDER = DATE_BASES
 PRECISION_RANK = {p: rank for rank, level in enumerate(PRECISION_LEVELS) for p in level}
 #: Most certain first.
 CERTAINTY_RANK = {c: i for i, c in enumerate(CERTAINTIES)}
-BASIS_RANK = {b: i for i, b in enumerate(BASIS_ORDER)}
+#: A lede's story day ranks as the publication day does: both date an undated report by its article.
+BASIS_RANK = {b: i for i, b in enumerate(BASIS_ORDER)} | {"story context": BASIS_ORDER.index("publication context")}
 
 # name -> (dtype, meaning). Order is the column order of the written table.
 EVENTS: dict[str, tuple[str, str]] = {

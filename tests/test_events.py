@@ -494,6 +494,7 @@ def test_undated_statement_takes_the_day_its_lede_reports(lede_date, expect):
     assert list(ev.date) == [expect]
     if expect == lede_date:
         assert "the story's day, 'Sunday' in its first sentence" in ev.iloc[0].date_note
+    assert ev.iloc[0].date_basis == ("story context" if expect == lede_date else "publication context")
 
 
 @pytest.mark.parametrize(
