@@ -190,10 +190,12 @@ def context_date(published: str, story: tuple[str, str] | None = None) -> dict:
 def records(df: pd.DataFrame) -> list[dict]:
     """Rows as dicts of plain Python values (missing -> None); much faster than DataFrame.to_dict."""
     cols = list(df.columns)
-    lists = [
-        df[c].tolist() if not df[c].hasnans else df[c].astype(object).where(df[c].notna(), None).tolist() for c in cols
-    ]
-    return [dict(zip(cols, values)) for values in zip(*lists)]
+    return [dict(zip(cols, values)) for values in zip(*(plain_list(df[c]) for c in cols))]
+
+
+def plain_list(column: pd.Series) -> list:
+    """A column's values as plain Python values (missing -> None), as `records` gives them."""
+    return column.tolist() if not column.hasnans else column.astype(object).where(column.notna(), None).tolist()
 
 
 def sentence_keys(df: pd.DataFrame) -> set[tuple]:

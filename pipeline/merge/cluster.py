@@ -171,15 +171,24 @@ def _same_party(i: int, j: int, f: _Features) -> bool:
 
 def _join_restatements(rows: list[dict], f: _Features, links: _Links) -> None:
     """One article restating one act under two types: same article, date and lead, nearly the same words."""
+    for idx in _restatement_groups(rows, f):
+        for a, i in enumerate(idx):
+            for j in idx[a + 1 :]:
+                if links.find(i) != links.find(j) and _restates(i, j, f):
+                    links.join(i, j)
+
+
+def _restatement_groups(rows: list[dict], f: _Features) -> list[list[int]]:
+    """The candidates that may restate one another, in order: one article, date and lead each."""
     by_article: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
         if f.lead[i] is not None:
             by_article[(r["article"], r["date"], r["date_end"], f.lead[i])].append(i)
-    for idx in by_article.values():
-        for a, i in enumerate(idx):
-            for j in idx[a + 1 :]:
-                if links.find(i) != links.find(j) and f.similarity(i, j) >= MIN_RESTATEMENT_SIMILARITY:
-                    links.join(i, j)
+    return list(by_article.values())
+
+
+def _restates(i: int, j: int, f: _Features) -> bool:
+    return f.similarity(i, j) >= MIN_RESTATEMENT_SIMILARITY
 
 
 def _tables(rows: list[dict], links: _Links, originals: dict[str, str]) -> Merged:

@@ -14,16 +14,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.events import records
+from pipeline.events import plain_list, records
 from pipeline.merge.cluster import (
     _MEMBER_COLUMNS,
-    MIN_RESTATEMENT_SIMILARITY,
     _cluster_row,
     _copy_key,
     _event_id,
     _Features,
     _Links,
     _merge,
+    _restatement_groups,
+    _restates,
     _same_act,
     evidence_table,
 )
@@ -240,7 +241,8 @@ def _grow(
     labels = np.repeat(np.arange(len(spans)), [len(ks) for _, ks in spans])
     at = at[_rank_order(candidates, at, labels)]
     starts = np.r_[0, np.cumsum([len(ks) for _, ks in spans], dtype=np.int64)]
-    columns = _columns(candidates.iloc[at, candidates.columns.get_indexer(_MEMBER_COLUMNS)])
+    members_of = candidates.iloc[at, candidates.columns.get_indexer(_MEMBER_COLUMNS)]
+    columns = {c: plain_list(members_of[c]) for c in _MEMBER_COLUMNS}
     reps = records(candidates.iloc[at[starts[:-1]]])
     grown_rows: dict[str, list] = defaultdict(list)
     for (u, _), rep, a, b in zip(spans, reps, starts[:-1], starts[1:]):
@@ -263,13 +265,10 @@ class _Linked:
     copies: np.ndarray  # `_copy` of the new candidates
 
 
-def _records_by_unit(
-    candidates: pd.DataFrame, positions: dict[str, np.ndarray], columns: list[str] | None = None
-) -> dict[str, list[dict]]:
+def _records_by_unit(candidates: pd.DataFrame, positions: dict[str, np.ndarray]) -> dict[str, list[dict]]:
     """`records` of the candidates at each unit's positions, read in one go."""
     at = np.concatenate([np.asarray(p, dtype=np.int64) for p in positions.values()] or [np.array([], np.int64)])
-    picked = candidates.iloc[at] if columns is None else candidates.iloc[at, candidates.columns.get_indexer(columns)]
-    rows = records(picked)
+    rows = records(candidates.iloc[at])
     out, start = {}, 0
     for u, p in positions.items():
         out[u] = rows[start : start + len(p)]
@@ -310,26 +309,19 @@ def _link(need: np.ndarray, old_rows: list[dict], new: list[dict], old: _Old) ->
     for i, r in enumerate(rows):
         if is_first[i]:
             blocks[r["quad_class"]].append(i)
-    restating: dict[tuple, list[int]] = defaultdict(list)
-    for i, r in enumerate(rows):
-        if feats.lead[i] is not None:
-            restating[(r["article"], r["date"], r["date_end"], feats.lead[i])].append(i)
-    # Old candidates come first in each list: a pair with a new candidate has it second.
-    for idx in blocks.values():
-        for b, j in enumerate(idx):
-            if rank[j] >= m:
-                for i in idx[:b]:
-                    if links.find(rank[i]) != links.find(rank[j]) and _same_act(i, j, rows, feats):
-                        links.join(rank[i], rank[j])
-    for idx in restating.values():
-        for b, j in enumerate(idx):
-            if rank[j] >= m:
-                for i in idx[:b]:
-                    if (
-                        links.find(rank[i]) != links.find(rank[j])
-                        and feats.similarity(i, j) >= MIN_RESTATEMENT_SIMILARITY
-                    ):
-                        links.join(rank[i], rank[j])
+
+    def link_new(groups, linked) -> None:
+        """Join each new candidate to those before it in its group that `linked` ties it to."""
+        # Old candidates come first in each group: a pair with a new candidate has it second.
+        for idx in groups:
+            for b, j in enumerate(idx):
+                if rank[j] >= m:
+                    for i in idx[:b]:
+                        if links.find(rank[i]) != links.find(rank[j]) and linked(i, j):
+                            links.join(rank[i], rank[j])
+
+    link_new(blocks.values(), lambda i, j: _same_act(i, j, rows, feats))
+    link_new(_restatement_groups(rows, feats), lambda i, j: _restates(i, j, feats))
     # Each candidate's cluster now, named by its root: an old one's is its old cluster's.
     firsts, old_cluster = np.unique(old.firsts, return_inverse=True)
     roots = np.array([links.find(f) for f in firsts.tolist()] + [links.find(k) for k in range(m, n)], dtype=np.int64)
@@ -376,14 +368,6 @@ def _rank_order(candidates: pd.DataFrame, at: np.ndarray, labels: np.ndarray) ->
         labels,
     ]
     return np.lexsort(keys)
-
-
-def _columns(df: pd.DataFrame) -> dict[str, list]:
-    """Columns as lists of plain Python values (missing -> None), as `records` reads them."""
-    return {
-        c: df[c].tolist() if not df[c].hasnans else df[c].astype(object).where(df[c].notna(), None).tolist()
-        for c in df.columns
-    }
 
 
 def _copy_hash(key: tuple) -> int:
