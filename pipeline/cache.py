@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import ingest, timex
+from pipeline.events import plain_list, records
 from pipeline.loading import fingerprint
 from pipeline.merge import MergeState
 from pipeline.reprints import ReprintIndex, index_tables, resume_index, sample_shingles
@@ -180,7 +181,7 @@ class _Pack:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
-        self.small = {c: _plain_list(frame[c]) for c in _SMALL}
+        self.small = {c: plain_list(frame[c]) for c in _SMALL}
 
     def value(self, column: str, i: int):
         small = self.small.get(column)
@@ -515,7 +516,7 @@ class ArticleCache:
                     owner = next(n for n in names if line.startswith(f"{n}: "))
                     getattr(by_name[owner], kind).append(line)
             self._fresh.append(cands.assign(_key=cands["article"].map({f.name: f.key for f in chunk})))
-            for r in _records(arts):
+            for r in records(arts):
                 f = by_name[r["article"]]
                 f.row, f.extracted, f.new = r, True, True
                 f.counts = {c: int(counts.get("by_article", {}).get(c, {}).get(f.name, 0)) for c in COUNTS}
@@ -548,17 +549,11 @@ class ArticleCache:
         if not kept:
             return empty(ARTICLES)
         columns = [c for c in ARTICLES if keep_text or c != "text"]
-        by_pack: dict[int, tuple[_Pack, list[int], list[int]]] = {}
-        fresh: list[int] = []
-        for n, f in enumerate(kept):
-            if isinstance(f.row, _PackRow):
-                _, rows, where = by_pack.setdefault(id(f.row.pack), (f.row.pack, [], []))
-                rows.append(f.row.i)
-                where.append(n)
-            else:
-                fresh.append(n)
-        parts = [pack.frame[columns].take(rows) for pack, rows, _ in by_pack.values()]
-        order = [n for _, _, where in by_pack.values() for n in where]
+        stored = [(n, f.row) for n, f in enumerate(kept) if isinstance(f.row, _PackRow)]
+        fresh = [n for n, f in enumerate(kept) if not isinstance(f.row, _PackRow)]
+        groups = _by_pack([(row.pack, row.i) for _, row in stored])
+        parts = [pack.frame[columns].take(rows) for pack, rows, _ in groups]
+        order = [stored[w][0] for _, _, where in groups for w in where]
         if fresh:
             parts.append(pd.DataFrame([kept[n].row for n in fresh], columns=columns))
             order += fresh
@@ -627,11 +622,8 @@ class ArticleCache:
 
     def _compact(self, live: set[str], new: list[_File]) -> dict:
         fresh = {f.key for f in new}
-        by_pack: dict[int, tuple[_Pack, list[int]]] = {}
-        for k, (p, i) in self._rows.items():
-            if k in live and k not in fresh:
-                by_pack.setdefault(id(p), (p, []))[1].append(i)
-        parts = [_files_frame(p.frame.take(rows)) for p, rows in by_pack.values()]
+        kept = [ref for k, ref in self._rows.items() if k in live and k not in fresh]
+        parts = [_files_frame(p.frame.take(rows)) for p, rows, _ in _by_pack(kept)]
         files = pd.concat([*parts, _files_frame([self._entry(f) for f in new])], ignore_index=True)
         old = self._cands[self._cands["_key"].isin(live - fresh)]
         pack, sums = self._write_pack(files, [old, *self._fresh])
@@ -654,6 +646,16 @@ def _json_list(packed: str) -> list:
     return [] if packed == "[]" else json.loads(packed)
 
 
+def _by_pack(refs: list[tuple[_Pack, int]]) -> list[tuple[_Pack, list[int], list[int]]]:
+    """Stored rows by pack, packs in the order first met: (pack, its rows' positions, their places in `refs`)."""
+    groups: dict[int, tuple[_Pack, list[int], list[int]]] = {}
+    for n, (pack, i) in enumerate(refs):
+        _, rows, where = groups.setdefault(id(pack), (pack, [], []))
+        rows.append(i)
+        where.append(n)
+    return list(groups.values())
+
+
 def _files_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     """A pack's files table, with its columns and dtypes."""
     files = pd.DataFrame(rows, columns=[*ARTICLES, *_FILE_COLUMNS]) if isinstance(rows, list) else rows
@@ -665,23 +667,11 @@ def _files_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     return files[[*ARTICLES, *_FILE_COLUMNS]].astype(types)
 
 
-def _plain_list(column: pd.Series) -> list:
-    """A column's values as plain Python values (<NA> -> None)."""
-    return column.astype(object).where(column.notna(), None).tolist()
-
-
 def _unpack_shingles(packed: str | None) -> tuple[frozenset[int], int] | None:
     if packed is None:
         return None
     n_words, *hashes = json.loads(packed)
     return frozenset(hashes), n_words
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    """Rows as dicts of plain values (<NA> -> None)."""
-    cols = list(df.columns)
-    lists = [_plain_list(df[c]) for c in cols]
-    return [dict(zip(cols, values)) for values in zip(*lists)]
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:

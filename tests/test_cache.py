@@ -317,3 +317,22 @@ def test_a_build_with_nothing_to_extract_starts_no_worker_processes(folder, tmp_
     again = build(folder, workers=2, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
     assert (again.stats["reused"], again.stats["extracted"]) == (9, 0)
     assert again.events.equals(first.events) and again.problems == first.problems
+
+
+def test_packs_compacted_into_one_keep_every_live_entry_and_drop_the_removed(folder, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cache_module, "MAX_PACKS", 1)  # the second pack makes a build compact them
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    assert _cli(folder, inc) == 0
+    (folder / "x05_new.txt").write_text("Israel struck targets in Syria on Wednesday, the army said.\n")
+    with open(folder / "manifest.csv", "a", encoding="utf-8") as f:
+        f.write("x05_new.txt,,,,2024-12-12,\n")
+    (folder / "x03_nodate.txt").unlink()
+    assert _cli(folder, inc) == 0
+    packs = sorted(p.name for p in (cache_dir(inc / "events.csv") / "packs").glob("*.files.parquet"))
+    assert len(packs) == 1  # one pack holds the 8 old files still there and the new one
+    assert _cli(folder, clean, "--no-cache") == 0
+    _same_bytes(clean, inc)
+    capsys.readouterr()
+    assert _cli(folder, inc) == 0
+    assert "9 articles reused, 0 extracted, 0 removed" in capsys.readouterr().out  # all read from the one pack
+    _same_bytes(clean, inc)
