@@ -362,6 +362,7 @@ def test_merging_again_only_the_changed_dates_gives_a_full_merges_tables():
 MONDAY = "2024-12-09"
 SHELLING = "Ruritanian artillery shelled the port of Zenta on Sunday."
 TALKS = "Ruritania and Syldavia held talks in Klow on Sunday."
+ARRESTS = "Syldavian police arrested twelve protesters in Klow on Monday."
 
 
 def _shelling(article, **extra):
@@ -370,6 +371,10 @@ def _shelling(article, **extra):
 
 def _talks(article, start=200):
     return _cand(article, TALKS, "CONSULT", "verbal cooperation", "Ruritania;Syldavia", "Klow", start=start)
+
+
+def _arrests(article):
+    return _cand(article, ARRESTS, "COERCE", "material conflict", "Syldavia", "Klow", date=MONDAY)
 
 
 #: Articles, each a list of candidates: copies of one sentence in several articles, restatements,
@@ -388,15 +393,7 @@ ARTICLES = {
         ),
     ],
     "a04.txt": [
-        _cand(
-            "a04.txt",
-            "Syldavian police arrested twelve protesters in Klow on Monday.",
-            "COERCE",
-            "material conflict",
-            "Syldavia",
-            "Klow",
-            date=MONDAY,
-        ),
+        _arrests("a04.txt"),
     ],
     "a05.txt": [_talks("a05.txt", start=0), _shelling("a05.txt", char_start=90)],
     # Joins the shelling of Zenta and the shelling of Brod: no place, the same party and act.
@@ -412,15 +409,7 @@ ARTICLES = {
     # A copy whose date is explicit: it becomes the representative.
     "a07.txt": [_shelling("a07.txt", date_basis="explicit")],
     "a08.txt": [
-        _cand(
-            "a08.txt",
-            "Syldavian police arrested twelve protesters in Klow on Monday.",
-            "COERCE",
-            "material conflict",
-            "Syldavia",
-            "Klow",
-            date=MONDAY,
-        ),
+        _arrests("a08.txt"),
         _cand(
             "a08.txt",
             "Borduria recalled its ambassador from Klow on Monday.",
