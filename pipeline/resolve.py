@@ -22,6 +22,7 @@ before Christ anchor too ("the following year" after 493 BC is 492 BC).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -166,15 +167,12 @@ def _fill(p: Placeholder, anchor: date, tense_ok: bool) -> str | None:
     if kind == "month" and p.month:
         story = direction == "this" and not tense_ok  # a history's "in January": its own time, moving on
         return resolve_month(anchor, p.month, p.day, "story" if story else direction)
-    if kind == "nth" and p.month and p.nth and p.weekday:  # a holiday such as Thanksgiving: its year, then its day
-        day = nth_weekday(anchor.year, p.month, p.nth, p.weekday, p.days_after)
-        year = int(resolve_month(anchor, day.month, day.day, direction)[:4])
-        return nth_weekday(year, p.month, p.nth, p.weekday, p.days_after).isoformat()
-    if kind == "easter":  # a feast counted from Easter Sunday: its year, then its day (or week)
-        day = easter_sunday(anchor.year) + timedelta(days=p.days_after)
-        year = int(resolve_month(anchor, day.month, day.day, direction)[:4])
-        day = easter_sunday(year) + timedelta(days=p.days_after)
-        return format_unit(day, p.unit or "day")
+    if kind == "nth" and p.month and p.nth and p.weekday:  # a holiday such as Thanksgiving
+        month, nth, weekday = p.month, p.nth, p.weekday
+        return _yearly(anchor, direction, lambda y: nth_weekday(y, month, nth, weekday, p.days_after)).isoformat()
+    if kind == "easter":  # a feast counted from Easter Sunday: its day (or week)
+        feast = _yearly(anchor, direction, lambda y: easter_sunday(y) + timedelta(days=p.days_after))
+        return format_unit(feast, p.unit or "day")
     if kind == "season" and p.season:
         return resolve_season(anchor, p.season, direction)
     if kind == "quarter" and p.quarter:
@@ -277,6 +275,12 @@ def resolve_values(rows: list[dict], dct: str | None, inferred: bool = False) ->
         elif row["type"] == "DURATION" and _LONG_PERIOD.fullmatch(res.value):
             quarter = None  # "in the first nine months ... a year earlier": a year back, not a quarter
     return out
+
+
+def _yearly(anchor: date, direction: str, day_in: Callable[[int], date]) -> date:
+    """A day that falls once a year (a holiday, a feast): its year chosen as for a month and day without one."""
+    first = day_in(anchor.year)
+    return day_in(int(resolve_month(anchor, first.month, first.day, direction)[:4]))
 
 
 def _period(year: str, text: str, quarter: tuple[str, str] | None) -> Resolution:
