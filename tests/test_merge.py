@@ -1,8 +1,12 @@
 """Merging: the same event reported by several articles is one row, every source kept."""
 
 import pandas as pd
+from conftest import ARTICLES as SEEDS
 
-from pipeline.merge import merge_events, merge_reusing
+from pipeline.build import process_articles
+from pipeline.gazetteer import load_gazetteer
+from pipeline.ingest import iter_articles
+from pipeline.merge import cluster, merge_events, merge_reusing
 from pipeline.schema import CANDIDATES, EVENTS, EVIDENCE
 
 
@@ -547,3 +551,17 @@ def test_two_sentences_with_one_first_copy_hash_merge_their_date_again(monkeypat
     before = _frame(["a01.txt", "a03.txt"])
     after = _frame(["a01.txt", "a03.txt", "a06.txt"])
     assert _chain([(before, {}), (after, {})]) == [len(before), len(after)]
+
+
+def test_merging_a_batch_of_dates_at_a_time_gives_one_merges_tables(monkeypatch):
+    # The seed corpus's candidates: many dates, some with several reports of one event.
+    gazetteer = load_gazetteer(())
+    parts = [process_articles(chunk, gazetteer)[0] for chunk, _ in iter_articles(SEEDS)]
+    cands = pd.concat(parts, ignore_index=True)
+    whole = merge_events(cands)
+    monkeypatch.setattr(cluster, "MERGE_BATCH", 7)
+    assert len(cluster._unit_batches(cands, 7)) > 5
+    for got in (merge_events(cands), merge_reusing(cands, {}, None)[:2]):
+        pd.testing.assert_frame_equal(got[0], whole[0])
+        pd.testing.assert_frame_equal(got[1], whole[1])
+    assert len(whole[0]) < len(cands)  # some reports were joined: the batches kept their clusters

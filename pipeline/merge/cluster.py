@@ -62,8 +62,66 @@ def evidence_table(candidates: pd.DataFrame, order, ids: list[str] | np.ndarray)
     return conform(rows.assign(event_id=pd.Series(ids, dtype="string")), EVIDENCE)
 
 
+#: Candidates of different (date, end date) are never compared or joined (blocks and restatements
+#: both hold one date), so the merge of one such unit depends on its candidates alone.
+UNIT = ["date", "date_end"]
+
+#: Candidates turned into Python rows at a time: whole units are merged a batch at a time (see `_merge`).
+MERGE_BATCH = 20_000
+
+
 def _merge(candidates: pd.DataFrame, originals: dict[str, str]) -> Merged:
-    rows = records(candidates)
+    """`_merge_rows` over batches of whole units (see `UNIT`), put together as one merge of all gives them.
+
+    The rows a merge compares are Python dicts, several times the size of the Arrow columns they
+    come from: made for every candidate at once, they were the largest part of a big build's
+    memory; a batch at a time, that part stays the same however large the corpus.
+    """
+    batches = _unit_batches(candidates, MERGE_BATCH)
+    if len(batches) <= 1:
+        return _merge_rows(records(candidates), originals)
+    events, order, ids, firsts, copies = [], [], [], [], {}
+    for pos in batches:
+        part = _merge_rows(records(candidates.iloc[pos]), originals)
+        events.append(part.events.assign(_first=pos[part.events["_first"].to_numpy(dtype=np.int64)]))
+        order.append(pos[part.order])
+        ids += part.ids
+        firsts.append(pos[part.firsts])
+        copies.update({key: int(pos[i]) for key, i in part.copies.items()})
+    # As one merge orders them: clusters by their first candidate, events by date, id and first candidate.
+    all_firsts = np.concatenate(firsts)
+    sort = np.argsort(all_firsts, kind="stable")
+    table = pd.concat(events, ignore_index=True).sort_values(["date", "event_id", "_first"], kind="stable")
+    return Merged(
+        table.reset_index(drop=True),
+        np.concatenate(order)[sort],
+        [ids[k] for k in sort],
+        all_firsts[sort],
+        copies,
+    )
+
+
+def _unit_batches(candidates: pd.DataFrame, batch: int) -> list[np.ndarray]:
+    """Candidate positions in batches of whole units, each batch's in table order, none past `batch` unless one unit is."""
+    if len(candidates) <= batch:
+        return [np.arange(len(candidates))]
+    key = candidates[UNIT].astype("string").fillna("\0")
+    codes, _ = pd.factorize(key["date"] + "|" + key["date_end"])
+    sizes = np.bincount(codes)
+    # Units in order of first appearance, cut where a batch would pass `batch` candidates.
+    group = np.zeros(len(sizes), dtype=np.int64)
+    filled = 0
+    for unit, size in enumerate(sizes.tolist()):
+        if filled and filled + size > batch:
+            group[unit], filled = group[unit - 1] + 1, size
+        else:
+            group[unit], filled = group[unit - 1] if unit else 0, filled + size
+    of_row = group[codes]
+    order = np.argsort(of_row, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(of_row[order])) + 1)
+
+
+def _merge_rows(rows: list[dict], originals: dict[str, str]) -> Merged:
     feats = _Features(rows)
     links = _Links(len(rows))
     blocks, copies = _blocks(rows, links)

@@ -17,6 +17,7 @@ import pandas as pd
 from pipeline.events import plain_list, records
 from pipeline.merge.cluster import (
     _MEMBER_COLUMNS,
+    UNIT,
     _cluster_row,
     _copy_key,
     _event_id,
@@ -29,10 +30,6 @@ from pipeline.merge.cluster import (
     evidence_table,
 )
 from pipeline.schema import BASIS_RANK, CERTAINTY_RANK, EVENTS, EVIDENCE, PRECISION_RANK, conform, empty
-
-#: Candidates of different (date, end date) are never compared or joined (blocks and restatements
-#: both hold one date), so the merge of one such unit depends on its candidates alone.
-UNIT = ["date", "date_end"]
 
 
 @dataclass
