@@ -40,6 +40,7 @@ rewritten into one pack.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -62,8 +63,11 @@ from pipeline.schema import ARTICLES, CANDIDATES, conform, empty
 from pipeline.write import file_sha256, write_bytes, write_text
 
 FORMAT = 4
-#: More packs than this (one per incremental build) are compacted into one.
+#: More packs than this (one per incremental build), besides one per SPILL_FILES entries, are compacted into one.
 MAX_PACKS = 16
+#: A build writes its extracted files to a pack each time this many are done, not all at its end: their
+#: rows are then read from the pack's Arrow columns, not held as Python dicts until the build ends.
+SPILL_FILES = 10_000
 #: ... and so are packs where more than this share of entries belongs to files no longer built.
 MAX_DEAD_SHARE = 0.5
 #: A file modified less than this before a build started is hashed again by the next build, whatever its
@@ -151,15 +155,24 @@ class _File:
     duplicate_of: str | None = None
     given_published: str | None = None  # as ingested (manifest or page), before any inference
     failed: list[str] = field(default_factory=list)  # stages 2-7 raised on it: left out, never cached
-    shingles: tuple[frozenset[int], int] | None = None  # `reprints.sample_shingles` of its text
+    # `reprints.sample_shingles` of its text, as (sorted hashes, words): kept for every file of a build,
+    # so as an array of 32-bit hashes (a frozenset of Python ints takes twelve times the memory).
+    shingles: tuple[np.ndarray, int] | None = None
     stored: tuple[_Pack, int] | None = None  # its row in a pack, where its stored shingles are read when asked for
+    spilled: bool = False  # new, and already written to a pack of this build (`ArticleCache._spill`)
 
     def sampled(self) -> tuple[frozenset[int], int] | None:
         """Its sampled shingles: most files of an incremental build are never compared, so never read."""
         if self.shingles is None and self.stored is not None:
             pack, i = self.stored
             self.shingles, self.stored = _unpack_shingles(pack.value("_shingles", i)), None
-        return self.shingles
+        if self.shingles is None:
+            return None
+        hashes, n_words = self.shingles
+        return frozenset(hashes.tolist()), n_words
+
+    def sample(self, text: str) -> None:
+        self.shingles = _compact_shingles(sample_shingles(text))
 
 
 #: Columns of a pack's files table read for every file it holds; the others (the text above all)
@@ -229,6 +242,8 @@ class ArticleCache:
         self._cand_keys: tuple[np.ndarray, list] = (np.array([], dtype=np.int64), [])
         self._files: list[_File] = []
         self._fresh: list[pd.DataFrame] = []  # candidates extracted by this build, one frame per chunk, with _key
+        self._spilled: dict[str, dict] = {}  # packs this build wrote before its end -> their checksums
+        self._spilled_frames = 0  # how many of `_fresh` are in them
         self._stats: dict[str, list] = {}  # name -> [size, mtime_ns, SHA-256 of its bytes] for the next build
         self._started_ns = time.time_ns()
         self._seen: dict = self._index.get("stats") or {}  # what the last build knew of each file
@@ -427,7 +442,7 @@ class ArticleCache:
         for f in read[count:]:
             if f.sampled() is None and f.row is not None:
                 try:
-                    f.shingles = sample_shingles(f.row["text"])
+                    f.sample(f.row["text"])
                 except Exception:  # the check itself reports it (and the index is then not kept)
                     continue
             sampled = f.sampled()
@@ -496,18 +511,17 @@ class ArticleCache:
             row, more = None, [f"{path.name}: could not be read ({type(err).__name__}: {err}); skipped"]
         text_key = ingest.text_key(row["text"]) if row is not None else None
         given = row["published"] if row is not None else None
-        shingles = None
+        new = _File(path.name, key, found + more, row, text_key, new=True, given_published=given)
         if row is not None:
-            try:
-                shingles = sample_shingles(row["text"])
-            except Exception:  # the reprint check itself reports it, as in a clean build
-                shingles = None
-        return _File(path.name, key, found + more, row, text_key, new=True, given_published=given, shingles=shingles)
+            with contextlib.suppress(Exception):  # the reprint check itself reports it, as in a clean build
+                new.sample(row["text"])
+        return new
 
     def _extract(self, todo: list[_File], process: Process, chunk_size: int, progress, total: int, map_chunks) -> None:
         done = total - len(todo)
         chunks = [todo[i : i + chunk_size] for i in range(0, len(todo), chunk_size)]
         frames = (ingest.to_frame([dict(f.row) for f in chunk if f.row is not None]) for chunk in chunks)
+        unwritten: list[_File] = []
         for chunk, (cands, arts, counts) in zip(chunks, map_chunks(process, frames)):
             by_name = {f.name: f for f in chunk}
             names = sorted(by_name, key=len, reverse=True)
@@ -520,9 +534,29 @@ class ArticleCache:
                 f = by_name[r["article"]]
                 f.row, f.extracted, f.new = r, True, True
                 f.counts = {c: int(counts.get("by_article", {}).get(c, {}).get(f.name, 0)) for c in COUNTS}
+            unwritten += [f for f in chunk if f.key is not None]
+            if len(unwritten) >= SPILL_FILES:
+                self._spill(unwritten)
+                unwritten = []
             done += len(chunk)
             if progress:
                 progress(done, total)
+
+    def _spill(self, files: list[_File]) -> None:
+        """Write these extracted files, and the candidates not yet written, to a pack now.
+
+        Their rows are then read from the pack's frame (`_PackRow`), so the build holds them
+        once, in Arrow columns, instead of as dicts and again as the frame `commit` would make.
+        A build killed later leaves the pack unnamed by any index: the next one removes it.
+        """
+        (self.folder / "packs").mkdir(parents=True, exist_ok=True)
+        frame = _files_frame([self._entry(f) for f in files])
+        pack_id, sums = self._write_pack(frame, self._fresh[self._spilled_frames :])
+        self._spilled[pack_id] = sums
+        self._spilled_frames = len(self._fresh)
+        pack = _Pack(frame)
+        for i, f in enumerate(files):
+            f.row, f.spilled = _PackRow(pack, i), True
 
     def _candidates(self, kept: list[_File]) -> pd.DataFrame:
         pos = {f.key: i for i, f in enumerate(kept) if not f.new}
@@ -570,11 +604,15 @@ class ArticleCache:
         self.stats.removed = sum(1 for a in self._index.get("articles", {}) if a not in live)
         packs = dict(self._index["packs"])
         new = [f for f in self._files if f.new and f.key is not None]
-        if new:
-            pack, sums = self._write_pack(_files_frame([self._entry(f) for f in new]), self._fresh)
+        packs.update(self._spilled)
+        unwritten = [f for f in new if not f.spilled]
+        if unwritten:
+            frames = self._fresh[self._spilled_frames :]
+            pack, sums = self._write_pack(_files_frame([self._entry(f) for f in unwritten]), frames)
             packs[pack] = sums
         total = len(self._rows) + len(new)
-        if len(packs) > MAX_PACKS or (len(packs) > 1 and total and (total - len(live)) / total > MAX_DEAD_SHARE):
+        many = len(packs) > MAX_PACKS + total // SPILL_FILES
+        if many or (len(packs) > 1 and total and (total - len(live)) / total > MAX_DEAD_SHARE):
             packs = self._compact(set(live.values()), new)
         stats = {name: self._stats[name] for name in live if name in self._stats}
         index: dict = {"format": FORMAT, "settings": self.settings, "packs": packs, "articles": live, "stats": stats}
@@ -667,11 +705,16 @@ def _files_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     return files[[*ARTICLES, *_FILE_COLUMNS]].astype(types)
 
 
-def _unpack_shingles(packed: str | None) -> tuple[frozenset[int], int] | None:
+def _compact_shingles(sampled: tuple[frozenset[int], int]) -> tuple[np.ndarray, int]:
+    hashes, n_words = sampled
+    return np.array(sorted(hashes), dtype=np.uint32), n_words  # CRC-32 values: 32 bits
+
+
+def _unpack_shingles(packed: str | None) -> tuple[np.ndarray, int] | None:
     if packed is None:
         return None
     n_words, *hashes = json.loads(packed)
-    return frozenset(hashes), n_words
+    return _compact_shingles((frozenset(hashes), n_words))
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:

@@ -345,18 +345,16 @@ def _english_like(aliases: list[str], names: list[str]) -> list[str]:
     prefixes = {w[:4] for w in words}
     kept = []
     for alias in aliases:
-        letters = [c for c in alias if c.isalpha()]
-        if (
-            len(letters) < 4
-            or not alias[0].isupper()
-            or alias.isupper()
-            or any("LATIN" not in unicodedata.name(c, "") for c in letters)
-        ):
+        if not alias[:1].isupper() or alias.isupper():
             continue
         alias_words = [fold(w) for w in re.findall(r"\w+", alias)]
-        if words.intersection(alias_words) or (
+        if not words.intersection(alias_words) and not (
             len(alias_words) == 1 and len(alias_words[0]) >= 6 and alias_words[0][:4] in prefixes
         ):
+            continue
+        # Last, as it is the dearest test (a Unicode name per letter): most aliases fail the word test first.
+        letters = [c for c in alias if c.isalpha()]
+        if len(letters) >= 4 and all("LATIN" in unicodedata.name(c, "") for c in letters):
             kept.append(alias)
     return kept
 

@@ -106,15 +106,7 @@ def test_small_chunks_and_two_workers_keep_the_order_of_a_clean_build(folder, tm
     (folder / "x03_nodate.txt").write_text("The Kremlin said on Thursday that Putin met Erdogan.\n")
     cached = build(folder, chunk_size=3, workers=2, cache=ArticleCache(tmp_path / "cache", settings_key()))
     assert (cached.stats["reused"], cached.stats["extracted"]) == (8, 1)
-    for result, out in (
-        (cached, tmp_path / "a"),
-        (build(folder, chunk_size=3), tmp_path / "b"),
-    ):
-        write_table(result.events, out / "events.csv")
-        write_table(result.evidence, sibling(out / "events.csv", "evidence"))
-        write_table(result.articles, sibling(out / "events.csv", "articles"))
-        (out / "events_problems.txt").write_text("\n".join(result.problems))
-    _same_bytes(tmp_path / "a", tmp_path / "b")
+    _same_bytes(_tables(cached, tmp_path / "a"), _tables(build(folder, chunk_size=3), tmp_path / "b"))
 
 
 def test_a_corrupt_pack_is_reported_and_rebuilt_never_used(folder, tmp_path, capsys):
@@ -336,3 +328,32 @@ def test_packs_compacted_into_one_keep_every_live_entry_and_drop_the_removed(fol
     assert _cli(folder, inc) == 0
     assert "9 articles reused, 0 extracted, 0 removed" in capsys.readouterr().out  # all read from the one pack
     _same_bytes(clean, inc)
+
+
+def test_files_written_to_packs_during_a_build_give_a_clean_builds_tables_and_are_reused(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "SPILL_FILES", 3)  # a pack each time 3 files are extracted
+    spilled = build(folder, chunk_size=2, cache=ArticleCache(tmp_path / "cache", settings_key()))
+    assert len(list((tmp_path / "cache" / "packs").glob("*.files.parquet"))) == 3  # 4 + 4 during, 1 at the end
+    again = build(folder, chunk_size=2, cache=ArticleCache(tmp_path / "cache", settings_key()))
+    assert (again.stats["reused"], again.stats["extracted"]) == (9, 0)
+    clean = _tables(build(folder, chunk_size=2), tmp_path / "clean")
+    _same_bytes(_tables(spilled, tmp_path / "spilled"), clean)
+    _same_bytes(_tables(again, tmp_path / "again"), clean)
+
+
+def test_packs_written_by_a_build_killed_before_its_index_are_not_used_and_are_removed(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "SPILL_FILES", 3)
+    packs = tmp_path / "cache" / "packs"
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies after writing its packs, before the index
+
+    with monkeypatch.context() as m:
+        m.setattr(cache_module, "write_text", killed)
+        with pytest.raises(KeyboardInterrupt):
+            build(folder, chunk_size=2, cache=ArticleCache(tmp_path / "cache", settings_key()))
+    assert len(list(packs.glob("*.files.parquet"))) == 3  # orphans: no index names them
+    rebuilt = build(folder, chunk_size=2, cache=ArticleCache(tmp_path / "cache", settings_key()))
+    assert (rebuilt.stats["reused"], rebuilt.stats["extracted"]) == (0, 9)
+    assert len(list(packs.glob("*.files.parquet"))) == 3  # the orphans were removed, three new packs named
+    _same_bytes(_tables(rebuilt, tmp_path / "rebuilt"), _tables(build(folder, chunk_size=2), tmp_path / "clean"))
