@@ -47,7 +47,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,18 +161,20 @@ class _File:
     stored: tuple[_Pack, int] | None = None  # its row in a pack, where its stored shingles are read when asked for
     spilled: bool = False  # new, and already written to a pack of this build (`ArticleCache._spill`)
 
-    def sampled(self) -> tuple[frozenset[int], int] | None:
-        """Its sampled shingles: most files of an incremental build are never compared, so never read."""
+    def kept_shingles(self) -> tuple[np.ndarray, int] | None:
+        """Its shingles as kept: most files of an incremental build are never compared, so never read."""
         if self.shingles is None and self.stored is not None:
             pack, i = self.stored
             self.shingles, self.stored = _unpack_shingles(pack.value("_shingles", i)), None
-        if self.shingles is None:
-            return None
-        hashes, n_words = self.shingles
-        return frozenset(hashes.tolist()), n_words
+        return self.shingles
+
+    def sampled(self) -> tuple[frozenset[int], int] | None:
+        """Its sampled shingles, as `reprints.sample_shingles` gives them."""
+        kept = self.kept_shingles()
+        return None if kept is None else (frozenset(kept[0].tolist()), kept[1])
 
     def sample(self, text: str) -> None:
-        self.shingles = _compact_shingles(sample_shingles(text))
+        self.shingles = _compact_shingles(*sample_shingles(text))
 
 
 #: Columns of a pack's files table read for every file it holds; the others (the text above all)
@@ -242,8 +244,8 @@ class ArticleCache:
         self._cand_keys: tuple[np.ndarray, list] = (np.array([], dtype=np.int64), [])
         self._files: list[_File] = []
         self._fresh: list[pd.DataFrame] = []  # candidates extracted by this build, one frame per chunk, with _key
-        self._spilled: dict[str, dict] = {}  # packs this build wrote before its end -> their checksums
-        self._spilled_frames = 0  # how many of `_fresh` are in them
+        self._written: dict[str, dict] = {}  # packs this build wrote (`_write_new`) -> their checksums
+        self._spilled_frames = 0  # how many of `_fresh` are in those packs
         self._stats: dict[str, list] = {}  # name -> [size, mtime_ns, SHA-256 of its bytes] for the next build
         self._started_ns = time.time_ns()
         self._seen: dict = self._index.get("stats") or {}  # what the last build knew of each file
@@ -549,14 +551,18 @@ class ArticleCache:
         once, in Arrow columns, instead of as dicts and again as the frame `commit` would make.
         A build killed later leaves the pack unnamed by any index: the next one removes it.
         """
+        pack = _Pack(self._write_new(files))
+        for i, f in enumerate(files):
+            f.row, f.spilled = _PackRow(pack, i), True
+
+    def _write_new(self, files: list[_File]) -> pd.DataFrame:
+        """A pack of these new files and the candidates extracted since the last one; its files table."""
         (self.folder / "packs").mkdir(parents=True, exist_ok=True)
         frame = _files_frame([self._entry(f) for f in files])
         pack_id, sums = self._write_pack(frame, self._fresh[self._spilled_frames :])
-        self._spilled[pack_id] = sums
+        self._written[pack_id] = sums
         self._spilled_frames = len(self._fresh)
-        pack = _Pack(frame)
-        for i, f in enumerate(files):
-            f.row, f.spilled = _PackRow(pack, i), True
+        return frame
 
     def _candidates(self, kept: list[_File]) -> pd.DataFrame:
         pos = {f.key: i for i, f in enumerate(kept) if not f.new}
@@ -604,12 +610,10 @@ class ArticleCache:
         self.stats.removed = sum(1 for a in self._index.get("articles", {}) if a not in live)
         packs = dict(self._index["packs"])
         new = [f for f in self._files if f.new and f.key is not None]
-        packs.update(self._spilled)
         unwritten = [f for f in new if not f.spilled]
         if unwritten:
-            frames = self._fresh[self._spilled_frames :]
-            pack, sums = self._write_pack(_files_frame([self._entry(f) for f in unwritten]), frames)
-            packs[pack] = sums
+            self._write_new(unwritten)
+        packs.update(self._written)
         total = len(self._rows) + len(new)
         many = len(packs) > MAX_PACKS + total // SPILL_FILES
         if many or (len(packs) > 1 and total and (total - len(live)) / total > MAX_DEAD_SHARE):
@@ -641,7 +645,7 @@ class ArticleCache:
             _undated=json.dumps(f.undated, ensure_ascii=False),
             _extracted=f.extracted,
             _given_published=f.given_published,
-            _shingles=None if (sampled := f.sampled()) is None else json.dumps([sampled[1], *sorted(sampled[0])]),
+            _shingles=None if (kept := f.kept_shingles()) is None else json.dumps([kept[1], *kept[0].tolist()]),
             **{c: int(f.counts.get(c, 0)) for c in COUNTS},
         )
         return out
@@ -705,16 +709,16 @@ def _files_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     return files[[*ARTICLES, *_FILE_COLUMNS]].astype(types)
 
 
-def _compact_shingles(sampled: tuple[frozenset[int], int]) -> tuple[np.ndarray, int]:
-    hashes, n_words = sampled
-    return np.array(sorted(hashes), dtype=np.uint32), n_words  # CRC-32 values: 32 bits
+def _compact_shingles(hashes: Iterable[int], n_words: int) -> tuple[np.ndarray, int]:
+    """Sorted distinct hashes as 32-bit integers (CRC-32 values), and the word count."""
+    return np.unique(np.fromiter(hashes, dtype=np.uint32)), n_words
 
 
 def _unpack_shingles(packed: str | None) -> tuple[np.ndarray, int] | None:
     if packed is None:
         return None
     n_words, *hashes = json.loads(packed)
-    return _compact_shingles((frozenset(hashes), n_words))
+    return _compact_shingles(hashes, n_words)
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:

@@ -15,7 +15,7 @@ its representative evidence is the most precise, most explicit report.
 since the last build (an incremental build, `pipeline.cache`), with the same result.
 """
 
-from pipeline.merge.cluster import evidence_table, merge_events
-from pipeline.merge.incremental import UNIT, MergeState, merge_reusing
+from pipeline.merge.cluster import UNIT, evidence_table, merge_events
+from pipeline.merge.incremental import MergeState, merge_reusing
 
 __all__ = ["UNIT", "MergeState", "evidence_table", "merge_events", "merge_reusing"]

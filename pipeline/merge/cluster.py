@@ -101,21 +101,25 @@ def _merge(candidates: pd.DataFrame, originals: dict[str, str]) -> Merged:
     )
 
 
+def unit_codes(candidates: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Each candidate's unit (see `UNIT`) as a code, units numbered in order of first appearance; their 'date|date_end'."""
+    key = candidates[UNIT].astype("string").fillna("\0")
+    return pd.factorize(key["date"] + "|" + key["date_end"])
+
+
 def _unit_batches(candidates: pd.DataFrame, batch: int) -> list[np.ndarray]:
     """Candidate positions in batches of whole units, each batch's in table order, none past `batch` unless one unit is."""
     if len(candidates) <= batch:
         return [np.arange(len(candidates))]
-    key = candidates[UNIT].astype("string").fillna("\0")
-    codes, _ = pd.factorize(key["date"] + "|" + key["date_end"])
-    sizes = np.bincount(codes)
+    codes, _ = unit_codes(candidates)
     # Units in order of first appearance, cut where a batch would pass `batch` candidates.
-    group = np.zeros(len(sizes), dtype=np.int64)
-    filled = 0
-    for unit, size in enumerate(sizes.tolist()):
+    group = np.empty(codes.max() + 1, dtype=np.int64)
+    current = filled = 0
+    for unit, size in enumerate(np.bincount(codes).tolist()):
         if filled and filled + size > batch:
-            group[unit], filled = group[unit - 1] + 1, size
-        else:
-            group[unit], filled = group[unit - 1] if unit else 0, filled + size
+            current, filled = current + 1, 0
+        group[unit] = current
+        filled += size
     of_row = group[codes]
     order = np.argsort(of_row, kind="stable")
     return np.split(order, np.flatnonzero(np.diff(of_row[order])) + 1)

@@ -17,7 +17,6 @@ import pandas as pd
 from pipeline.events import plain_list, records
 from pipeline.merge.cluster import (
     _MEMBER_COLUMNS,
-    UNIT,
     _cluster_row,
     _copy_key,
     _event_id,
@@ -28,6 +27,7 @@ from pipeline.merge.cluster import (
     _restates,
     _same_act,
     evidence_table,
+    unit_codes,
 )
 from pipeline.schema import BASIS_RANK, CERTAINTY_RANK, EVENTS, EVIDENCE, PRECISION_RANK, conform, empty
 
@@ -151,8 +151,7 @@ def _units(candidates: pd.DataFrame, originals: dict[str, str]) -> _Units:
     none = np.array([], dtype=np.int64)
     if not len(candidates):
         return _Units(np.array([], dtype=object), np.array([], dtype=object), none, none, none, none, none, {}, {})
-    key = candidates[UNIT].astype("string").fillna("\0")
-    codes, dates = pd.factorize(key["date"] + "|" + key["date_end"])
+    codes, dates = unit_codes(candidates)
     articles = candidates["article"].astype("string")
     source = articles.map(originals).fillna(articles).astype("string") if originals else articles
     hashes = pd.util.hash_pandas_object(candidates.assign(_original=source.to_numpy()), index=False).to_numpy()
