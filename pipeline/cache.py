@@ -592,14 +592,17 @@ class ArticleCache:
         stored = [(n, f.row) for n, f in enumerate(kept) if isinstance(f.row, _PackRow)]
         fresh = [n for n, f in enumerate(kept) if not isinstance(f.row, _PackRow)]
         groups = _by_pack([(row.pack, row.i) for _, row in stored])
-        parts = [pack.frame[columns].take(rows) for pack, rows, _ in groups]
+        parts = [_rows_of(pack.frame[columns], rows) for pack, rows, _ in groups]
         order = [stored[w][0] for _, _, where in groups for w in where]
         if fresh:
             parts.append(pd.DataFrame([kept[n].row for n in fresh], columns=columns))
             order += fresh
         parts = [conform(p.assign(text=pd.NA) if not keep_text else p, ARTICLES) for p in parts]
         arts = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
-        return arts.take(np.argsort(np.asarray(order), kind="stable")).reset_index(drop=True)
+        at = np.asarray(order)
+        if (at[1:] < at[:-1]).any():  # packs in file order (a clean build, most incremental ones): no copy
+            arts = arts.take(np.argsort(at, kind="stable"))
+        return arts.reset_index(drop=True)
 
     # --- end of a build ---------------------------------------------------------
 
@@ -696,6 +699,13 @@ def _by_pack(refs: list[tuple[_Pack, int]]) -> list[tuple[_Pack, list[int], list
         rows.append(i)
         where.append(n)
     return list(groups.values())
+
+
+def _rows_of(frame: pd.DataFrame, rows: list[int]) -> pd.DataFrame:
+    """These rows of a pack's frame: a slice, which shares the pack's text, when they follow each other."""
+    if rows and rows == list(range(rows[0], rows[0] + len(rows))):
+        return frame.iloc[rows[0] : rows[-1] + 1]
+    return frame.take(rows)
 
 
 def _files_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:

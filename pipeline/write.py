@@ -35,6 +35,9 @@ from pathlib import Path
 import pandas as pd
 
 FORMATS = {".csv", ".parquet"}
+#: Rows per Parquet row group: a fixed count, so the bytes do not depend on how the table was put
+#: together, and small enough that copying one group's article texts costs little memory.
+ROW_GROUP = 10_000
 #: The tables of one build, by role; the events table is `--out` itself.
 SET_TABLES = ("events", "evidence", "articles", "problems")
 
@@ -87,9 +90,13 @@ def _write_frame(df: pd.DataFrame, tmp: str, suffix: str) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        # One chunk per column: a table put together from many pieces (an incremental build's cached
-        # rows, a clean build's chunks) is then written in the same pages, so the bytes are the same.
-        pq.write_table(pa.Table.from_pandas(df, preserve_index=False).combine_chunks(), tmp)
+        # Row groups of ROW_GROUP rows, each put in one chunk per column: a table put together from many
+        # pieces (an incremental build's cached rows, a clean build's chunks) is then written in the same
+        # pages, so the bytes are the same; and only one group's text is copied at a time.
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        with pq.ParquetWriter(tmp, table.schema) as writer:
+            for start in range(0, len(df), ROW_GROUP):
+                writer.write_table(table.slice(start, ROW_GROUP).combine_chunks(), row_group_size=ROW_GROUP)
 
 
 def write_text(text: str, path: Path) -> Path:
