@@ -346,3 +346,21 @@ def test_killing_a_two_worker_build_leaves_no_worker_running(tmp_path):
     for w in left:  # do not leave them behind if the test fails
         os.kill(w, signal.SIGKILL)
     assert not left, f"workers {left} outlived the build"
+
+
+def test_the_command_line_takes_arrow_buffers_from_malloc_unless_the_user_chose_a_pool():
+    import os
+    import subprocess
+    import sys
+
+    root = ARTICLES.parents[1]
+    probe = "import pipeline.__main__, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    env["PYTHONPATH"] = str(root)
+
+    def pool(**extra: str) -> str:
+        out = subprocess.run([sys.executable, "-c", probe], cwd=root, env={**env, **extra}, capture_output=True)
+        return out.stdout.decode().strip()
+
+    assert pool() == "system"
+    assert pool(ARROW_DEFAULT_MEMORY_POOL="mimalloc") == "mimalloc"
