@@ -359,7 +359,9 @@ def test_the_command_line_takes_arrow_buffers_from_malloc_unless_the_user_chose_
     env["PYTHONPATH"] = str(root)
 
     def pool(**extra: str) -> str:
-        out = subprocess.run([sys.executable, "-c", probe], cwd=root, env={**env, **extra}, capture_output=True)
+        out = subprocess.run(
+            [sys.executable, "-c", probe], cwd=root, env={**env, **extra}, capture_output=True, check=True
+        )
         return out.stdout.decode().strip()
 
     assert pool() == "system"
