@@ -88,9 +88,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"error: {err}", file=sys.stderr)
             return 1
         try:
-            write_output_set(args.out, result.events, result.evidence, result.articles[list(ARTICLES)], result.problems)
+            articles = result.articles[list(ARTICLES)]
+            write_output_set(args.out, result.events, result.evidence, articles, result.problems, result.texts)
             if args.store:
-                store.write_store(args.store, result.events, result.evidence, result.articles)
+                store.write_store(args.store, result.events, result.evidence, articles, texts=result.texts)
         except OSError as err:  # a full disk: nothing half-written is left, the previous set stays
             print(
                 f"error: cannot write {args.out}: {err.strerror or err}; the previous output is unchanged",

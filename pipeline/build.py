@@ -1,8 +1,9 @@
 """Run the stages in order over a folder of articles (see `pipeline.__init__`).
 
-Articles are processed in chunks, optionally in worker processes, so memory
-stays flat as the corpus grows: only candidate events (small) and, when asked
-for, the article texts are kept. Merging needs every candidate and runs last.
+Articles are processed in chunks, optionally in worker processes: only
+candidate events and the articles' rows are kept (through the cache, the rows
+without their texts, which stay in the cache's packs until the tables are
+written). Merging needs every candidate and runs last.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pipeline import actors, clean, events, ingest, merge, reprints, resolve, sa
 from pipeline.cache import ArticleCache
 from pipeline.gazetteer import load_gazetteer
 from pipeline.schema import ARTICLES, CANDIDATES, conform, empty
+from pipeline.write import TextSource
 
 CHUNK_SIZE = 100
 _WARM_UP = pd.DataFrame(
@@ -51,12 +53,22 @@ _WARM_UP = pd.DataFrame(
 
 @dataclass
 class BuildResult:
+    """A build's tables. With `texts` (a build through the cache), `articles` holds no texts: they are
+    read from the cache's packs as the tables are written (`write.TextSource`), or by `articles_with_text`."""
+
     events: pd.DataFrame
     evidence: pd.DataFrame
     articles: pd.DataFrame
     problems: list[str] = field(default_factory=list)
     summary: str = ""
     stats: dict = field(default_factory=dict)
+    texts: TextSource | None = None
+
+    def articles_with_text(self) -> pd.DataFrame:
+        """The articles table with its texts, read into memory (every text at once)."""
+        if self.texts is None:
+            return self.articles
+        return self.articles.assign(text=pd.Series(self.texts.slice(0, len(self.texts)), dtype="string"))
 
 
 def process_articles(articles: pd.DataFrame, gazetteer) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -358,15 +370,17 @@ def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size
             ) as pool:
                 yield from pool.map(fn, itertools.chain([first], chunks))
 
-        cands, arts, problems, totals = cache.build_tables(*args, pooled, today=today, copies=copies)
+        cands, arts, problems, totals, texts = cache.build_tables(*args, pooled, today=today, copies=copies)
     else:
-        cands, arts, problems, totals = cache.build_tables(*args, today=today, copies=copies)
+        cands, arts, problems, totals, texts = cache.build_tables(*args, today=today, copies=copies)
     # 8. one row per real-world event, merging again only the candidates of dates that changed
     ev, evidence, merged, remerged = merge.merge_reusing(cands, copies.originals, cache.previous_merge())
     cache.keep_merge(merged)
     cached = cache.commit()
     moved = {"reused": cached.reused, "extracted": cached.extracted, "removed": cached.removed, "remerged": remerged}
     tail = f"; {cached.reused} articles reused, {cached.extracted} extracted, {cached.removed} removed"
-    return finish_build(
+    result = finish_build(
         ev, evidence, arts, problems + cached.problems, totals, started, candidates=len(cands), extra=moved, tail=tail
     )
+    result.texts = texts
+    return result

@@ -191,16 +191,31 @@ _SMALL = (
 )
 
 
-class _Pack:
-    """A pack's files table as read: its small columns as lists, the whole frame for the rest."""
+#: Columns of a pack's files table not held in memory: read from the pack's file when asked for
+#: (shingles: only for the files a reprint check compares; texts: a row group at a time, by `PackTexts`).
+_ON_DISK = ("text", "_shingles")
+#: Rows per row group of a pack's files table: what `PackTexts` reads to get one article's text.
+PACK_ROW_GROUP = 1_000
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
+
+class _Pack:
+    """A pack's files table as read: its small columns as lists, the frame without `_ON_DISK` for the rest."""
+
+    def __init__(self, frame: pd.DataFrame, path: Path) -> None:
+        self.frame = frame.drop(columns=[c for c in _ON_DISK if c in frame.columns])
+        self.path = path
         self.small = {c: plain_list(frame[c]) for c in _SMALL}
+        self._read: dict[str, list] = {}  # `_ON_DISK` columns read so far
 
     def value(self, column: str, i: int):
         small = self.small.get(column)
-        return small[i] if small is not None else _plain(self.frame[column].iat[i])
+        if small is not None:
+            return small[i]
+        if column in _ON_DISK:
+            if column not in self._read:
+                self._read[column] = plain_list(pd.read_parquet(self.path, columns=[column])[column])
+            return self._read[column][i]
+        return _plain(self.frame[column].iat[i])
 
 
 class _PackRow(Mapping):
@@ -284,7 +299,8 @@ class ArticleCache:
                 ]
                 if bad:
                     raise ValueError(f"checksum mismatch in {', '.join(bad)}")
-                rows = _Pack(pd.read_parquet(files_file))
+                columns = [c for c in (*ARTICLES, *_FILE_COLUMNS) if c not in _ON_DISK]
+                rows = _Pack(pd.read_parquet(files_file, columns=columns), files_file)
                 cands = pd.read_parquet(cands_file)
             except (OSError, ValueError, KeyError) as err:
                 self.stats.problems.append(
@@ -366,8 +382,11 @@ class ArticleCache:
         *,
         today: dt.date,
         copies: ReprintIndex,
-    ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], dict]:
-        """Stages 1-7 of a folder through the cache: (candidates, articles, problems, counts).
+    ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], dict, PackTexts | None]:
+        """Stages 1-7 of a folder through the cache: (candidates, articles, problems, counts, texts).
+
+        The articles table comes without its texts: `texts` reads them from the packs when the
+        tables are written (`write.TextSource`), so a build never holds them all.
 
         The same tables and problems, in the same order, as `build.build` makes with
         `chunk_size` and one worker; `process` (`build._process_one_safely`) runs only on
@@ -411,16 +430,17 @@ class ArticleCache:
             problems += [copies.notices[f.name] for f in given[:known] if f.name in copies.notices]
             if known < len(given):
                 rest = given[known:]
-                frame = pd.DataFrame(
-                    [(f.name, f.row["text"]) for f in rest if f.row is not None], columns=["article", "text"]
-                )
                 sampled = {f.name: s for f in rest if (s := f.sampled()) is not None}
+                # The text only where its shingles are not known (a stored text is read from its pack's file).
+                pairs = [(f.name, "" if f.name in sampled else f.row["text"]) for f in rest if f.row is not None]
+                frame = pd.DataFrame(pairs, columns=["article", "text"])
                 problems += copies.add_articles(frame, sampled)
             problems += [line for f in given for line in f.failed]
             problems += [line for f in given if not f.failed for line in f.undated]
         self._keep_reprints(copies, read, resumed)
         counts = {c: sum(int(f.counts.get(c, 0)) for f in kept) for c in COUNTS}
-        return self._candidates(kept), self._articles(kept, keep_text), problems, counts
+        arts, texts = self._articles(kept, keep_text)
+        return self._candidates(kept), arts, problems, counts, texts
 
     def _resume_reprints(self, copies: ReprintIndex, read: list[_File]) -> int:
         """Put in `copies` the last build's reprint index after the articles both builds start with; how many.
@@ -547,22 +567,23 @@ class ArticleCache:
     def _spill(self, files: list[_File]) -> None:
         """Write these extracted files, and the candidates not yet written, to a pack now.
 
-        Their rows are then read from the pack's frame (`_PackRow`), so the build holds them
-        once, in Arrow columns, instead of as dicts and again as the frame `commit` would make.
+        Their rows are then read from the pack (`_PackRow`: the frame for most columns, the file for
+        their texts), so the build holds neither their dicts nor their texts.
         A build killed later leaves the pack unnamed by any index: the next one removes it.
         """
-        pack = _Pack(self._write_new(files))
+        frame, pack_id = self._write_new(files)
+        pack = _Pack(frame, self._pack_files(pack_id)[0])
         for i, f in enumerate(files):
             f.row, f.spilled = _PackRow(pack, i), True
 
-    def _write_new(self, files: list[_File]) -> pd.DataFrame:
-        """A pack of these new files and the candidates extracted since the last one; its files table."""
+    def _write_new(self, files: list[_File]) -> tuple[pd.DataFrame, str]:
+        """A pack of these new files and the candidates extracted since the last one: its files table and id."""
         (self.folder / "packs").mkdir(parents=True, exist_ok=True)
         frame = _files_frame([self._entry(f) for f in files])
         pack_id, sums = self._write_pack(frame, self._fresh[self._spilled_frames :])
         self._written[pack_id] = sums
         self._spilled_frames = len(self._fresh)
-        return frame
+        return frame, pack_id
 
     def _candidates(self, kept: list[_File]) -> pd.DataFrame:
         pos = {f.key: i for i, f in enumerate(kept) if not f.new}
@@ -584,11 +605,12 @@ class ArticleCache:
             cands = cands.iloc[np.argsort(order, kind="stable")]
         return cands.drop(columns="_key").reset_index(drop=True)
 
-    def _articles(self, kept: list[_File], keep_text: bool) -> pd.DataFrame:
-        """The articles table: stored rows taken whole from their packs' frames, new ones from their dicts."""
+    def _articles(self, kept: list[_File], keep_text: bool) -> tuple[pd.DataFrame, PackTexts | None]:
+        """The articles table without its texts (stored rows taken whole from their packs' frames, new
+        ones from their dicts), and where its texts are read from (None without `keep_text`)."""
         if not kept:
-            return empty(ARTICLES)
-        columns = [c for c in ARTICLES if keep_text or c != "text"]
+            return empty(ARTICLES), None
+        columns = [c for c in ARTICLES if c != "text"]
         stored = [(n, f.row) for n, f in enumerate(kept) if isinstance(f.row, _PackRow)]
         fresh = [n for n, f in enumerate(kept) if not isinstance(f.row, _PackRow)]
         groups = _by_pack([(row.pack, row.i) for _, row in stored])
@@ -597,12 +619,26 @@ class ArticleCache:
         if fresh:
             parts.append(pd.DataFrame([kept[n].row for n in fresh], columns=columns))
             order += fresh
-        parts = [conform(p.assign(text=pd.NA) if not keep_text else p, ARTICLES) for p in parts]
+        parts = [conform(p.assign(text=pd.NA), ARTICLES) for p in parts]
         arts = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
         at = np.asarray(order)
-        if (at[1:] < at[:-1]).any():  # packs in file order (a clean build, most incremental ones): no copy
-            arts = arts.take(np.argsort(at, kind="stable"))
-        return arts.reset_index(drop=True)
+        sort = np.argsort(at, kind="stable") if (at[1:] < at[:-1]).any() else None  # packs in file order: no copy
+        if sort is not None:
+            arts = arts.take(sort)
+        if not keep_text:
+            return arts.reset_index(drop=True), None
+        pack_of = np.concatenate(
+            [np.full(len(rows), k) for k, (_, rows, _) in enumerate(groups)] + [np.full(len(fresh), -1)]
+        )
+        row_of = np.concatenate([np.asarray(rows) for _, rows, _ in groups] + [np.zeros(len(fresh))])
+        inline = np.full(len(kept), None, dtype=object)
+        inline[len(stored) :] = [
+            (kept[n].row or {}).get("text") for n in fresh
+        ]  # not yet in a pack (fewer than SPILL_FILES)
+        if sort is not None:
+            pack_of, row_of, inline = pack_of[sort], row_of[sort], inline[sort]
+        texts = PackTexts([pack.path for pack, _, _ in groups], pack_of, row_of.astype(np.int64), inline)
+        return arts.reset_index(drop=True), texts
 
     # --- end of a build ---------------------------------------------------------
 
@@ -627,7 +663,7 @@ class ArticleCache:
             state_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
             sums = {}
             for name, table in self._state.items():
-                _atomic_parquet(table, self._state_file(state_id, name))
+                _atomic_parquet([table], self._state_file(state_id, name))
                 sums[name] = file_sha256(self._state_file(state_id, name))
             index["state"] = {"id": state_id, "files": sums}
         write_text(json.dumps(index, ensure_ascii=False), self.folder / "index.json")
@@ -656,22 +692,32 @@ class ArticleCache:
     def _pack_files(self, pack: str) -> tuple[Path, Path]:
         return self.folder / "packs" / f"{pack}.files.parquet", self.folder / "packs" / f"{pack}.cands.parquet"
 
-    def _write_pack(self, files: pd.DataFrame, cand_frames: list[pd.DataFrame]) -> tuple[str, dict]:
+    def _write_pack(
+        self, files: pd.DataFrame | Iterable[pd.DataFrame], cand_frames: list[pd.DataFrame]
+    ) -> tuple[str, dict]:
         pack = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         files_file, cands_file = self._pack_files(pack)
         cands = pd.concat(cand_frames, ignore_index=True) if cand_frames else pd.DataFrame(columns=list(CANDIDATES))
         cands = conform(cands if len(cands) else cands.assign(_key=[]), {**CANDIDATES, "_key": ("string", "")})
-        _atomic_parquet(files, files_file)
-        _atomic_parquet(cands, cands_file)
+        _atomic_parquet([files] if isinstance(files, pd.DataFrame) else files, files_file, PACK_ROW_GROUP)
+        _atomic_parquet([cands], cands_file)
         return pack, {"files": file_sha256(files_file), "cands": file_sha256(cands_file)}
 
     def _compact(self, live: set[str], new: list[_File]) -> dict:
+        """Rewrite the live entries into one pack, read from the old packs' files a row group at a time."""
         fresh = {f.key for f in new}
         kept = [ref for k, ref in self._rows.items() if k in live and k not in fresh]
-        parts = [_files_frame(p.frame.take(rows)) for p, rows, _ in _by_pack(kept)]
-        files = pd.concat([*parts, _files_frame([self._entry(f) for f in new])], ignore_index=True)
+        kept += [(f.row.pack, f.row.i) for f in new if f.spilled and isinstance(f.row, _PackRow)]
+        unwritten = [f for f in new if not f.spilled]
+
+        def pieces() -> Iterator[pd.DataFrame]:
+            for pack, rows, _ in _by_pack(kept):
+                yield from _pack_rows(pack.path, rows)
+            if unwritten:
+                yield _files_frame([self._entry(f) for f in unwritten])
+
         old = self._cands[self._cands["_key"].isin(live - fresh)]
-        pack, sums = self._write_pack(files, [old, *self._fresh])
+        pack, sums = self._write_pack(pieces(), [old, *self._fresh])
         return {pack: sums}
 
     def _state_file(self, state_id: str, name: str) -> Path:
@@ -731,10 +777,86 @@ def _unpack_shingles(packed: str | None) -> tuple[np.ndarray, int] | None:
     return _compact_shingles(hashes, n_words)
 
 
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
+def _atomic_parquet(pieces: Iterable[pd.DataFrame], path: Path, row_group_size: int | None = None) -> None:
+    """A table written piece by piece (all with the first's columns and types), then moved into place."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    writer = None
     try:
-        df.to_parquet(tmp, index=False)
+        for piece in pieces:
+            if writer is None:
+                schema = pa.Schema.from_pandas(piece, preserve_index=False)
+                writer = pq.ParquetWriter(tmp, schema)
+            writer.write_table(pa.Table.from_pandas(piece, schema=schema, preserve_index=False), row_group_size)
+        if writer is None:
+            raise ValueError(f"{path}: no table to write")
+        writer.close()
+        writer = None
         os.replace(tmp, path)
     finally:
+        if writer is not None:
+            writer.close()
         tmp.unlink(missing_ok=True)
+
+
+def _pack_rows(path: Path, rows: list[int]) -> Iterator[pd.DataFrame]:
+    """These rows of a pack's files table, read from its file a row group at a time (texts and all)."""
+    import pyarrow.parquet as pq
+
+    wanted = np.sort(np.asarray(rows, dtype=np.int64))
+    with pq.ParquetFile(path) as file:
+        start = 0
+        for g in range(file.num_row_groups):
+            size = file.metadata.row_group(g).num_rows
+            lo, hi = np.searchsorted(wanted, [start, start + size])
+            if hi > lo:
+                group = file.read_row_group(g).to_pandas()
+                yield _files_frame(group.iloc[wanted[lo:hi] - start])
+            start += size
+
+
+class PackTexts:
+    """The texts of a build's articles table, read from the cache packs a row group at a time (`write.TextSource`).
+
+    Row `n` of the table has its text in row `row_of[n]` of pack file `packs[pack_of[n]]`, or, where
+    `pack_of[n]` is -1, in `inline[n]` (a new file not yet written to a pack). The files are opened
+    here, before `ArticleCache.commit` may remove superseded packs: an open file stays readable.
+    """
+
+    def __init__(self, packs: list[Path], pack_of: np.ndarray, row_of: np.ndarray, inline: np.ndarray) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._files = [pq.ParquetFile(pa.OSFile(str(p))) for p in packs]
+        self._starts = [
+            np.cumsum([0] + [f.metadata.row_group(g).num_rows for g in range(f.num_row_groups)]) for f in self._files
+        ]
+        self._pack_of, self._row_of, self._inline = pack_of, row_of, inline
+        self._groups: dict[tuple[int, int], list] = {}  # the last row groups read, for the next slice
+
+    def __len__(self) -> int:
+        return len(self._pack_of)
+
+    def slice(self, start: int, stop: int) -> list[str | None]:
+        pack_of, row_of = self._pack_of[start:stop], self._row_of[start:stop]
+        out = list(self._inline[start:stop])
+        for pack in np.unique(pack_of[pack_of >= 0]).tolist():
+            at = np.flatnonzero(pack_of == pack)
+            rows = row_of[at]
+            starts = self._starts[pack]
+            groups = np.searchsorted(starts, rows, side="right") - 1
+            for g in np.unique(groups).tolist():
+                texts = self._group(pack, g)
+                for k, r in zip(at[groups == g].tolist(), (rows[groups == g] - starts[g]).tolist()):
+                    out[k] = texts[r]
+        return out
+
+    def _group(self, pack: int, g: int) -> list:
+        if (pack, g) not in self._groups:
+            if len(self._groups) >= 4:
+                self._groups.pop(next(iter(self._groups)))
+            column = self._files[pack].read_row_group(g, columns=["text"]).column(0)
+            self._groups[(pack, g)] = column.to_pylist()
+        return self._groups[(pack, g)]

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.schema import ARTICLES, EVENTS, EVIDENCE, conform
+from pipeline.write import TextSource, write_table
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
@@ -89,11 +90,17 @@ def current_version(store: Path | str) -> Path | None:
 
 
 def write_store(
-    store: Path | str, events: pd.DataFrame, evidence: pd.DataFrame, articles: pd.DataFrame, keep: int = KEEP
+    store: Path | str,
+    events: pd.DataFrame,
+    evidence: pd.DataFrame,
+    articles: pd.DataFrame,
+    keep: int = KEEP,
+    texts: TextSource | None = None,
 ) -> Path:
     """Write the three tables as a new version and make it current; returns its folder.
 
-    The caller holds `writer_lock(store)` (the build does).
+    The caller holds `writer_lock(store)` (the build does). `texts`: the articles' texts, when
+    `articles` holds none (`write.TextSource`).
     """
     store = Path(store)
     store.mkdir(parents=True, exist_ok=True)
@@ -103,7 +110,7 @@ def write_store(
         tmp.mkdir()
         _write_events(conform(events, EVENTS), conform(evidence, EVIDENCE), tmp / "events")
         conform(evidence, EVIDENCE).to_parquet(tmp / "evidence.parquet", index=False)
-        conform(articles, ARTICLES).to_parquet(tmp / "articles.parquet", index=False)
+        write_table(conform(articles, ARTICLES), tmp / "articles.parquet", texts)
         _fsync_tree(tmp)
         os.rename(tmp, store / name)
         pointer = store / f".{CURRENT}.{uuid.uuid4().hex[:8]}.tmp"

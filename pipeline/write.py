@@ -29,8 +29,10 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -44,6 +46,32 @@ SET_TABLES = ("events", "evidence", "articles", "problems")
 
 class OutputSetError(RuntimeError):
     """The files of an output set do not belong together (or are missing); the message says which."""
+
+
+class TextSource(Protocol):
+    """Where the article texts of a table whose `text` column is left empty are read from (`cache.PackTexts`).
+
+    A big build keeps its texts on disk, not in memory: a table is written a row group at a
+    time, each group's texts read as it is written.
+    """
+
+    def __len__(self) -> int: ...
+
+    def slice(self, start: int, stop: int) -> list[str | None]:
+        """The texts of rows `start` to `stop` (not included)."""
+        ...
+
+
+def row_batches(df: pd.DataFrame, texts: TextSource | None = None, size: int | None = None) -> Iterator[pd.DataFrame]:
+    """`df` in slices of `size` (default ROW_GROUP) rows, each with its `text` column filled from `texts` if given."""
+    size = size or ROW_GROUP
+    if texts is not None and len(texts) != len(df):
+        raise ValueError(f"{len(texts)} texts for {len(df)} rows")
+    for start in range(0, max(len(df), 1), size):
+        part = df.iloc[start : start + size]
+        if texts is not None:
+            part = part.assign(text=pd.Series(texts.slice(start, start + len(part)), index=part.index, dtype="string"))
+        yield part
 
 
 def sibling(out: Path, table: str) -> Path:
@@ -71,32 +99,42 @@ def _plain(out: Path, role: str) -> Path:
     return problems_path(out) if role == "problems" else sibling(out, role)
 
 
-def write_table(df: pd.DataFrame, path: Path) -> Path:
-    """Write `df` as CSV or Parquet (by extension) atomically."""
+def write_table(df: pd.DataFrame, path: Path, texts: TextSource | None = None) -> Path:
+    """Write `df` as CSV or Parquet (by extension) atomically; its `text` column read from `texts` if given."""
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
         raise ValueError(f"{path}: output must end in .csv or .parquet")
-    return _atomic(path, lambda tmp: _write_frame(df, tmp, path.suffix.lower()))
+    return _atomic(path, lambda tmp: _write_frame(df, tmp, path.suffix.lower(), texts))
 
 
-def _write_frame(df: pd.DataFrame, tmp: str, suffix: str) -> None:
+def _write_frame(df: pd.DataFrame, tmp: str, suffix: str, texts: TextSource | None = None) -> None:
+    """Write a table a row group at a time (see `row_batches`): the bytes do not depend on where its texts are."""
     if suffix == ".csv":
         # pandas leaves a cell with a lone carriage return unquoted, and every reader then splits the row
-        # there: such a table quotes all its text cells.
-        text_columns = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
-        lone_cr = any(df[c].astype(str).str.contains("\r", regex=False).any() for c in text_columns)
-        df.to_csv(tmp, index=False, encoding="utf-8", quoting=csv.QUOTE_NONNUMERIC if lone_cr else csv.QUOTE_MINIMAL)
+        # there: such a table quotes all its text cells. (Texts on disk are read twice: to look, then to write.)
+        lone_cr = any(_lone_cr(part) for part in row_batches(df, texts))
+        quoting = csv.QUOTE_NONNUMERIC if lone_cr else csv.QUOTE_MINIMAL
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            for n, part in enumerate(row_batches(df, texts)):
+                part.to_csv(f, index=False, header=n == 0, quoting=quoting, lineterminator=os.linesep)
     else:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         # Row groups of ROW_GROUP rows, each put in one chunk per column: a table put together from many
         # pieces (an incremental build's cached rows, a clean build's chunks) is then written in the same
-        # pages, so the bytes are the same; and only one group's text is copied at a time.
-        table = pa.Table.from_pandas(df, preserve_index=False)
-        with pq.ParquetWriter(tmp, table.schema) as writer:
-            for start in range(0, len(df), ROW_GROUP):
-                writer.write_table(table.slice(start, ROW_GROUP).combine_chunks(), row_group_size=ROW_GROUP)
+        # pages, so the bytes are the same; and only one group's text is in memory at a time.
+        schema = pa.Schema.from_pandas(df, preserve_index=False)
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for part in row_batches(df, texts):
+                if len(part):
+                    table = pa.Table.from_pandas(part, schema=schema, preserve_index=False).combine_chunks()
+                    writer.write_table(table, row_group_size=ROW_GROUP)
+
+
+def _lone_cr(df: pd.DataFrame) -> bool:
+    text_columns = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    return any(df[c].astype(str).str.contains("\r", regex=False).any() for c in text_columns)
 
 
 def write_text(text: str, path: Path) -> Path:
@@ -148,9 +186,17 @@ def file_sha256(path: Path) -> str:
 
 
 def write_output_set(
-    out: Path, events: pd.DataFrame, evidence: pd.DataFrame, articles: pd.DataFrame, problems: list[str]
+    out: Path,
+    events: pd.DataFrame,
+    evidence: pd.DataFrame,
+    articles: pd.DataFrame,
+    problems: list[str],
+    texts: TextSource | None = None,
 ) -> Path:
-    """Write a build's four files as one set (see the module docstring); returns the pointer file."""
+    """Write a build's four files as one set (see the module docstring); returns the pointer file.
+
+    `texts`: the articles' texts, when `articles` holds none (a cached build reads them from its packs).
+    """
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
@@ -166,7 +212,7 @@ def write_output_set(
         names = {role: _plain(out, role).name for role in SET_TABLES}
         for role, frame in (("events", events), ("evidence", evidence), ("articles", articles)):
             target = staging / names[role]
-            _write_frame(frame, str(target), suffix)
+            _write_frame(frame, str(target), suffix, texts if role == "articles" else None)
         (staging / names["problems"]).write_text("".join(f"{p}\n" for p in problems), encoding="utf-8")
         mode = 0o666 & ~_umask()
         files = {}

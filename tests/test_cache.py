@@ -232,7 +232,7 @@ def _age(folder: Path, hours: int = 1) -> None:
 def _tables(result, out: Path) -> Path:
     write_table(result.events, out / "events.csv")
     write_table(result.evidence, sibling(out / "events.csv", "evidence"))
-    write_table(result.articles, sibling(out / "events.csv", "articles"))
+    write_table(result.articles, sibling(out / "events.csv", "articles"), result.texts)
     (out / "events_problems.txt").write_text("\n".join(result.problems))
     return out
 
@@ -279,7 +279,7 @@ def test_an_edit_of_the_same_size_and_time_just_after_a_build_is_still_seen(fold
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time
     cached = build(folder, cache=ArticleCache(tmp_path / "cache", settings_key()), today=today)
     assert (cached.stats["reused"], cached.stats["extracted"]) == (8, 1)  # modified too recently to trust its time
-    assert "the town of Homs" in cached.articles.set_index("article").loc["x02_talks.txt", "text"]
+    assert "the town of Homs" in cached.articles_with_text().set_index("article").loc["x02_talks.txt", "text"]
 
 
 def test_adding_only_articles_without_dates_gives_a_clean_builds_bytes(folder, tmp_path, capsys):
@@ -357,3 +357,28 @@ def test_packs_written_by_a_build_killed_before_its_index_are_not_used_and_are_r
     assert (rebuilt.stats["reused"], rebuilt.stats["extracted"]) == (0, 9)
     assert len(list(packs.glob("*.files.parquet"))) == 3  # the orphans were removed, three new packs named
     _same_bytes(_tables(rebuilt, tmp_path / "rebuilt"), _tables(build(folder, chunk_size=2), tmp_path / "clean"))
+
+
+def test_a_cached_build_holds_no_text_and_writes_every_text_even_from_packs_it_compacted_away(
+    folder, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(cache_module, "SPILL_FILES", 3)  # packs written during the build ...
+    monkeypatch.setattr(cache_module, "PACK_ROW_GROUP", 2)  # ... each text read from a small row group
+    build(folder, chunk_size=2, cache=ArticleCache(tmp_path / "cache", settings_key()))
+    (folder / "x05_new.txt").write_text("Israel struck targets in Syria on Wednesday, the army said.\n")
+    (folder / "x06_new.txt").write_text("Turkey and Iran agreed on Thursday to reopen the crossing.\n")
+    (folder / "x08_new.txt").write_text("Russian envoys arrived in Damascus on Friday, the embassy said.\n")
+    with open(folder / "manifest.csv", "a", encoding="utf-8") as f:
+        f.write("x05_new.txt,,,,2024-12-12,\nx06_new.txt,,,,2024-12-13,\nx08_new.txt,,,,2024-12-14,\n")
+    (folder / "x03_nodate.txt").unlink()
+    # ... and this build, which writes a pack of its own, rewrites them all into one (an entry is dead).
+    monkeypatch.setattr(cache_module, "MAX_DEAD_SHARE", 0.0)
+    cached = build(folder, chunk_size=2, cache=ArticleCache(tmp_path / "cache", settings_key()))
+    assert len(list((tmp_path / "cache" / "packs").glob("*.files.parquet"))) == 1  # the ones holding the texts: gone
+    assert cached.articles["text"].isna().all() and cached.texts is not None
+    clean = build(folder, chunk_size=2)
+    _same_bytes(_tables(cached, tmp_path / "cached"), _tables(clean, tmp_path / "clean"))
+    assert cached.articles_with_text()["text"].tolist() == clean.articles["text"].tolist()
+    again = build(folder, chunk_size=2, cache=ArticleCache(tmp_path / "cache", settings_key()))
+    assert (again.stats["reused"], again.stats["extracted"]) == (11, 0)  # every entry in the compacted pack
+    _same_bytes(_tables(again, tmp_path / "again"), tmp_path / "clean")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import pipeline.write as write_module
 from pipeline.write import (
     OutputSetError,
     read_output_set,
@@ -179,20 +180,18 @@ def test_a_build_killed_while_writing_leaves_the_old_set_or_the_new_one(tmp_path
 def test_a_full_disk_while_writing_keeps_the_old_set_and_leaves_nothing_behind(tmp_path, monkeypatch):
     import errno
 
-    import pipeline.write as write_module
-
     out = tmp_path / "events.csv"
     old = _tables("old")
     write_output_set(out, *old)
     real = write_module._write_frame
     calls = []
 
-    def disk_full_on_the_second_table(df, tmp, suffix):
+    def disk_full_on_the_second_table(df, tmp, suffix, texts=None):
         calls.append(tmp)
         if len(calls) == 2:
             Path(tmp).write_bytes(b"partial")
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(df, tmp, suffix)
+        real(df, tmp, suffix, texts)
 
     monkeypatch.setattr(write_module, "_write_frame", disk_full_on_the_second_table)
     with pytest.raises(OSError, match="No space left"):
@@ -212,3 +211,35 @@ def test_a_parquet_table_has_the_same_bytes_whatever_pieces_it_was_put_together_
     write_table(whole, tmp_path / "whole.parquet")
     write_table(pieces, tmp_path / "pieces.parquet")
     assert (tmp_path / "whole.parquet").read_bytes() == (tmp_path / "pieces.parquet").read_bytes()
+
+
+class _Texts:
+    """A `TextSource` over a list, counting what it is asked for."""
+
+    def __init__(self, texts: list[str | None]) -> None:
+        self.texts, self.asked = texts, []
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def slice(self, start: int, stop: int) -> list[str | None]:
+        self.asked.append((start, stop))
+        return self.texts[start:stop]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_table_whose_texts_are_read_a_row_group_at_a_time_has_the_bytes_of_the_whole_table(
+    tmp_path, monkeypatch, suffix
+):
+    monkeypatch.setattr(write_module, "ROW_GROUP", 7)
+    texts = [f"Talks in Ankara, day {i}.\nThe ministry said so." for i in range(30)]
+    texts[11] = "A line ending in a lone carriage return\r which a reader would split there"
+    texts[20] = None
+    whole = pd.DataFrame({"article": [f"{i:02d}.txt" for i in range(30)], "text": texts}).astype("string")
+    source = _Texts(texts)
+    write_table(whole, tmp_path / f"whole{suffix}")
+    write_table(whole.assign(text=pd.NA).astype("string"), tmp_path / f"streamed{suffix}", source)
+    assert (tmp_path / f"whole{suffix}").read_bytes() == (tmp_path / f"streamed{suffix}").read_bytes()
+    assert max(stop - start for start, stop in source.asked) == 7  # never more than one row group's texts
+    with pytest.raises(ValueError, match="29 texts for 30 rows"):
+        write_table(whole, tmp_path / f"short{suffix}", _Texts(texts[:29]))
