@@ -855,7 +855,7 @@ class PackTexts:
 
     def _group(self, pack: int, g: int) -> list:
         if (pack, g) not in self._groups:
-            if len(self._groups) >= 4:
+            if len(self._groups) >= 2:
                 self._groups.pop(next(iter(self._groups)))
             column = self._files[pack].read_row_group(g, columns=["text"]).column(0)
             self._groups[(pack, g)] = column.to_pylist()

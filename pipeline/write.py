@@ -38,8 +38,10 @@ import pandas as pd
 
 FORMATS = {".csv", ".parquet"}
 #: Rows per Parquet row group: a fixed count, so the bytes do not depend on how the table was put
-#: together, and small enough that copying one group's article texts costs little memory.
+#: together, and a group is what writing holds in memory ...
 ROW_GROUP = 10_000
+#: ... fewer for a table of article texts (`text`): 10,000 news texts are 25-50 MB to copy and encode.
+TEXT_ROW_GROUP = 1_000
 #: The tables of one build, by role; the events table is `--out` itself.
 SET_TABLES = ("events", "evidence", "articles", "problems")
 
@@ -63,8 +65,9 @@ class TextSource(Protocol):
 
 
 def row_batches(df: pd.DataFrame, texts: TextSource | None = None, size: int | None = None) -> Iterator[pd.DataFrame]:
-    """`df` in slices of `size` (default ROW_GROUP) rows, each with its `text` column filled from `texts` if given."""
-    size = size or ROW_GROUP
+    """`df` in slices of `size` rows (default: its row group, `row_group`), each with its `text` column
+    filled from `texts` if given."""
+    size = size or row_group(df)
     if texts is not None and len(texts) != len(df):
         raise ValueError(f"{len(texts)} texts for {len(df)} rows")
     for start in range(0, max(len(df), 1), size):
@@ -72,6 +75,11 @@ def row_batches(df: pd.DataFrame, texts: TextSource | None = None, size: int | N
         if texts is not None:
             part = part.assign(text=pd.Series(texts.slice(start, start + len(part)), index=part.index, dtype="string"))
         yield part
+
+
+def row_group(df: pd.DataFrame) -> int:
+    """Rows per Parquet row group (and CSV batch) of a table: fewer when it holds article texts."""
+    return TEXT_ROW_GROUP if "text" in df.columns else ROW_GROUP
 
 
 def sibling(out: Path, table: str) -> Path:
@@ -121,7 +129,7 @@ def _write_frame(df: pd.DataFrame, tmp: str, suffix: str, texts: TextSource | No
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        # Row groups of ROW_GROUP rows, each put in one chunk per column: a table put together from many
+        # Row groups of `row_group(df)` rows, each put in one chunk per column: a table put together from many
         # pieces (an incremental build's cached rows, a clean build's chunks) is then written in the same
         # pages, so the bytes are the same; and only one group's text is in memory at a time.
         schema = pa.Schema.from_pandas(df, preserve_index=False)
@@ -129,7 +137,7 @@ def _write_frame(df: pd.DataFrame, tmp: str, suffix: str, texts: TextSource | No
             for part in row_batches(df, texts):
                 if len(part):
                     table = pa.Table.from_pandas(part, schema=schema, preserve_index=False).combine_chunks()
-                    writer.write_table(table, row_group_size=ROW_GROUP)
+                    writer.write_table(table, row_group_size=row_group(df))
 
 
 def _lone_cr(df: pd.DataFrame) -> bool:

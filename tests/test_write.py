@@ -231,7 +231,7 @@ class _Texts:
 def test_a_table_whose_texts_are_read_a_row_group_at_a_time_has_the_bytes_of_the_whole_table(
     tmp_path, monkeypatch, suffix
 ):
-    monkeypatch.setattr(write_module, "ROW_GROUP", 7)
+    monkeypatch.setattr(write_module, "TEXT_ROW_GROUP", 7)
     texts = [f"Talks in Ankara, day {i}.\nThe ministry said so." for i in range(30)]
     texts[11] = "A line ending in a lone carriage return\r which a reader would split there"
     texts[20] = None
