@@ -177,6 +177,11 @@ def _warm_up(extra_actor_files: tuple[str, ...]) -> None:
     timex.load_rules().by_char.compile_all()
 
 
+def _libc() -> ctypes.CDLL:
+    """The C library (raises OSError where there is none to load by that name)."""
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
 def _die_with_parent(parent: int) -> None:
     """Worker start-up: end this worker when the build process dies, even by SIGKILL (no orphans left running).
 
@@ -184,7 +189,7 @@ def _die_with_parent(parent: int) -> None:
     thread checks every second that the parent is still the one that started it.
     """
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = _libc()
         if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # 1 = PR_SET_PDEATHSIG
             raise OSError(ctypes.get_errno(), "prctl")
     except (OSError, AttributeError):
@@ -197,6 +202,19 @@ def _die_with_parent(parent: int) -> None:
         threading.Thread(target=watch, daemon=True).start()
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
+
+
+def release_memory() -> bool:
+    """Give the pages the C allocator keeps after frees back to the system (glibc's `malloc_trim`); False elsewhere.
+
+    A build frees a stage's tables (the extraction's chunks, the candidates after the merge) and then
+    allocates the next stage's; glibc keeps the freed pages for itself, scattered between live ones,
+    so without this the next stage's memory comes on top of the last one's.
+    """
+    try:
+        return bool(_libc().malloc_trim(0))
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim this way
+        return False
 
 
 def _failure(article: str, err: BaseException) -> str:
@@ -308,6 +326,7 @@ def build(
         progress(done, done)  # skipped files were counted in the total: close the bar at 100%
     cands = pd.concat(all_cands, ignore_index=True) if all_cands else empty(CANDIDATES)
     arts = pd.concat(all_articles, ignore_index=True) if all_articles else empty(ARTICLES)
+    release_memory()  # what extraction freed, before the merge allocates its tables
     ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event
     lines = [line for part in problems for line in part]
     return finish_build(ev, evidence, arts, lines, totals, started, candidates=len(cands))
@@ -373,14 +392,18 @@ def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size
         cands, arts, problems, totals, texts = cache.build_tables(*args, pooled, today=today, copies=copies)
     else:
         cands, arts, problems, totals, texts = cache.build_tables(*args, today=today, copies=copies)
+    release_memory()  # what extraction freed, before the merge allocates its tables
     # 8. one row per real-world event, merging again only the candidates of dates that changed
     ev, evidence, merged, remerged = merge.merge_reusing(cands, copies.originals, cache.previous_merge())
     cache.keep_merge(merged)
+    n_candidates = len(cands)
+    del cands, merged  # with the cache's own references, dropped by `commit`: freed before salience and writing
     cached = cache.commit()
+    release_memory()
     moved = {"reused": cached.reused, "extracted": cached.extracted, "removed": cached.removed, "remerged": remerged}
     tail = f"; {cached.reused} articles reused, {cached.extracted} extracted, {cached.removed} removed"
     result = finish_build(
-        ev, evidence, arts, problems + cached.problems, totals, started, candidates=len(cands), extra=moved, tail=tail
+        ev, evidence, arts, problems + cached.problems, totals, started, candidates=n_candidates, extra=moved, tail=tail
     )
     result.texts = texts
     return result

@@ -671,6 +671,10 @@ class ArticleCache:
         rules = timex.load_rules().by_char
         if rules.parsed:  # compiled here what the file did not hold: write them all for the next build
             write_bytes(rules.export(), self.folder / RULES_FILE)
+        # All of it is on disk now: what the build still holds (candidates, states, per-file records) is let go,
+        # so the stages after the merge (salience, writing the tables) run without it.
+        self._cands, self._fresh, self._state, self._files, self._rows = self._cands.iloc[:0], [], {}, [], {}
+        self._cand_keys, self._spilled_frames = (np.array([], dtype=np.int64), []), 0
         return self.stats
 
     def _entry(self, f: _File) -> dict:

@@ -366,3 +366,26 @@ def test_the_command_line_takes_arrow_buffers_from_malloc_unless_the_user_chose_
 
     assert pool() == "system"
     assert pool(ARROW_DEFAULT_MEMORY_POOL="mimalloc") == "mimalloc"
+
+
+def test_memory_a_stage_freed_goes_back_to_the_system_before_the_next_allocates():
+    import platform
+    import subprocess
+    import sys
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        pytest.skip("malloc_trim is glibc's")
+    # In a fresh process: many blocks (past what Python pools itself), one in fifty kept, the rest freed (as a stage's rows are).
+    probe = (
+        "import psutil\n"
+        "from pipeline.build import release_memory\n"
+        "rows = [bytes(1500) for _ in range(100_000)]\n"
+        "kept = rows[::50]\n"
+        "del rows\n"
+        "before = psutil.Process().memory_info().rss\n"
+        "print(release_memory(), (before - psutil.Process().memory_info().rss) >> 20)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ARTICLES.parents[1], capture_output=True, check=True, text=True
+    ).stdout.split()
+    assert out[0] == "True" and int(out[1]) > 40, out  # about 150 MB were freed: most of it goes back
