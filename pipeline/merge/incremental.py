@@ -103,7 +103,9 @@ def merge_reusing(
         parts_ev.append(conform(kept[keep], EVENTS).assign(_first=first[keep]))
     positions = np.flatnonzero(fresh)
     if len(positions):
-        merged = _merge(candidates.iloc[positions].reset_index(drop=True), originals)
+        # Every candidate (a clean build): merged where it is; a copy of them all would be the merge's largest table.
+        whole = len(positions) == len(candidates)
+        merged = _merge(candidates if whole else candidates.iloc[positions].reset_index(drop=True), originals)
         parts_evidence.append((positions[merged.order], merged.ids, positions[merged.firsts]))
         parts_ev.append(conform(merged.events, EVENTS).assign(_first=positions[merged.events["_first"].to_numpy()]))
         for key, i in merged.copies.items():
