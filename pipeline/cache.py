@@ -19,7 +19,9 @@ Layout of a cache folder (`<out-dir>/.cache/<out-stem>/`):
     index.json                   the packs in use, with each file's SHA-256, the
                                  article -> key map of the last build (for "removed")
                                  and each article's [size, mtime_ns, SHA-256 of its bytes]
-    packs/<id>.files.parquet     one row per file a build ingested or extracted
+    packs/<id>.files.parquet     one row per file a build ingested or extracted, in row groups
+                                 of 1,000: a build reads the texts from here as it writes the
+                                 articles table (`PackTexts`), never all at once
     packs/<id>.cands.parquet     the candidates of the files it extracted
     packs/<id>.merge-*.parquet   the last build's merge (`merge.MergeState`): the clusters of
                                  each unit of candidates, reused where its candidates did not change
