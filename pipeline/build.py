@@ -26,6 +26,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from pipeline import actors, clean, events, ingest, merge, reprints, resolve, salience, sentences, timex
 from pipeline.cache import ArticleCache
@@ -211,6 +212,7 @@ def release_memory() -> bool:
     allocates the next stage's; glibc keeps the freed pages for itself, scattered between live ones,
     so without this the next stage's memory comes on top of the last one's.
     """
+    pa.default_memory_pool().release_unused()  # Arrow's columns come from its own allocator, which keeps them too
     try:
         return bool(_libc().malloc_trim(0))
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim this way
@@ -326,10 +328,16 @@ def build(
         progress(done, done)  # skipped files were counted in the total: close the bar at 100%
     cands = pd.concat(all_cands, ignore_index=True) if all_cands else empty(CANDIDATES)
     arts = pd.concat(all_articles, ignore_index=True) if all_articles else empty(ARTICLES)
+    all_cands.clear()  # the chunks' frames: `cands` alone holds their columns now
+    all_articles.clear()
     release_memory()  # what extraction freed, before the merge allocates its tables
-    ev, evidence = merge.merge_events(cands, copies.originals)  # 8. one row per real-world event
+    ev, order, ids = merge.merge_positions(cands, copies.originals)  # 8. one row per real-world event
+    n_candidates = len(cands)
+    evidence = merge.take_evidence(cands, order, ids)  # empties `cands` as it goes
+    del cands
+    release_memory()
     lines = [line for part in problems for line in part]
-    return finish_build(ev, evidence, arts, lines, totals, started, candidates=len(cands))
+    return finish_build(ev, evidence, arts, lines, totals, started, candidates=n_candidates)
 
 
 def finish_build(
@@ -394,11 +402,15 @@ def _build_cached(folder, cache, progress, workers, extra, keep_text, chunk_size
         cands, arts, problems, totals, texts = cache.build_tables(*args, today=today, copies=copies)
     release_memory()  # what extraction freed, before the merge allocates its tables
     # 8. one row per real-world event, merging again only the candidates of dates that changed
-    ev, evidence, merged, remerged = merge.merge_reusing(cands, copies.originals, cache.previous_merge())
+    ev, order, ids, merged, remerged = merge.merge_positions_reusing(cands, copies.originals, cache.previous_merge())
     cache.keep_merge(merged)
     n_candidates = len(cands)
-    del cands, merged  # with the cache's own references, dropped by `commit`: freed before salience and writing
-    cached = cache.commit()
+    del merged
+    cached = cache.commit()  # lets go of the cache's references to the candidates' columns
+    release_memory()
+    # Taken from the candidates after the commit, column by column: the two tables are never whole at once.
+    evidence = merge.take_evidence(cands, order, ids)
+    del cands, order, ids
     release_memory()
     moved = {"reused": cached.reused, "extracted": cached.extracted, "removed": cached.removed, "remerged": remerged}
     tail = f"; {cached.reused} articles reused, {cached.extracted} extracted, {cached.removed} removed"

@@ -61,12 +61,13 @@ def test_partitioned_merge_equals_one_merge_over_all_candidates(tmp_path):
     from pipeline import build as build_module
 
     seen = []
-    original = build_module.merge.merge_events
-    build_module.merge.merge_events = lambda c, originals=None: seen.append(c) or original(c, originals)
+    original = build_module.merge.merge_positions
+    # A copy: the build empties its candidates as it takes the evidence table from them.
+    build_module.merge.merge_positions = lambda c, originals=None: seen.append(c.copy()) or original(c, originals)
     try:
         build(write_corpus(tmp_path / "a", 60), chunk_size=7)
     finally:
-        build_module.merge.merge_events = original
+        build_module.merge.merge_positions = original
     cands = seen[0].assign(_chunk=0, _row=range(len(seen[0])))
     want_events, want_evidence = merge_events(seen[0])
     assert (want_events["sources"] > 3).any()  # the wire sentence is one event of many sources

@@ -565,3 +565,15 @@ def test_merging_a_batch_of_dates_at_a_time_gives_one_merges_tables(monkeypatch)
         pd.testing.assert_frame_equal(got[0], whole[0])
         pd.testing.assert_frame_equal(got[1], whole[1])
     assert len(whole[0]) < len(cands)  # some reports were joined: the batches kept their clusters
+
+
+def test_the_evidence_taken_column_by_column_is_the_tables_own_and_empties_the_candidates():
+    gazetteer = load_gazetteer(())
+    cands = pd.concat([process_articles(chunk, gazetteer)[0] for chunk, _ in iter_articles(SEEDS)], ignore_index=True)
+    events, evidence = merge_events(cands)
+    got_events, order, ids = cluster.merge_positions(cands)
+    taken = cluster.take_evidence(cands, order, ids)
+    pd.testing.assert_frame_equal(got_events, events)
+    pd.testing.assert_frame_equal(taken, evidence)
+    assert len(cands.columns) == 0  # every column was let go once taken
+    assert len(evidence) > len(events)  # some events have several reports: the order is not the identity

@@ -15,7 +15,16 @@ its representative evidence is the most precise, most explicit report.
 since the last build (an incremental build, `pipeline.cache`), with the same result.
 """
 
-from pipeline.merge.cluster import UNIT, evidence_table, merge_events
-from pipeline.merge.incremental import MergeState, merge_reusing
+from pipeline.merge.cluster import UNIT, evidence_table, merge_events, merge_positions, take_evidence
+from pipeline.merge.incremental import MergeState, merge_positions_reusing, merge_reusing
 
-__all__ = ["UNIT", "MergeState", "evidence_table", "merge_events", "merge_reusing"]
+__all__ = [
+    "UNIT",
+    "MergeState",
+    "evidence_table",
+    "merge_events",
+    "merge_positions",
+    "merge_positions_reusing",
+    "merge_reusing",
+    "take_evidence",
+]

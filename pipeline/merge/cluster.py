@@ -39,10 +39,21 @@ def merge_events(
 
     `originals` maps a reprinted article to the one it copies (`pipeline.reprints`): `sources` counts originals.
     """
+    events, order, ids = merge_positions(candidates, originals)
+    return events, evidence_table(candidates, order, ids)
+
+
+def merge_positions(
+    candidates: pd.DataFrame, originals: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """`merge_events` with the evidence table as positions: its row k is candidate `order[k]`, of event `ids[k]`.
+
+    For a build that makes the table later, with `take_evidence`, once nothing else holds the candidates.
+    """
     if candidates.empty:
-        return empty(EVENTS), empty(EVIDENCE)
+        return empty(EVENTS), np.array([], dtype=np.int64), []
     merged = _merge(candidates, originals or {})
-    return conform(merged.events, EVENTS), evidence_table(candidates, merged.order, merged.ids)
+    return conform(merged.events, EVENTS), merged.order, merged.ids
 
 
 @dataclass
@@ -59,6 +70,23 @@ class Merged:
 def evidence_table(candidates: pd.DataFrame, order, ids: list[str] | np.ndarray) -> pd.DataFrame:
     """The evidence table: candidates at positions `order`, each with its event id."""
     rows = candidates.iloc[np.asarray(order, dtype=np.int64)].reset_index(drop=True)
+    return conform(rows.assign(event_id=pd.Series(ids, dtype="string")), EVIDENCE)
+
+
+def take_evidence(candidates: pd.DataFrame, order, ids: list[str] | np.ndarray) -> pd.DataFrame:
+    """`evidence_table`, emptying `candidates` a column at a time as it goes: for their last use.
+
+    The evidence table is every candidate again, in another order. Made whole while the
+    candidates were still held, it doubled the largest table of a big build's merge; taken a
+    column at a time, each column dropped from `candidates` once taken, the two together
+    never hold more than one column twice.
+    """
+    at = np.asarray(order, dtype=np.int64)
+    columns = {}
+    for name in list(candidates.columns):
+        columns[name] = candidates[name].array.take(at)
+        del candidates[name]
+    rows = pd.DataFrame(columns, index=pd.RangeIndex(len(at)))
     return conform(rows.assign(event_id=pd.Series(ids, dtype="string")), EVIDENCE)
 
 

@@ -29,7 +29,7 @@ from pipeline.merge.cluster import (
     evidence_table,
     unit_codes,
 )
-from pipeline.schema import BASIS_RANK, CERTAINTY_RANK, EVENTS, EVIDENCE, PRECISION_RANK, conform, empty
+from pipeline.schema import BASIS_RANK, CERTAINTY_RANK, EVENTS, PRECISION_RANK, conform, empty
 
 
 @dataclass
@@ -54,7 +54,18 @@ def merge_reusing(
     """`merge_events`, merging only the candidates that changed since `previous`.
 
     Returns the same (events, evidence) as `merge_events`, this merge's state and the number of
-    candidates compared or merged again (the others' clusters come from `previous`). Per unit:
+    candidates compared or merged again (the others' clusters come from `previous`).
+    """
+    events, order, ids, state, remerged = merge_positions_reusing(candidates, originals, previous)
+    return events, evidence_table(candidates, order, ids), state, remerged
+
+
+def merge_positions_reusing(
+    candidates: pd.DataFrame, originals: dict[str, str] | None, previous: MergeState | None
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, MergeState, int]:
+    """`merge_reusing` with the evidence table as positions (see `cluster.merge_positions`).
+
+    Per unit:
     the same candidates as last time reuse its clusters; candidates appended after unchanged
     ones (`_grow`) are compared alone; any other change merges the unit again.
     """
@@ -113,7 +124,7 @@ def merge_reusing(
         remerged += len(positions)
     if not len(candidates):
         state = MergeState(_state_events(empty(EVENTS), [], []), _state_evidence(units, np.array([], np.int64), [], []))
-        return empty(EVENTS), empty(EVIDENCE), state, 0
+        return empty(EVENTS), np.array([], dtype=np.int64), np.array([], dtype=object), state, 0
     order = np.concatenate([p[0] for p in parts_evidence])
     ids = np.concatenate([np.asarray(p[1], dtype=object) for p in parts_evidence])
     firsts = np.concatenate([p[2] for p in parts_evidence])
@@ -126,7 +137,7 @@ def merge_reusing(
         _state_events(events, units.names[units.codes[at]], units.ranks[at]),
         _state_evidence(units, order, ids, units.ranks[firsts], copies[order]),
     )
-    return conform(events.reset_index(drop=True), EVENTS), evidence_table(candidates, order, ids), state, remerged
+    return conform(events.reset_index(drop=True), EVENTS), order, ids, state, remerged
 
 
 @dataclass
