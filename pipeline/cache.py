@@ -49,7 +49,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,27 +141,34 @@ class CacheStats:
     problems: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _File:
-    """One file of this build: its ingest result and, once extracted, its stage 2-7 result."""
+    """One file of this build: its ingest result and, once extracted, its stage 2-7 result.
+
+    One per file of the folder, held for the whole build: slots, not a dict of attributes, each.
+    """
 
     name: str
     key: str | None
-    problems: list[str]
+    problems: Sequence[str]  # (a tuple: an empty list for each of a folder's files costs more than its name)
     row: Mapping | None = None  # the ingested row, then the resolved one (a `_PackRow` when stored)
     text_key: str | None = None
     extracted: bool = False
-    counts: dict = field(default_factory=dict)
-    undated: list[str] = field(default_factory=list)
+    counts: tuple[int, ...] = ()  # in `COUNTS` order; () before extraction
+    undated: tuple[str, ...] = ()
     new: bool = False  # to be written to this build's pack
     duplicate_of: str | None = None
     given_published: str | None = None  # as ingested (manifest or page), before any inference
-    failed: list[str] = field(default_factory=list)  # stages 2-7 raised on it: left out, never cached
+    failed: tuple[str, ...] = ()  # stages 2-7 raised on it: left out, never cached
     # `reprints.sample_shingles` of its text, as (sorted hashes, words): kept for every file of a build,
     # so as an array of 32-bit hashes (a frozenset of Python ints takes twelve times the memory).
     shingles: tuple[np.ndarray, int] | None = None
     stored: tuple[_Pack, int] | None = None  # its row in a pack, where its stored shingles are read when asked for
     spilled: bool = False  # new, and already written to a pack of this build (`ArticleCache._spill`)
+
+    def count(self, name: str) -> int:
+        """Its count of sentences, timexes or mentions (`COUNTS`)."""
+        return int(self.counts[COUNTS.index(name)]) if self.counts else 0
 
     def kept_shingles(self) -> tuple[np.ndarray, int] | None:
         """Its shingles as kept: most files of an incremental build are never compared, so never read."""
@@ -208,6 +215,10 @@ class _Pack:
         self.path = path
         self.small = {c: plain_list(frame[c]) for c in _SMALL}
         self._read: dict[str, list] = {}  # `_ON_DISK` columns read so far
+
+    def forget(self) -> None:
+        """Drop the rows as read: the pack is then only its file (`path`)."""
+        self.frame, self.small, self._read = self.frame.iloc[:0], {}, {}
 
     def value(self, column: str, i: int):
         small = self.small.get(column)
@@ -440,9 +451,24 @@ class ArticleCache:
             problems += [line for f in given for line in f.failed]
             problems += [line for f in given if not f.failed for line in f.undated]
         self._keep_reprints(copies, read, resumed)
-        counts = {c: sum(int(f.counts.get(c, 0)) for f in kept) for c in COUNTS}
+        counts = {c: sum(f.count(c) for f in kept) for c in COUNTS}
         arts, texts = self._articles(kept, keep_text)
-        return self._candidates(kept), arts, problems, counts, texts
+        cands = self._candidates(kept)
+        self._let_go()
+        return cands, arts, problems, counts, texts
+
+    def _let_go(self) -> None:
+        """Once the tables are made, let go of what the rest of the build never reads: the packs' rows as
+        read (frames and lists) and the files' shingles, but for new files not yet in a pack (`commit`
+        writes those; it reads the others' rows from the packs' files)."""
+        packs = {id(pack): pack for pack, _ in self._rows.values()}
+        for f in self._files:
+            if isinstance(f.row, _PackRow):
+                packs[id(f.row.pack)] = f.row.pack
+            if not (f.new and not f.spilled):
+                f.shingles = f.stored = None
+        for pack in packs.values():
+            pack.forget()
 
     def _resume_reprints(self, copies: ReprintIndex, read: list[_File]) -> int:
         """Put in `copies` the last build's reprint index after the articles both builds start with; how many.
@@ -508,7 +534,7 @@ class ArticleCache:
                     key = _key_of_digest(path.name, digest, entry, listed, self.settings)
                     stored = self._rows.get(key)
         except OSError as err:
-            return _File(path.name, None, [f"{path.name}: cannot be read ({err.strerror}); skipped"])
+            return _File(path.name, None, (f"{path.name}: cannot be read ({err.strerror}); skipped",))
         if st.st_mtime_ns < self._started_ns - RACY_NS:
             self._stats[path.name] = [st.st_size, st.st_mtime_ns, digest, key, listing, listed]
         if stored is not None:
@@ -521,7 +547,7 @@ class ArticleCache:
                 _PackRow(pack, i) if small["article"][i] is not None else None,
                 small["_text_key"][i],
                 bool(small["_extracted"][i]),
-                {c: small[c][i] for c in COUNTS},
+                tuple(int(small[c][i]) for c in COUNTS),
                 _json_list(small["_undated"][i]),
                 given_published=small["_given_published"][i],
                 stored=stored,
@@ -535,7 +561,7 @@ class ArticleCache:
             row, more = None, [f"{path.name}: could not be read ({type(err).__name__}: {err}); skipped"]
         text_key = ingest.text_key(row["text"]) if row is not None else None
         given = row["published"] if row is not None else None
-        new = _File(path.name, key, found + more, row, text_key, new=True, given_published=given)
+        new = _File(path.name, key, (*found, *more), row, text_key, new=True, given_published=given)
         if row is not None:
             with contextlib.suppress(Exception):  # the reprint check itself reports it, as in a clean build
                 new.sample(row["text"])
@@ -552,12 +578,12 @@ class ArticleCache:
             for kind in ("undated", "failed"):
                 for line in counts.get(kind, []):
                     owner = next(n for n in names if line.startswith(f"{n}: "))
-                    getattr(by_name[owner], kind).append(line)
+                    setattr(by_name[owner], kind, (*getattr(by_name[owner], kind), line))
             self._fresh.append(cands.assign(_key=cands["article"].map({f.name: f.key for f in chunk})))
             for r in records(arts):
                 f = by_name[r["article"]]
                 f.row, f.extracted, f.new = r, True, True
-                f.counts = {c: int(counts.get("by_article", {}).get(c, {}).get(f.name, 0)) for c in COUNTS}
+                f.counts = tuple(int(counts.get("by_article", {}).get(c, {}).get(f.name, 0)) for c in COUNTS)
             unwritten += [f for f in chunk if f.key is not None]
             if len(unwritten) >= SPILL_FILES:
                 self._spill(unwritten)
@@ -691,7 +717,7 @@ class ArticleCache:
             _extracted=f.extracted,
             _given_published=f.given_published,
             _shingles=None if (kept := f.kept_shingles()) is None else json.dumps([kept[1], *kept[0].tolist()]),
-            **{c: int(f.counts.get(c, 0)) for c in COUNTS},
+            **{c: f.count(c) for c in COUNTS},
         )
         return out
 
@@ -738,9 +764,9 @@ class ArticleCache:
                 path.unlink(missing_ok=True)
 
 
-def _json_list(packed: str) -> list:
-    """A stored JSON list (most are empty: those are not parsed)."""
-    return [] if packed == "[]" else json.loads(packed)
+def _json_list(packed: str) -> tuple:
+    """A stored JSON list, as a tuple (most are empty: those are not parsed)."""
+    return () if packed == "[]" else tuple(json.loads(packed))
 
 
 def _by_pack(refs: list[tuple[_Pack, int]]) -> list[tuple[_Pack, list[int], list[int]]]:
