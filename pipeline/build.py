@@ -212,7 +212,8 @@ def release_memory() -> bool:
     allocates the next stage's; glibc keeps the freed pages for itself, scattered between live ones,
     so without this the next stage's memory comes on top of the last one's.
     """
-    pa.default_memory_pool().release_unused()  # Arrow's columns come from its own allocator, which keeps them too
+    # The CLI gives Arrow the C allocator; a library caller's Arrow may use its own (mimalloc), which keeps pages too.
+    pa.default_memory_pool().release_unused()
     try:
         return bool(_libc().malloc_trim(0))
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim this way
