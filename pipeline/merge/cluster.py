@@ -68,9 +68,8 @@ class Merged:
 
 
 def evidence_table(candidates: pd.DataFrame, order, ids: list[str] | np.ndarray) -> pd.DataFrame:
-    """The evidence table: candidates at positions `order`, each with its event id."""
-    rows = candidates.iloc[np.asarray(order, dtype=np.int64)].reset_index(drop=True)
-    return conform(rows.assign(event_id=pd.Series(ids, dtype="string")), EVIDENCE)
+    """The evidence table: candidates at positions `order`, each with its event id (`candidates` kept)."""
+    return take_evidence(candidates.copy(deep=False), order, ids)  # a shallow copy's columns are dropped, not theirs
 
 
 def take_evidence(candidates: pd.DataFrame, order, ids: list[str] | np.ndarray) -> pd.DataFrame:
