@@ -279,6 +279,16 @@ _WAR_1941 = (
             _WAR_1941 + "The siege lasted until the fall of the city in February 1944. In June the army attacked.",
             {"February 1944": "1944-02", "June": "1942-06"},
         ),
+        # ... nor the start of one: "since" a date reaches back to background
+        (
+            _WAR_1941 + "The fort had been held since May 1939. In June the army attacked.",
+            {"May 1939": "1939-05", "June": "1942-06"},
+        ),
+        # ("since" before a comma is not about the date after it)
+        (
+            _WAR_1941 + "The army, weakened since the winter, attacked in June 1943. In July it advanced.",
+            {"June 1943": "1943-06", "July": "1943-07"},
+        ),
         # nor does a date that modifies a noun
         (
             _WAR_1941 + "Output passed the May 1939 level. In June the army attacked.",
